@@ -1,0 +1,57 @@
+"""The platform-neutral vocabulary between channel adapters and the conversation engine.
+
+Adapters translate platform updates into `Incoming` and render `Message` back: choices become
+inline keyboards (Telegram), Block Kit buttons (Slack) or numbered options (console). Message text
+is plain text holding user content verbatim; each adapter escapes it for its own markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One option offered to the user. `value` is what comes back when it is chosen."""
+
+    label: str
+    value: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One outgoing message: plain text plus optional choices."""
+
+    text: str
+    choices: tuple[Choice, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One thing a user did: typed `text`, or pressed a button whose value is `choice`."""
+
+    channel: str
+    chat_id: str
+    user_id: str
+    display_name: str = ""
+    text: str = ""
+    choice: str | None = None
+    # Where the reporter wrote from when it is not the chat itself (a Slack thread in a shared
+    # channel); notifications for tickets filed from here go back to it.
+    thread_id: str | None = None
+
+    @property
+    def member_id(self) -> str:
+        """The identity used in `[team] members`: `<channel>:<user id>`."""
+        return f"{self.channel}:{self.user_id}"
+
+
+@dataclass(slots=True)
+class Replies:
+    """What the engine answers to one `Incoming`: messages for the same chat, in order."""
+
+    messages: list[Message] = field(default_factory=list)
+
+    def add(self, text: str, choices: tuple[Choice, ...] = ()) -> None:
+        self.messages.append(Message(text, choices))
