@@ -392,9 +392,10 @@ class FakeTelegramAPI:
         reply_to = call.params.get("reply_to_message_id") or _reply_parameter(call)
         if reply_to:
             replied = self.messages.get((chat_id, int(reply_to)))
-            if replied is None:
+            if replied is not None:
+                message["reply_to_message"] = replied
+            elif not _may_send_without_reply(call):
                 raise ApiError(400, "Bad Request: message to be replied not found")
-            message["reply_to_message"] = replied
         if "reply_markup" in call.params and _keyboard({"reply_markup": call.json("reply_markup")}):
             message["reply_markup"] = call.json("reply_markup")
         self.messages[(chat_id, message["message_id"])] = message
@@ -481,6 +482,14 @@ class FakeTelegramAPI:
 
 def _keyboard(message: JSON) -> list[list[JSON]]:
     return list((message.get("reply_markup") or {}).get("inline_keyboard", []))
+
+
+def _may_send_without_reply(call: ApiCall) -> bool:
+    if call.params.get("allow_sending_without_reply") == "true":
+        return True
+    if "reply_parameters" in call.params:
+        return bool(call.json("reply_parameters").get("allow_sending_without_reply"))
+    return False
 
 
 def _reply_parameter(call: ApiCall) -> str | None:
