@@ -1,0 +1,82 @@
+"""Inbound translation: Telegram updates become the engine's `Incoming` events."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from telegram import CallbackQuery, User
+from telegram import Message as TgMessage
+
+from bot.channels.telegram.render import INDEX_PREFIX
+from handlers.events import Incoming
+
+CHANNEL = "telegram"
+
+
+def display_name(user: User | None) -> str:
+    if user is None:
+        return ""
+    return user.full_name.strip() or (f"@{user.username}" if user.username else str(user.id))
+
+
+def command_text(text: str, bot_username: str | None) -> str:
+    """`/ack@desk_bot INT-4` -> `/ack INT-4`: group clients address commands to one bot.
+
+    A command addressed to another bot is left as typed so it is not mistaken for ours.
+    """
+    if not text.startswith("/"):
+        return text
+    head, _, rest = text.partition(" ")
+    command, at, target = head.partition("@")
+    if at and bot_username and target.lower() != bot_username.lower():
+        return text
+    return f"{command} {rest}".rstrip() if rest else command
+
+
+def from_message(message: TgMessage, bot_username: str | None) -> Incoming | None:
+    """A typed message, or None for messages the desk has nothing to say about (stickers...)."""
+    text = message.text or message.caption
+    user = message.from_user
+    if text is None or user is None or user.is_bot:
+        return None
+    return Incoming(
+        channel=CHANNEL,
+        chat_id=str(message.chat.id),
+        user_id=str(user.id),
+        display_name=display_name(user),
+        text=command_text(text, bot_username),
+    )
+
+
+def pressed_label(query: CallbackQuery) -> str:
+    """The label of the pressed button, read from the keyboard Telegram echoes back."""
+    message = query.message
+    markup = getattr(message, "reply_markup", None)
+    if markup is None:
+        return ""
+    for row in markup.inline_keyboard:
+        for button in row:
+            if button.callback_data == query.data:
+                return button.text
+    return ""
+
+
+def from_callback(query: CallbackQuery) -> Incoming | None:
+    """A button press. Oversized choice values travel as an index; those come back as the
+    button's label typed as text, which the engine accepts wherever it offers choices."""
+    message = query.message
+    if message is None or query.data is None:
+        return None
+    chat_id = str(message.chat.id)
+    base = Incoming(
+        channel=CHANNEL,
+        chat_id=chat_id,
+        user_id=str(query.from_user.id),
+        display_name=display_name(query.from_user),
+    )
+    if query.data.startswith(INDEX_PREFIX):
+        label = pressed_label(query)
+        if not label:
+            return None
+        return replace(base, text=label)
+    return replace(base, choice=query.data)
