@@ -1,0 +1,63 @@
+"""Delivering the desk's outbox to Telegram: alerts with buttons, alerts edited in place, the
+ticket timeline as replies to the alert, notices to merchants.
+
+Errors become the dispatcher's SendError: flood control that outlasts the sender's own waits is
+rescheduled with Telegram's `retry_after`; a blocked bot or a vanished chat is permanent.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError
+
+from bot.channels.telegram.render import MAX_TEXT, escape, keyboard, split_text
+from bot.channels.telegram.sender import TelegramSender, retry_after_seconds
+from handlers.delivery import SendError
+from handlers.events import Choice, Message
+from handlers.notify import ALERT, ALERT_UPDATE, TIMELINE
+from storage.outbox import Delivery
+
+log = logging.getLogger(__name__)
+
+
+def payload_message(payload: dict[str, Any]) -> Message:
+    choices = tuple(
+        Choice(c["label"], c["value"], c.get("description", "")) for c in payload.get("choices", [])
+    )
+    return Message(payload["text"], choices)
+
+
+class TelegramOutboxSender:
+    """The `Sender` the outbox dispatcher calls for channel "telegram"."""
+
+    def __init__(self, sender: TelegramSender) -> None:
+        self.sender = sender
+
+    async def deliver(self, item: Delivery, alert_message_id: str | None) -> str | None:
+        message = payload_message(item.payload)
+        try:
+            if item.kind == ALERT_UPDATE and alert_message_id:
+                await self._edit_alert(item.chat_id, int(alert_message_id), message)
+                return alert_message_id
+            reply_to = int(alert_message_id) if item.kind == TIMELINE and alert_message_id else None
+            ids = await self.sender.send(item.chat_id, message, reply_to=reply_to)
+        except RetryAfter as error:
+            raise SendError("telegram flood control", retry_after_seconds(error)) from error
+        except Forbidden as error:
+            raise SendError(f"telegram refused: {error.message}", permanent=True) from error
+        except BadRequest as error:
+            # Retrying the same request cannot fix a bad request (chat not found, ...).
+            raise SendError(f"telegram bad request: {error.message}", permanent=True) from error
+        except InvalidToken as error:
+            raise SendError("telegram rejected the bot token") from error
+        except TelegramError as error:
+            raise SendError(f"telegram: {error.message}") from error
+        # The alert's buttons ride on its last piece, and that is the message later edited.
+        return str(ids[-1]) if item.kind == ALERT else str(ids[0])
+
+    async def _edit_alert(self, chat_id: str, message_id: int, message: Message) -> None:
+        # An alert is a few lines; should it ever outgrow one message, its head stays editable.
+        text = split_text(message.text, MAX_TEXT)[0]
+        await self.sender.edit(chat_id, message_id, escape(text), text, keyboard(message.choices))
