@@ -17,6 +17,10 @@ log = logging.getLogger(__name__)
 
 def configured_services(config: Config, console_user: str) -> list[ChannelService]:
     services: list[ChannelService] = []
+    if config.telegram.enabled:
+        from bot.channels.telegram.service import TelegramService
+
+        services.append(TelegramService(config.telegram))
     if not services:
         print(
             "No Telegram or Slack credentials configured: running the console channel "

@@ -48,6 +48,8 @@ class Desk:
             )
             before = (state.flow, state.step, dict(state.data))
             turn = Turn(self, incoming, tx, state, self.clock.now())
+            if not await self._first_delivery(turn):
+                return []
             await self._dispatch(turn)
             if (state.flow, state.step, state.data) != before:
                 await tx.conversations.save(
@@ -66,6 +68,8 @@ class Desk:
                 incoming.channel, incoming.chat_id, incoming.user_id
             )
             turn = Turn(self, incoming, tx, state, self.clock.now())
+            if not await self._first_delivery(turn):
+                return []
             await team.run(turn, action, f"{reference} {text}".strip())
         self._wake()
         return turn.replies
@@ -81,6 +85,12 @@ class Desk:
             created_replies(turn, ticket)
         self._wake()
         return turn.replies
+
+    async def _first_delivery(self, turn: Turn) -> bool:
+        delivery = turn.incoming.delivery_id
+        if delivery is None:
+            return True
+        return await turn.tx.updates.first_time(turn.incoming.channel, delivery, turn.now)
 
     def _wake(self) -> None:
         if self.on_outbox is not None:

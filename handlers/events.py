@@ -40,6 +40,9 @@ class Incoming:
     # Where the reporter wrote from when it is not the chat itself (a Slack thread in a shared
     # channel); notifications for tickets filed from here go back to it.
     thread_id: str | None = None
+    # The platform's id for this delivery (a Telegram update_id). The engine records it in the
+    # transaction that handles it, so the same delivery arriving twice is handled once.
+    delivery_id: str | None = None
 
     @property
     def member_id(self) -> str:

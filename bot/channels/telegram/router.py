@@ -1,0 +1,166 @@
+"""What the desk does with each Telegram update.
+
+Private chats are merchants talking to the engine. The team group gets team commands, alert
+buttons and replies to alerts (a reply is a note on that ticket; `/reply text` as a reply goes to
+the merchant). Other groups get a pointer to the private chat. Every update carries its
+update_id into the engine, which records it in the same transaction, so a redelivered update
+is handled once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+
+from telegram import CallbackQuery, Update
+from telegram import Message as TgMessage
+from telegram.constants import ChatType
+
+from bot.channels.telegram.inbound import CHANNEL, from_callback, from_message, pressed_label
+from bot.channels.telegram.render import chosen_suffix
+from bot.channels.telegram.sender import TelegramSender
+from handlers import commands
+from handlers.desk import Desk
+from handlers.events import Incoming, Message
+from handlers.messages import t
+from handlers.references import looks_like_reference
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+# Team commands that, sent as a reply to an alert, act on that alert's ticket.
+CONTEXT_ACTIONS = ("ack", "take", "assign", "resolve", "note", "reply")
+ANSWER_LIMIT = 200  # answerCallbackQuery shows at most 200 characters
+FAILED = "Sorry, something went wrong on our side. Please try again in a moment."
+PRIVATE_ONLY = "I take reports and questions in a private chat: open a chat with @{username}."
+
+
+class TelegramRouter:
+    def __init__(self, desk: Desk, store: Store, sender: TelegramSender, team_chat_id: str) -> None:
+        self.desk = desk
+        self.store = store
+        self.sender = sender
+        self.team_chat_id = team_chat_id
+
+    @property
+    def bot_username(self) -> str:
+        # Updates are only routed after the Application initialised the bot (getMe).
+        return self.sender.bot.username
+
+    async def handle(self, update: Update) -> None:
+        delivery = str(update.update_id)
+        if update.callback_query is not None:
+            await self._press(update.callback_query, delivery)
+        elif update.message is not None:
+            await self._message(update.message, delivery)
+        # Edited messages, channel posts and the like are not conversation turns.
+
+    # typed messages -------------------------------------------------------------------------
+    async def _message(self, message: TgMessage, delivery: str) -> None:
+        incoming = from_message(message, self.bot_username)
+        if incoming is None:
+            return
+        incoming = replace(incoming, delivery_id=delivery)
+        chat = message.chat
+        if chat.type == ChatType.PRIVATE:
+            await self._send_all(chat.id, await self._guarded(self.desk.handle, incoming))
+        elif str(chat.id) == self.team_chat_id:
+            await self._team_message(message, incoming)
+        elif commands.parse(incoming.text, in_flow=False) is not None and incoming.text[:1] == "/":
+            text = PRIVATE_ONLY.format(username=self.bot_username)
+            await self.sender.send(chat.id, Message(text), reply_to=message.message_id)
+
+    async def _team_message(self, message: TgMessage, incoming: Incoming) -> None:
+        parsed = commands.parse(incoming.text, in_flow=False)
+        if incoming.text[:1] != "/":
+            parsed = None  # in the group, only slash commands are commands
+        reference = await self._replied_ticket(message)
+        if reference is not None and (parsed is None or _acts_on_context(parsed)):
+            action, text = ("note", incoming.text) if parsed is None else parsed
+            replies = await self._guarded(self.desk.team_action, incoming, action, reference, text)
+        elif parsed is not None and parsed[0] in commands.TEAM:
+            replies = await self._guarded(self.desk.handle, incoming)
+        elif parsed is not None:
+            replies = [Message(t("menu.team"))]
+        else:
+            return  # the team chatting among themselves
+        await self._send_all(message.chat.id, replies, reply_to=message.message_id)
+
+    async def _replied_ticket(self, message: TgMessage) -> str | None:
+        """The ticket whose alert `message` replies to, if it replies to one."""
+        replied = message.reply_to_message
+        if (
+            replied is None
+            or replied.from_user is None
+            or replied.from_user.id != self.sender.bot.id
+        ):
+            return None
+        async with self.store.transaction() as tx:
+            ticket = await tx.tickets.by_platform_message(
+                CHANNEL, str(message.chat.id), str(replied.message_id)
+            )
+        return ticket.reference if ticket is not None else None
+
+    # button presses -------------------------------------------------------------------------
+    async def _press(self, query: CallbackQuery, delivery: str) -> None:
+        incoming = from_callback(query)
+        if incoming is None:
+            await self.sender.answer(query.id)
+            return
+        incoming = replace(incoming, delivery_id=delivery)
+        if incoming.chat_id == self.team_chat_id or (query.data or "").startswith("team:"):
+            await self._team_press(query, incoming)
+            return
+        await self.sender.answer(query.id)
+        await self._show_choice(query)
+        replies = await self._guarded(self.desk.handle, incoming)
+        await self._send_all(int(incoming.chat_id), replies)
+
+    async def _team_press(self, query: CallbackQuery, incoming: Incoming) -> None:
+        if incoming.member_id not in self.desk.settings.members:
+            # Refused before the engine sees it: nothing about the ticket changes.
+            await self.sender.answer(query.id, t("team.refused"), alert=True)
+            return
+        replies = await self._guarded(self.desk.handle, incoming)
+        # The alert itself is re-rendered through the outbox; the presser gets the outcome.
+        text = replies[0].text if replies else ""
+        await self.sender.answer(query.id, text[:ANSWER_LIMIT])
+
+    async def _show_choice(self, query: CallbackQuery) -> None:
+        """Edit the pressed message to show the choice and drop its keyboard, so an old
+        question cannot be answered twice."""
+        message = query.message
+        if not isinstance(message, TgMessage) or message.text is None:
+            return
+        label = pressed_label(query)
+        html_text = message.text_html + (chosen_suffix(label) if label else "")
+        plain = message.text + (f"\n\n› {label}" if label else "")
+        await self.sender.edit(message.chat.id, message.message_id, html_text, plain, None)
+
+    # helpers --------------------------------------------------------------------------------
+    async def _guarded(
+        self, call: Callable[..., Awaitable[list[Message]]], *args: object
+    ) -> list[Message]:
+        """The engine's replies; a failure is logged and answered with an apology, never lost
+        silently (the engine rolled its transaction back, so the user can simply retry)."""
+        try:
+            return list(await call(*args))
+        except Exception:
+            log.exception("telegram update could not be handled")
+            return [Message(FAILED)]
+
+    async def _send_all(
+        self, chat_id: int | str, replies: list[Message], reply_to: int | None = None
+    ) -> None:
+        for number, reply in enumerate(replies):
+            await self.sender.send(chat_id, reply, reply_to=reply_to if number == 0 else None)
+
+
+def _acts_on_context(parsed: tuple[str, str]) -> bool:
+    """`/reply thanks` replying to an alert acts on it; `/ack INT-7` names its own ticket."""
+    command, args = parsed
+    if command not in CONTEXT_ACTIONS:
+        return False
+    first = args.split(maxsplit=1)[0] if args.split() else ""
+    return not looks_like_reference(first)

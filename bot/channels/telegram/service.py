@@ -1,0 +1,171 @@
+"""The Telegram channel as one of `deskbot run`'s services: builds the PTB Application from
+`[telegram]`, registers the command menus, and serves by long polling or by webhook."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from bot.channels.telegram.outbox import TelegramOutboxSender
+from bot.channels.telegram.router import TelegramRouter
+from bot.channels.telegram.sender import Sleep, TelegramSender
+from bot.channels.telegram.webhook import WebhookServer
+from bot.config import TelegramConfig
+from handlers.delivery import SendError
+from handlers.notify import Target
+from storage.outbox import Delivery
+
+if TYPE_CHECKING:
+    from bot.app import Runtime
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+MERCHANT_COMMANDS = [
+    BotCommand("report", "Report an integration issue"),
+    BotCommand("ask", "Ask an integration question"),
+    BotCommand("status", "Where a ticket stands: /status INT-42"),
+    BotCommand("mytickets", "List your tickets"),
+    BotCommand("cancel", "Stop what we are doing"),
+    BotCommand("help", "What I can do"),
+]
+TEAM_COMMANDS = [
+    BotCommand("list", "Open tickets: /list [open|critical|major|minor]"),
+    BotCommand("ack", "Acknowledge: /ack INT-42"),
+    BotCommand("take", "Take a ticket: /take INT-42"),
+    BotCommand("assign", "Assign: /assign INT-42 <member>"),
+    BotCommand("resolve", "Resolve: /resolve INT-42 [note]"),
+    BotCommand("note", "Internal note: /note INT-42 <text>"),
+    BotCommand("reply", "Message the merchant: /reply INT-42 <text>"),
+]
+# How long a delivery waits for the bot to finish starting before it is retried later.
+READY_WAIT = 30.0
+
+
+def build_application(config: TelegramConfig) -> Application:  # type: ignore[type-arg]
+    builder = (
+        ApplicationBuilder()
+        .token(config.token)
+        .base_url(f"{config.api_base_url}/bot")
+        .base_file_url(f"{config.api_base_url}/file/bot")
+    )
+    if config.mode == "webhook":
+        builder = builder.updater(None)
+    return builder.build()
+
+
+class _ReadyOutboxSender:
+    """Holds outbox deliveries until the bot is initialised (getMe done, HTTP client open)."""
+
+    def __init__(self, sender: TelegramOutboxSender, ready: asyncio.Event) -> None:
+        self._sender = sender
+        self._ready = ready
+
+    async def deliver(self, item: Delivery, alert_message_id: str | None) -> str | None:
+        try:
+            await asyncio.wait_for(self._ready.wait(), READY_WAIT)
+        except TimeoutError:
+            raise SendError("telegram channel is not running yet") from None
+        return await self._sender.deliver(item, alert_message_id)
+
+
+class TelegramService:
+    name = CHANNEL
+
+    def __init__(self, config: TelegramConfig, *, sleep: Sleep = asyncio.sleep) -> None:
+        self.config = config
+        self.application = build_application(config)
+        self.messages = TelegramSender(self.application.bot, sleep=sleep)
+        self.ready = asyncio.Event()
+        self.sender = _ReadyOutboxSender(TelegramOutboxSender(self.messages), self.ready)
+        self.webhook: WebhookServer | None = None
+        self.router: TelegramRouter | None = None
+
+    def team_targets(self) -> list[Target]:
+        return [Target(CHANNEL, self.config.team_chat_id)] if self.config.team_chat_id else []
+
+    async def run(self, runtime: Runtime) -> None:
+        self.router = TelegramRouter(
+            runtime.desk, runtime.store, self.messages, self.config.team_chat_id
+        )
+        app = self.application
+        app.add_handler(TypeHandler(Update, self._on_update))
+        app.add_error_handler(self._on_error)
+        async with app:
+            self.ready.set()
+            await self._register_commands()
+            await app.start()
+            try:
+                await self._serve()
+            finally:
+                await self._stop_serving()
+                await app.stop()
+
+    async def _serve(self) -> None:
+        app = self.application
+        if self.config.mode == "webhook":
+            path = urlsplit(self.config.webhook_url).path or "/"
+            self.webhook = WebhookServer(
+                path=path,
+                secret=self.config.webhook_secret,
+                listen=self.config.listen,
+                port=self.config.port,
+                on_update=self._enqueue,
+            )
+            await self.webhook.start()
+            await self.messages.retrying(
+                lambda: app.bot.set_webhook(
+                    self.config.webhook_url,
+                    secret_token=self.config.webhook_secret,
+                    allowed_updates=ALLOWED_UPDATES,
+                )
+            )
+            log.info("telegram: serving webhook %s", self.config.webhook_url)
+        else:
+            assert app.updater is not None
+            # start_polling removes any webhook first: Telegram refuses getUpdates beside one.
+            await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+            log.info("telegram: long polling started")
+        await asyncio.Event().wait()  # serve until cancelled
+
+    async def _stop_serving(self) -> None:
+        if self.webhook is not None:
+            await self.webhook.stop()
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+
+    async def _enqueue(self, data: dict[str, object]) -> None:
+        # PTB's custom-webhook pattern: the Application processes the queue like polled updates.
+        update = Update.de_json(data, self.application.bot)
+        await self.application.update_queue.put(update)
+
+    async def _register_commands(self) -> None:
+        bot = self.application.bot
+        menus: list[tuple[list[BotCommand], object]] = [
+            (MERCHANT_COMMANDS, BotCommandScopeDefault())
+        ]
+        if self.config.team_chat_id:
+            menus.append((TEAM_COMMANDS, BotCommandScopeChat(self.config.team_chat_id)))
+        for commands, scope in menus:
+            try:
+                await self.messages.retrying(
+                    lambda c=commands, s=scope: bot.set_my_commands(c, scope=s)  # type: ignore[misc]
+                )
+            except TelegramError as error:
+                # A menu is a convenience; the bot works without it (e.g. not yet in the group).
+                log.warning("telegram: could not register commands: %s", error.message)
+
+    async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert self.router is not None
+        await self.router.handle(update)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("telegram: error while handling an update", exc_info=context.error)
