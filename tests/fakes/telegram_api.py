@@ -96,6 +96,7 @@ class FakeTelegramAPI:
         self._failures: dict[str, list[_Failure]] = {}
         self._changed = asyncio.Condition()
         self._closing = False
+        self.long_polls = 0  # getUpdates calls that found nothing and started waiting
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -193,6 +194,11 @@ class FakeTelegramAPI:
             )
         return self.calls_of(method, after=after)
 
+    async def wait_long_poll(self, after: int = 0, timeout: float = 5.0) -> None:
+        """Until the bot's getUpdates is waiting for news (more than `after` such polls)."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: self.long_polls > after), timeout)
+
     async def push_update(self, update: JSON) -> JSON:
         """Queue an update for getUpdates; gives it the next update_id unless it has one."""
         update.setdefault("update_id", next(self._update_ids))
@@ -268,12 +274,23 @@ class FakeTelegramAPI:
             self.make_press_update(user, chat_id, message_id, label, data)
         )
 
-    async def post_to_webhook(self, update: JSON, secret: str | None = None) -> int:
-        """Deliver `update` to the registered webhook as Telegram does; returns the status."""
+    async def redeliver(self, update: JSON) -> None:
+        """Offer an update again although it was confirmed, as after a crash that lost the
+        confirmation: a freshly started poller (no offset yet) receives it a second time."""
+        async with self._changed:
+            self._pending_updates.append(update)
+            self._pending_updates.sort(key=lambda u: u["update_id"])
+            self._changed.notify_all()
+
+    async def post_to_webhook(
+        self, update: JSON, secret: str | None = None, url: str | None = None
+    ) -> int:
+        """Deliver `update` as Telegram does to a webhook (the registered URL unless `url`, e.g.
+        the local address behind the public one); returns the HTTP status."""
         headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
         async with (
             aiohttp.ClientSession() as session,
-            session.post(self.webhook["url"], json=update, headers=headers) as response,
+            session.post(url or self.webhook["url"], json=update, headers=headers) as response,
         ):
             return response.status
 
@@ -371,6 +388,8 @@ class FakeTelegramAPI:
                     u for u in self._pending_updates if u["update_id"] >= offset
                 ]
             if timeout > 0 and not self._pending_updates and not self._closing:
+                self.long_polls += 1
+                self._changed.notify_all()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(
                         self._changed.wait_for(

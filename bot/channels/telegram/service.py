@@ -55,6 +55,8 @@ def build_application(config: TelegramConfig) -> Application:  # type: ignore[ty
         .token(config.token)
         .base_url(f"{config.api_base_url}/bot")
         .base_file_url(f"{config.api_base_url}/file/bot")
+        # Timers live in the database and APScheduler runs them; PTB's own job queue stays off.
+        .job_queue(None)
     )
     if config.mode == "webhook":
         builder = builder.updater(None)
