@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import event
+
 from bot.app import Runtime, open_runtime
 from bot.channels.telegram.service import TelegramService
 from bot.config import Config, parse_config
@@ -46,6 +48,10 @@ class DeskOnTelegram:
     config: Config
     sleep: RecordingSleep
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    committed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def __post_init__(self) -> None:
+        event.listen(self.runtime.database.engine.sync_engine, "commit", self._on_commit)
 
     async def say(self, user: FakeUser, text: str, **kwargs: Any) -> ApiCall:
         """`user` types `text` (in their private chat unless `chat=`); returns the first answer."""
@@ -90,7 +96,25 @@ class DeskOnTelegram:
         mark = await self.press(user, question, severity)
         summary = await self.answer(user.id, after=mark, with_buttons="Confirm")
         mark = await self.press(user, summary, "Confirm")
-        return await self.answer(TEAM.id, after=mark, with_buttons="Resolve")
+        alert = await self.answer(TEAM.id, after=mark, with_buttons="Resolve")
+        await self.alert_linked(alert)
+        return alert
+
+    async def alert_linked(self, alert: ApiCall) -> str:
+        """The reference of the ticket `alert` belongs to, once the dispatcher has recorded the
+        alert's message id (it commits that right after Telegram answered). Woken by commits."""
+        message_id = str(alert.response["result"]["message_id"])
+        while True:
+            committed = self.committed
+            async with self.runtime.store.transaction() as tx:
+                ticket = await tx.tickets.by_platform_message("telegram", str(TEAM.id), message_id)
+            if ticket is not None:
+                return ticket.reference
+            await asyncio.wait_for(committed.wait(), 5.0)
+
+    def _on_commit(self, _connection: object) -> None:
+        self.committed.set()
+        self.committed = asyncio.Event()
 
     async def settled(self) -> None:
         """Until every update the Application has received is fully processed (PTB marks each
@@ -124,7 +148,8 @@ class DeskOnTelegram:
         task = self.tasks.pop()
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
-            await task
+            # A stop that hangs fails the test instead of stalling the suite.
+            await asyncio.wait_for(task, 10.0)
 
 
 def _with_port_zero(config: Config) -> Any:
