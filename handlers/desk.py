@@ -13,7 +13,7 @@ from handlers.messages import t
 from handlers.notify import Notifier, Target
 from handlers.tickets import Draft, created_replies, open_ticket
 from handlers.turn import TicketObserver, Turn
-from storage.store import Store
+from storage.store import Store, Transaction
 
 FLOWS = {report.FLOW: report, ask.FLOW: ask}
 
@@ -55,7 +55,7 @@ class Desk:
                 await tx.conversations.save(
                     incoming.channel, incoming.chat_id, incoming.user_id, state, turn.now
                 )
-        self._wake()
+        self._wake(tx)
         return turn.replies
 
     async def team_action(
@@ -71,7 +71,7 @@ class Desk:
             if not await self._first_delivery(turn):
                 return []
             await team.run(turn, action, f"{reference} {text}".strip())
-        self._wake()
+        self._wake(tx)
         return turn.replies
 
     async def submit_report(self, incoming: Incoming, draft: Draft) -> list[Message]:
@@ -83,7 +83,7 @@ class Desk:
             turn = Turn(self, incoming, tx, state, self.clock.now())
             ticket = await open_ticket(turn, draft)
             created_replies(turn, ticket)
-        self._wake()
+        self._wake(tx)
         return turn.replies
 
     async def _first_delivery(self, turn: Turn) -> bool:
@@ -92,8 +92,10 @@ class Desk:
             return True
         return await turn.tx.updates.first_time(turn.incoming.channel, delivery, turn.now)
 
-    def _wake(self) -> None:
-        if self.on_outbox is not None:
+    def _wake(self, tx: Transaction) -> None:
+        # Only a transaction that queued messages needs the sender; waking it for every turn
+        # would cost a database round trip per incoming message.
+        if self.on_outbox is not None and tx.outbox.added:
             self.on_outbox()
 
     async def _dispatch(self, turn: Turn) -> None:

@@ -36,6 +36,7 @@ class Delivery:
 class OutboxRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self.added = 0  # rows queued in this transaction, so callers know to wake the sender
 
     def add(
         self,
@@ -49,6 +50,7 @@ class OutboxRepository:
         thread_id: str | None = None,
         ticket_reference: str | None = None,
     ) -> None:
+        self.added += 1
         self.session.add(
             OutboxItem(
                 idempotency_key=key,

@@ -12,53 +12,20 @@ polling, and can make the next calls of a method fail (`fail_next`) with 400/403
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 from aiohttp import web
 
-from tests.fakes.telegram_html import EntityParseError, parse_html
+from tests.fakes.telegram_methods import ApiCall, ApiError, BotApiMethods, keyboard_of
 from tests.fakes.telegram_objects import JSON, FakeChat, FakeUser, bot_user, command_entities
 
-MAX_TEXT = 4096
 DEFAULT_TOKEN = "777000111:AAHfakeTokenForLoopbackTestsOnly"
-
-
-@dataclass
-class ApiCall:
-    """One request the bot made, with its fields as sent (strings, JSON-typed ones as JSON text)."""
-
-    method: str
-    params: dict[str, str]
-    status: int = 200
-    response: JSON = field(default_factory=dict)
-
-    def json(self, name: str) -> Any:
-        return json.loads(self.params[name])
-
-    @property
-    def ok(self) -> bool:
-        return self.status == 200
-
-    @property
-    def chat_id(self) -> int:
-        return int(self.params["chat_id"])
-
-    @property
-    def button_rows(self) -> list[list[JSON]]:
-        if "reply_markup" not in self.params:
-            return []
-        return list(self.json("reply_markup").get("inline_keyboard", []))
-
-    @property
-    def button_labels(self) -> list[str]:
-        return [button["text"] for row in self.button_rows for button in row]
 
 
 @dataclass
@@ -69,13 +36,7 @@ class _Failure:
     when: Callable[[ApiCall], bool] | None
 
 
-class ApiError(Exception):
-    def __init__(self, status: int, description: str, parameters: JSON | None = None) -> None:
-        super().__init__(description)
-        self.status, self.description, self.parameters = status, description, parameters
-
-
-class FakeTelegramAPI:
+class FakeTelegramAPI(BotApiMethods):
     """`async with FakeTelegramAPI() as api:`; point the bot at `api.base_url` (PTB) or
     `api.api_base_url` (the desk's `[telegram] api_base_url`)."""
 
@@ -97,6 +58,8 @@ class FakeTelegramAPI:
         self._changed = asyncio.Condition()
         self._closing = False
         self.long_polls = 0  # getUpdates calls that found nothing and started waiting
+        # Called with every finished call; cheaper than wait_call for many concurrent waiters.
+        self.listeners: list[Callable[[ApiCall], None]] = []
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -245,7 +208,7 @@ class FakeTelegramAPI:
         without a matching button simulates a stale client still showing an old keyboard.
         """
         message = self.messages[(chat_id, message_id)]
-        buttons = [b for row in _keyboard(message) for b in row]
+        buttons = [b for row in keyboard_of(message) for b in row]
         if label is not None:
             matching = [b for b in buttons if b["text"] == label]
             assert matching, f"no button {label!r} on message {message_id}: {buttons}"
@@ -336,185 +299,12 @@ class FakeTelegramAPI:
         else:
             body = {"ok": True, "result": outcome}
         call.response = body
+        for listener in self.listeners:
+            listener(call)
         async with self._changed:
             self.calls.append(call)
             self._changed.notify_all()
         return web.json_response(body, status=call.status)
-
-    def _next_message_id(self, chat_id: int) -> int:
-        return next(self._message_ids.setdefault(chat_id, itertools.count(1)))
-
-    def _rendered(self, call: ApiCall) -> JSON:
-        """The text fields of a message as Telegram stores them after applying `parse_mode`."""
-        text = call.params["text"]
-        parse_mode = call.params.get("parse_mode", "")
-        if parse_mode.upper() == "HTML":
-            try:
-                parsed = parse_html(text)
-            except EntityParseError as error:
-                raise ApiError(400, f"Bad Request: can't parse entities: {error}") from None
-            text, entities = parsed.text, parsed.entities
-        elif parse_mode:
-            raise ApiError(400, f"Bad Request: unsupported parse_mode {parse_mode}")
-        else:
-            entities = []
-        if not text.strip():
-            raise ApiError(400, "Bad Request: message text is empty")
-        if len(text.encode("utf-16-le")) // 2 > MAX_TEXT:
-            raise ApiError(400, "Bad Request: message is too long")
-        fields: JSON = {"text": text}
-        if entities:
-            fields["entities"] = entities
-        return fields
-
-    # methods --------------------------------------------------------------------------------
-    async def _api_getme(self, call: ApiCall) -> JSON:
-        return self.bot
-
-    async def _api_getupdates(self, call: ApiCall) -> list[JSON]:
-        if self.webhook["url"]:
-            raise ApiError(
-                409,
-                "Conflict: can't use getUpdates method while webhook is active; "
-                "use deleteWebhook to delete the webhook first",
-            )
-        offset = int(call.params.get("offset", 0))
-        limit = int(call.params.get("limit", 100))
-        timeout = float(call.params.get("timeout", 0))
-        async with self._changed:
-            if offset > 0:
-                # Asking from `offset` confirms every earlier update: Telegram forgets them.
-                self._pending_updates = [
-                    u for u in self._pending_updates if u["update_id"] >= offset
-                ]
-            if timeout > 0 and not self._pending_updates and not self._closing:
-                self.long_polls += 1
-                self._changed.notify_all()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(
-                        self._changed.wait_for(
-                            lambda: bool(self._pending_updates or self._closing)
-                        ),
-                        timeout,
-                    )
-            return list(self._pending_updates[:limit])
-
-    async def _api_sendmessage(self, call: ApiCall) -> JSON:
-        chat_id = int(call.params["chat_id"])
-        message: JSON = {
-            "message_id": self._next_message_id(chat_id),
-            "from": self.bot,
-            "chat": self._chat_of(chat_id),
-            "date": int(self._now()),
-            **self._rendered(call),
-        }
-        reply_to = call.params.get("reply_to_message_id") or _reply_parameter(call)
-        if reply_to:
-            replied = self.messages.get((chat_id, int(reply_to)))
-            if replied is not None:
-                message["reply_to_message"] = replied
-            elif not _may_send_without_reply(call):
-                raise ApiError(400, "Bad Request: message to be replied not found")
-        if "reply_markup" in call.params and _keyboard({"reply_markup": call.json("reply_markup")}):
-            message["reply_markup"] = call.json("reply_markup")
-        self.messages[(chat_id, message["message_id"])] = message
-        return message
-
-    def _chat_of(self, chat_id: int) -> JSON:
-        for (known_chat, _), message in self.messages.items():
-            if known_chat == chat_id:
-                return message["chat"]
-        kind = "private" if chat_id > 0 else "supergroup"
-        return {"id": chat_id, "type": kind}
-
-    def _existing(self, call: ApiCall) -> JSON:
-        key = (int(call.params["chat_id"]), int(call.params["message_id"]))
-        if key not in self.messages:
-            raise ApiError(400, "Bad Request: message to edit not found")
-        return self.messages[key]
-
-    async def _api_editmessagetext(self, call: ApiCall) -> JSON:
-        message = self._existing(call)
-        edited = {k: v for k, v in message.items() if k not in ("entities", "reply_markup")}
-        edited.update(self._rendered(call))
-        if "reply_markup" in call.params and _keyboard({"reply_markup": call.json("reply_markup")}):
-            edited["reply_markup"] = call.json("reply_markup")
-        return self._store_edit(message, edited)
-
-    async def _api_editmessagereplymarkup(self, call: ApiCall) -> JSON:
-        message = self._existing(call)
-        edited = {k: v for k, v in message.items() if k != "reply_markup"}
-        if "reply_markup" in call.params and _keyboard({"reply_markup": call.json("reply_markup")}):
-            edited["reply_markup"] = call.json("reply_markup")
-        return self._store_edit(message, edited)
-
-    def _store_edit(self, old: JSON, new: JSON) -> JSON:
-        same = all(old.get(k) == new.get(k) for k in ("text", "entities", "reply_markup"))
-        if same:
-            raise ApiError(
-                400,
-                "Bad Request: message is not modified: specified new message content and "
-                "reply markup are exactly the same as a current content and reply markup "
-                "of the message",
-            )
-        new["edit_date"] = int(self._now())
-        self.messages[(new["chat"]["id"], new["message_id"])] = new
-        return new
-
-    async def _api_answercallbackquery(self, call: ApiCall) -> bool:
-        query_id = call.params["callback_query_id"]
-        if query_id not in self._open_callbacks:
-            raise ApiError(
-                400,
-                "Bad Request: query is too old and response timeout expired or query ID is invalid",
-            )
-        self._open_callbacks.discard(query_id)
-        self.answered_callbacks[query_id] = call
-        return True
-
-    async def _api_setmycommands(self, call: ApiCall) -> bool:
-        scope = call.params.get("scope", '{"type": "default"}')
-        self.commands[json.loads(scope)["type"]] = call.json("commands")
-        return True
-
-    async def _api_getmycommands(self, call: ApiCall) -> list[JSON]:
-        scope = call.params.get("scope", '{"type": "default"}')
-        return self.commands.get(json.loads(scope)["type"], [])
-
-    async def _api_setwebhook(self, call: ApiCall) -> bool:
-        self.webhook = {"url": call.params["url"], "secret_token": call.params.get("secret_token")}
-        return True
-
-    async def _api_deletewebhook(self, call: ApiCall) -> bool:
-        self.webhook = {"url": "", "secret_token": None}
-        if call.params.get("drop_pending_updates") == "true":
-            self._pending_updates.clear()
-        return True
-
-    async def _api_getwebhookinfo(self, call: ApiCall) -> JSON:
-        return {
-            "url": self.webhook["url"],
-            "has_custom_certificate": False,
-            "pending_update_count": len(self._pending_updates),
-        }
-
-
-def _keyboard(message: JSON) -> list[list[JSON]]:
-    return list((message.get("reply_markup") or {}).get("inline_keyboard", []))
-
-
-def _may_send_without_reply(call: ApiCall) -> bool:
-    if call.params.get("allow_sending_without_reply") == "true":
-        return True
-    if "reply_parameters" in call.params:
-        return bool(call.json("reply_parameters").get("allow_sending_without_reply"))
-    return False
-
-
-def _reply_parameter(call: ApiCall) -> str | None:
-    if "reply_parameters" not in call.params:
-        return None
-    return str(call.json("reply_parameters")["message_id"])
 
 
 async def _read_params(request: web.Request) -> dict[str, str]:

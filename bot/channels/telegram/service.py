@@ -12,7 +12,9 @@ from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Up
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
+from bot.channels.telegram.ordering import PerChatOrder
 from bot.channels.telegram.outbox import TelegramOutboxSender
+from bot.channels.telegram.request import AiohttpRequest
 from bot.channels.telegram.router import TelegramRouter
 from bot.channels.telegram.sender import Sleep, TelegramSender
 from bot.channels.telegram.webhook import WebhookServer
@@ -55,6 +57,9 @@ def build_application(config: TelegramConfig) -> Application:  # type: ignore[ty
         .token(config.token)
         .base_url(f"{config.api_base_url}/bot")
         .base_file_url(f"{config.api_base_url}/file/bot")
+        .request(AiohttpRequest(connection_limit=64))
+        .get_updates_request(AiohttpRequest(connection_limit=2))
+        .concurrent_updates(PerChatOrder())
         # Timers live in the database and APScheduler runs them; PTB's own job queue stays off.
         .job_queue(None)
     )

@@ -1,0 +1,48 @@
+"""Updates of one chat in order, different chats at the same time.
+
+PTB processes updates one after another by default, so one merchant's reply waiting out a flood
+control pause (or a slow database moment) holds up everybody. Its concurrent mode has no order
+at all, and a conversation must see "Production" before "Critical". This processor gives each
+chat a lock: PTB starts update tasks in arrival order and asyncio locks queue their waiters
+first come first served, so a chat's updates run in arrival order while chats overlap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+
+from telegram import Update
+from telegram.ext import BaseUpdateProcessor
+
+
+def chat_key(update: object) -> int | None:
+    if isinstance(update, Update) and update.effective_chat is not None:
+        return update.effective_chat.id
+    return None
+
+
+class PerChatOrder(BaseUpdateProcessor):
+    def __init__(self, max_concurrent_updates: int = 64) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int | None, asyncio.Lock] = {}
+        self._users: dict[int | None, int] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[object]) -> None:
+        key = chat_key(update)
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._users[key] = self._users.get(key, 0) + 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            # Forget idle chats so the lock table does not grow with every chat ever seen.
+            self._users[key] -= 1
+            if not self._users[key]:
+                del self._users[key], self._locks[key]
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
