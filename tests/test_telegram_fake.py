@@ -15,6 +15,9 @@ from tests.fakes.telegram_objects import FakeUser, group_chat
 
 ALICE = FakeUser(501, "Alice", "Mushi", username="alice_pay")
 
+# PTB's RetryAfter warns about its own int-vs-timedelta transition when it is constructed.
+pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+
 
 @pytest.fixture
 async def api() -> AsyncIterator[FakeTelegramAPI]:
