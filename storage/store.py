@@ -33,10 +33,14 @@ class Store:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
         async with self.database.session() as session:
-            yield Transaction(
+            tx = Transaction(
                 session=session,
                 tickets=TicketRepository(session, self.reference_prefix),
                 conversations=ConversationRepository(session),
                 outbox=OutboxRepository(session),
                 updates=ProcessedUpdateRepository(session),
             )
+            yield tx
+            await tx.session.flush()
+            await tx.tickets.flush_events()
+            await tx.outbox.flush()
