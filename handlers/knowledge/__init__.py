@@ -2,7 +2,13 @@
 
 from handlers.knowledge.entries import Entry, KnowledgeBaseError, check, load_entries
 from handlers.knowledge.live import LiveKnowledgeBase
-from handlers.knowledge.search import DEFAULT_MIN_SCORE, Answer, Hit, KnowledgeBase
+from handlers.knowledge.search import (
+    DEFAULT_MIN_SCORE,
+    Answer,
+    Hit,
+    KnowledgeBase,
+    KnowledgeSource,
+)
 
 __all__ = [
     "DEFAULT_MIN_SCORE",
@@ -11,6 +17,7 @@ __all__ = [
     "Hit",
     "KnowledgeBase",
     "KnowledgeBaseError",
+    "KnowledgeSource",
     "LiveKnowledgeBase",
     "check",
     "load_entries",

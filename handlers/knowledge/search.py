@@ -5,10 +5,12 @@ index is a few hundred kilobytes and builds in milliseconds; a query is a handfu
 look-ups. SQLite FTS5 would add a schema and a second copy of the files without buying speed,
 and its tokenizers know neither Swahili prefixes nor our synonym map.
 
-Score = BM25F(entry) x coverage(entry), where coverage is the share of the question's
-information (idf mass, unknown words counted as rare) that the entry matches. A question about
-the weather shares a word or two with some entry by chance, but covers little of it: coverage is
-what keeps off-topic questions under the threshold.
+Score = BM25F(entry) x coverage(entry) x evidence(entry). Coverage is the share of the
+question's information (idf mass, unknown words counted as rare) that the entry matches: a
+question about the weather shares a word with some entry by chance but covers little of it.
+Evidence grows with the matched idf mass up to a cap: a two-word chat line ("can you check
+again?") may be fully covered by common words, but says too little to answer from. Together they
+keep off-topic questions under the threshold (`min_score`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from handlers.knowledge.entries import Entry, load_entries
 from handlers.knowledge.fuzzy import FuzzyVocabulary
@@ -25,12 +28,18 @@ from handlers.knowledge.text import analyze
 
 # Keywords are chosen by the author to say what the entry is about; the body also talks about
 # neighbouring topics, so it counts least.
-FIELD_WEIGHTS = {"title": 2.0, "keywords": 3.0, "body": 1.0}
-K1 = 1.2
+FIELD_WEIGHTS = {"title": 2.0, "keywords": 3.0, "body": 0.6}
+# Slower saturation than the usual 1.2: a word repeated across fields should count for more
+# than a single passing mention in a body.
+K1 = 2.0
 B = 0.75
 FUZZY_WEIGHT = 0.85
-DEFAULT_MIN_SCORE = 0.65
-RELATED_SHARE = 0.5  # a related entry scores at least this share of the threshold
+DEFAULT_MIN_SCORE = 0.5
+RELATED_SHARE = 0.5
+# How much matched information (sum of idf) a hit needs before its score counts in full, as a
+# multiple of the rarest possible word's idf (so it scales with the number of entries): one or
+# two common words ("check", "update") are not enough evidence, however well they match.
+EVIDENCE_SHARE = 1.3  # a related entry scores at least this share of the threshold
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +65,12 @@ class _Term:
     known: bool
 
 
+class KnowledgeSource(Protocol):
+    """Where the engine gets the knowledge base from: a fixed one, or one that follows its files."""
+
+    def current(self) -> KnowledgeBase: ...
+
+
 class KnowledgeBase:
     """An immutable, searchable snapshot of entries."""
 
@@ -69,6 +84,9 @@ class KnowledgeBase:
     def load(cls, path: str | Path, min_score: float = DEFAULT_MIN_SCORE) -> KnowledgeBase:
         """Read and index the files at `path`; raises KnowledgeBaseError when they are broken."""
         return cls(load_entries(path), min_score)
+
+    def current(self) -> KnowledgeBase:
+        return self
 
     def get(self, entry_id: str) -> Entry | None:
         return self._by_id.get(entry_id)
@@ -95,6 +113,7 @@ class KnowledgeBase:
             for term, df in document_frequency.items()
         }
         self._max_idf = math.log(1 + (count - 0.5) / 1.5)
+        self._evidence_full = EVIDENCE_SHARE * self._max_idf
         self._postings: dict[str, list[tuple[int, float]]] = {}
         for index, per_field in enumerate(fields):
             weighted: Counter[str] = Counter()
@@ -138,7 +157,10 @@ class KnowledgeBase:
                 bm25[index] = bm25.get(index, 0.0) + t.weight * t.idf * saturation
                 matched[index] = matched.get(index, 0.0) + t.weight * t.idf
         hits = [
-            Hit(self.entries[index], score * matched[index] / total)
+            Hit(
+                self.entries[index],
+                score * (matched[index] / total) * min(1.0, matched[index] / self._evidence_full),
+            )
             for index, score in bm25.items()
         ]
         hits.sort(key=lambda hit: (-hit.score, hit.entry.id))

@@ -22,7 +22,7 @@ _STOPWORD_TEXT = (
     " its they them their this that these those there here what whats which who whom whose why"
     " how when where any some all each every no not dont doesnt didnt cant cannot wont isnt im ive"
     " just also too very still again please help hi hey thanks thank ok okay get got getting"
-    " need needs want wants tell let lets like way thing things anymore"
+    " need needs want wants tell let lets like way thing things anymore one news"
     # Swahili filler and question words
     " na ya wa za la cha vya kwa ni je gani nini vipi kwenye katika kutoka hii hiyo huu hilo"
     " yangu wangu langu zangu changu yetu wetu letu zetu yenu wenu lenu yake wake lake yao wao"
