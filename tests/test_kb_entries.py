@@ -154,3 +154,19 @@ def test_load_refuses_broken_files_listing_every_problem(tmp_path: Path) -> None
 def test_non_utf8_file_is_reported(tmp_path: Path) -> None:
     (tmp_path / "bad.md").write_bytes(b"## T\xff\n")
     assert any("cannot read" in p for p in check(tmp_path))
+
+
+def test_wrapped_lines_are_joined_into_paragraphs_and_list_items() -> None:
+    text = (
+        "## T\nid: t\nkeywords: k\nsource: https://e.com\n\n"
+        "First paragraph,\nwrapped in the file.\n\n"
+        "- item one\n  continues here\n- item two\n\n"
+        "```\ncode  stays\nas is\n```\n"
+    )
+    (entry,), problems = parse_text(text, "kb.md")
+    assert problems == []
+    assert entry.body == (
+        "First paragraph, wrapped in the file.\n\n"
+        "- item one continues here\n- item two\n\n"
+        "```\ncode  stays\nas is\n```"
+    )

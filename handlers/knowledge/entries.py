@@ -13,6 +13,7 @@ from pathlib import Path
 REQUIRED_KEYS = ("id", "keywords", "source")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 META_LINE = re.compile(r"^([A-Za-z_-]+):\s*(.*)$")
+_LIST_ITEM = re.compile(r"^(?:[-*•]|\d+[.)])\s")
 SKIPPED_FILES = frozenset({"readme.md"})
 
 
@@ -123,12 +124,38 @@ def _parse_entry(block: list[str], file: str, line_no: int) -> tuple[Entry | Non
     if source and not source.startswith(("http://", "https://")):
         problems.append(f"{where}: {label} source must be an http(s) link, got {source!r}")
     keywords = tuple(k.strip() for k in meta.get("keywords", "").split(",") if k.strip())
-    body = "\n".join(block[body_start:]).strip()
+    body = reflow(block[body_start:])
     if not body:
         problems.append(f"{where}: {label} has no answer text")
     if problems:
         return None, problems
     return Entry(entry_id, title, keywords, body, source, file, line_no), []
+
+
+def reflow(lines: list[str]) -> str:
+    """The answer as chat text: lines wrapped in the file are joined into one line per paragraph
+    or list item (chat apps wrap by themselves); code fences and blank lines stay as written."""
+    out: list[str] = []
+    joinable = False
+    inside_fence = False
+    for raw in lines:
+        line = raw.rstrip()
+        stripped = line.strip()
+        if stripped.startswith("```"):
+            inside_fence = not inside_fence
+            out.append(line)
+            joinable = False
+        elif inside_fence:
+            out.append(line)
+        elif not stripped:
+            out.append("")
+            joinable = False
+        elif joinable and not _LIST_ITEM.match(stripped) and not stripped.startswith("#"):
+            out[-1] = f"{out[-1]} {stripped}"
+        else:
+            out.append(stripped if not _LIST_ITEM.match(stripped) else line.lstrip())
+            joinable = not stripped.startswith("#")
+    return "\n".join(out).strip()
 
 
 def read_entries(path: Path) -> tuple[list[Entry], list[str]]:
