@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.conversations import ConversationRepository
 from storage.database import Database
+from storage.kb_log import KbLogRepository
 from storage.outbox import OutboxRepository
 from storage.tickets import TicketRepository
 from storage.updates import ProcessedUpdateRepository
@@ -23,6 +24,7 @@ class Transaction:
     conversations: ConversationRepository
     outbox: OutboxRepository
     updates: ProcessedUpdateRepository
+    kb_log: KbLogRepository
 
 
 class Store:
@@ -39,6 +41,7 @@ class Store:
                 conversations=ConversationRepository(session),
                 outbox=OutboxRepository(session),
                 updates=ProcessedUpdateRepository(session),
+                kb_log=KbLogRepository(session),
             )
             yield tx
             await tx.session.flush()
