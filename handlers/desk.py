@@ -140,7 +140,8 @@ class Desk:
                 await team.run(turn, action, reference)
                 return
         elif kind == "menu" and rest in ("report", "ask", "mytickets"):
-            await self._command(turn, rest, "")
+            # From the follow-up offer, the message already sent is the question or the title.
+            await self._command(turn, rest, merchant.pending_text(turn, rest))
             return
         elif kind == "followup":
             await merchant.add_followup(turn, rest)
