@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.database import core_connection
 from storage.models import Conversation
 
 _table = Conversation.__table__  # type: ignore[attr-defined]
@@ -50,7 +51,7 @@ class ConversationRepository:
         self.session = session
 
     async def load(self, channel: str, chat_id: str, user_id: str) -> ConversationState:
-        connection = await self.session.connection()
+        connection = core_connection(self.session)
         key = {"channel": channel, "chat_id": chat_id, "user_id": user_id}
         row = (await connection.execute(_LOAD, key)).first()
         if row is None:
@@ -60,7 +61,7 @@ class ConversationRepository:
     async def save(
         self, channel: str, chat_id: str, user_id: str, state: ConversationState, now: datetime
     ) -> None:
-        connection = await self.session.connection()
+        connection = core_connection(self.session)
         row = {
             "channel": channel,
             "chat_id": chat_id,

@@ -14,7 +14,12 @@ from alembic.config import Config as AlembicConfig
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.pool import StaticPool
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -54,6 +59,13 @@ def _is_locked(error: OperationalError) -> bool:
 
 
 LOCK_WAIT_SECONDS = 10.0
+_CONNECTION = "deskbot.connection"
+
+
+def core_connection(session: AsyncSession) -> AsyncConnection:
+    """The connection a session's transaction runs on, for Core statements on hot paths (asking
+    the session for it again costs a round through SQLAlchemy's greenlet bridge)."""
+    return session.info[_CONNECTION]  # type: ignore[no-any-return]
 
 
 class Database:
@@ -113,7 +125,7 @@ class Database:
         while True:
             session = self._sessions()
             try:
-                await session.connection()
+                session.info[_CONNECTION] = await session.connection()
                 return session
             except OperationalError as error:
                 await session.close()

@@ -13,6 +13,7 @@ from sqlalchemy import insert, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.database import core_connection
 from storage.models import OutboxItem
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
@@ -41,7 +42,7 @@ class OutboxRepository:
 
     async def flush(self) -> None:
         if self._pending:
-            connection = await self.session.connection()
+            connection = core_connection(self.session)
             await connection.execute(insert(OutboxItem.__table__), self._pending)  # type: ignore[attr-defined]
             self._pending = []
 

@@ -44,6 +44,7 @@ class Store:
                 kb_log=KbLogRepository(session),
             )
             yield tx
-            await tx.session.flush()
+            if tx.session.new or tx.session.dirty or tx.session.deleted:
+                await tx.session.flush()
             await tx.tickets.flush_events()
             await tx.outbox.flush()

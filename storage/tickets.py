@@ -10,6 +10,7 @@ from sqlalchemy import func, insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.database import core_connection
 from storage.models import UNRESOLVED, ChannelMessage, Page, Ticket, TicketEvent, TicketMessage
 
 
@@ -22,7 +23,7 @@ class TicketRepository:
 
     async def flush_events(self) -> None:
         if self._events:
-            connection = await self.session.connection()
+            connection = core_connection(self.session)
             await connection.execute(insert(TicketEvent.__table__), self._events)  # type: ignore[attr-defined]
             self._events = []
 
