@@ -6,6 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Protocol
+
+from handlers.escalation.business_hours import BusinessCalendar
+from handlers.escalation.policy import SEVERITIES, EscalationPolicy
 
 # With less than this share of the allowed time left, a clock counts as at risk.
 AT_RISK_SHARE = 0.25
@@ -71,3 +75,44 @@ class SlaStatus:
         if self.acknowledge is Clock.none and self.resolve is Clock.none:
             return "-"
         return "ok"
+
+
+class SlaTicket(Protocol):
+    """The ticket fields the SLA clocks read (the storage model has them all)."""
+
+    severity: str | None
+    created_at: datetime
+    acknowledged_at: datetime | None
+    resolved_at: datetime | None
+    acknowledge_due_at: datetime | None
+    resolve_due_at: datetime | None
+    acknowledge_breached_at: datetime | None
+    resolve_breached_at: datetime | None
+
+
+def ticket_sla(
+    ticket: SlaTicket, policy: EscalationPolicy, calendar: BusinessCalendar, now: datetime
+) -> SlaStatus:
+    business = False
+    if ticket.severity in SEVERITIES:
+        business = policy.for_severity(ticket.severity).business_hours_only
+    measure: Measure = calendar.elapsed if business else _wall
+    return SlaStatus(
+        acknowledge=clock_state(
+            started=ticket.created_at,
+            due=ticket.acknowledge_due_at,
+            # A resolved ticket needs no acknowledgement any more; resolving counts as one.
+            done_at=ticket.acknowledged_at or ticket.resolved_at,
+            breached_at=ticket.acknowledge_breached_at,
+            now=now,
+            measure=measure,
+        ),
+        resolve=clock_state(
+            started=ticket.created_at,
+            due=ticket.resolve_due_at,
+            done_at=ticket.resolved_at,
+            breached_at=ticket.resolve_breached_at,
+            now=now,
+            measure=measure,
+        ),
+    )
