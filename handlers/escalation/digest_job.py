@@ -9,8 +9,6 @@ from __future__ import annotations
 import logging
 
 from sqlalchemy.exc import IntegrityError
-from storage.models import Ticket
-from storage.store import Store
 
 from handlers.clock import Clock
 from handlers.escalation.digest import DigestLine, compose_digest
@@ -19,6 +17,8 @@ from handlers.escalation.sla import ticket_sla
 from handlers.events import Message
 from handlers.notify import DIGEST, Notifier, payload
 from storage.escalations import EscalationRepository
+from storage.models import Ticket
+from storage.store import Store
 
 log = logging.getLogger(__name__)
 
