@@ -59,6 +59,9 @@ class Escalator:
         self.notifier = notifier
         self.audience = audience
         self.wake = wake
+        # Counters for logs, tests and the benchmark.
+        self.pages_sent = 0
+        self.claims_lost = 0
 
     def _tracked(self, ticket: Ticket) -> bool:
         return ticket.kind == Kind.issue and ticket.severity in SEVERITIES
@@ -177,7 +180,8 @@ class Escalator:
             next_page_at, ack_due if ack_open else None, resolve_due if res_open else None
         )
         if not await repo.claim(snapshot, **values):
-            return False  # another process got there first, or someone acknowledged
+            self.claims_lost += 1  # another process got there first, or someone acknowledged
+            return False
         for clock in breaches:
             due = values[f"{clock}_breached_at"]
             assert isinstance(due, datetime)
@@ -185,6 +189,7 @@ class Escalator:
         if page is not None:
             targets = write_page(tx, ticket, page, sev, self.audience, now)
             repo.add_page(ticket.id, page.level, page.repeat, page.due_at, now, targets)
+            self.pages_sent += 1
             tx.tickets.record(
                 ticket, ACTOR, "paged", now, field="level", new=f"{page.level}/{page.repeat}"
             )

@@ -54,7 +54,7 @@ async def outbox(store: Store, kind: str | None = None) -> list[OutboxItem]:
 async def run_minutes(
     clock: FakeClock, escalator: Escalator, until: datetime, step: timedelta
 ) -> None:
-    """Sweep at every `step` up to `until`, as the scheduler's interval would."""
+    """Sweep at every `step` up to and including `until`, as the scheduler's interval would."""
     while clock.now() < until:
-        clock.advance(step)
+        clock.advance(min(step, until - clock.now()))
         await escalator.sweep()
