@@ -12,9 +12,6 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from storage.models import Kind, Severity, Status, Ticket
-from storage.store import Store, Transaction
-
 from handlers.clock import Clock
 from handlers.escalation.paging import Audience, write_page
 from handlers.escalation.planner import Planner
@@ -22,6 +19,8 @@ from handlers.escalation.policy import SEVERITIES, EscalationPolicy
 from handlers.escalation.texts import text
 from handlers.notify import Notifier
 from storage.escalations import EscalationRepository, Snapshot, after_commit
+from storage.models import Kind, Severity, Status, Ticket
+from storage.store import Store, Transaction
 
 log = logging.getLogger(__name__)
 
