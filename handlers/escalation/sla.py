@@ -116,3 +116,29 @@ def ticket_sla(
             measure=measure,
         ),
     )
+
+
+def list_note(ticket: SlaTicket, now: datetime) -> str:
+    """SLA trouble for one line of the team's chat list (`" · SLA: ack breached"`, or "").
+
+    The chat list has no policy at hand, so "at risk" is judged on wall-clock time here;
+    `deskbot tickets list` and the digest count business hours where the policy says so.
+    """
+    status = SlaStatus(
+        acknowledge=clock_state(
+            started=ticket.created_at,
+            due=ticket.acknowledge_due_at,
+            done_at=ticket.acknowledged_at or ticket.resolved_at,
+            breached_at=ticket.acknowledge_breached_at,
+            now=now,
+        ),
+        resolve=clock_state(
+            started=ticket.created_at,
+            due=ticket.resolve_due_at,
+            done_at=ticket.resolved_at,
+            breached_at=ticket.resolve_breached_at,
+            now=now,
+        ),
+    )
+    summary = status.summary()
+    return f" · SLA: {summary}" if status.breached or status.at_risk else ""
