@@ -125,3 +125,23 @@ def test_errors_name_the_dotted_key(raw: dict[str, Any], key: str, fragment: str
         parse_escalation(raw)
     assert caught.value.key == key
     assert fragment in caught.value.problem
+
+
+def test_the_example_config_spells_out_the_defaults() -> None:
+    from pathlib import Path
+
+    from bot.config import load_config
+
+    example = Path(__file__).parent.parent.parent / "config.example.toml"
+    assert parse_escalation(load_config(example, {}).escalation) == EscalationPolicy()
+
+
+def test_a_bad_policy_stops_start_up_naming_the_key(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+
+    config = tmp_path / "bad.toml"
+    config.write_text('[escalation.critical]\nlevels = [{ after = "0s" }, { after = "soon" }]\n')
+    assert main(["tickets", "list", "--config", str(config)]) == 2
+    assert "escalation.critical.levels[1].after" in capsys.readouterr().err
