@@ -10,6 +10,9 @@ import pytest
 from storage.models import Status
 from tests.telegram_harness import MEMBER, MERCHANT, OUTSIDER, TEAM, desk_on_telegram
 
+# A question the knowledge base has no answer for, so it becomes a ticket.
+UNKNOWN_QUESTION = "/ask Can the dashboard show our shop logo on invoices?"
+
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
 
@@ -116,7 +119,7 @@ async def test_flood_on_the_team_alert_still_delivers_it(tmp_path: Path) -> None
 
 async def test_duplicated_update_after_a_restart_creates_one_ticket(tmp_path: Path) -> None:
     async with desk_on_telegram(tmp_path) as env:
-        update = env.api.make_text_update(MERCHANT, "/ask Is there a sandbox for card payments?")
+        update = env.api.make_text_update(MERCHANT, UNKNOWN_QUESTION)
         mark = env.api.mark()
         await env.api.push_update(update)
         logged = await env.answer(MERCHANT.id, after=mark)

@@ -9,6 +9,9 @@ import pytest
 
 from tests.telegram_harness import MERCHANT, TEAM, WEBHOOK_SECRET, desk_on_telegram
 
+# A question the knowledge base has no answer for, so it becomes a ticket.
+UNKNOWN_QUESTION = "/ask Can we change the colour of our invoice PDF?"
+
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
 
@@ -36,7 +39,7 @@ async def test_requests_without_the_right_secret_get_403_and_are_not_processed(
         assert env.api.calls[mark:] == []
         assert await env.ticket_count() == 0
 
-        genuine = env.api.make_text_update(MERCHANT, "/ask Is checksum required for payouts?")
+        genuine = env.api.make_text_update(MERCHANT, "/ask Can you add our shop logo to receipts?")
         assert await env.api.post_to_webhook(genuine, WEBHOOK_SECRET, url) == 200
         answer = await env.answer(MERCHANT.id, after=mark)
         assert "INT-1" in answer.params["text"]
@@ -51,7 +54,7 @@ async def test_webhook_full_report_by_buttons(tmp_path: Path) -> None:
 
 async def test_redelivered_webhook_update_is_handled_once(tmp_path: Path) -> None:
     async with desk_on_telegram(tmp_path, mode="webhook") as env:
-        update = env.api.make_text_update(MERCHANT, "/ask Which phone format for USSD push?")
+        update = env.api.make_text_update(MERCHANT, UNKNOWN_QUESTION)
         mark = env.api.mark()
         await env.deliver(update)
         await env.answer(MERCHANT.id, after=mark)
