@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 
 from storage.models import Status
+from tests.fakes.telegram_api import ApiCall
 from tests.fakes.telegram_objects import group_chat
 from tests.telegram_harness import MEMBER, MERCHANT, OUTSIDER, TEAM, desk_on_telegram
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
 
-def alert_id(alert) -> int:  # type: ignore[no-untyped-def]
+def alert_id(alert: ApiCall) -> int:
     return int(alert.response["result"]["message_id"])
 
 

@@ -8,7 +8,13 @@ import logging
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Update
+from telegram import (
+    BotCommand,
+    BotCommandScope,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    Update,
+)
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
@@ -155,20 +161,17 @@ class TelegramService:
         await self.application.update_queue.put(update)
 
     async def _register_commands(self) -> None:
-        bot = self.application.bot
-        menus: list[tuple[list[BotCommand], object]] = [
-            (MERCHANT_COMMANDS, BotCommandScopeDefault())
-        ]
+        await self._set_commands(MERCHANT_COMMANDS, BotCommandScopeDefault())
         if self.config.team_chat_id:
-            menus.append((TEAM_COMMANDS, BotCommandScopeChat(self.config.team_chat_id)))
-        for commands, scope in menus:
-            try:
-                await self.messages.retrying(
-                    lambda c=commands, s=scope: bot.set_my_commands(c, scope=s)  # type: ignore[misc]
-                )
-            except TelegramError as error:
-                # A menu is a convenience; the bot works without it (e.g. not yet in the group).
-                log.warning("telegram: could not register commands: %s", error.message)
+            await self._set_commands(TEAM_COMMANDS, BotCommandScopeChat(self.config.team_chat_id))
+
+    async def _set_commands(self, commands: list[BotCommand], scope: BotCommandScope) -> None:
+        bot = self.application.bot
+        try:
+            await self.messages.retrying(lambda: bot.set_my_commands(commands, scope=scope))
+        except TelegramError as error:
+            # A menu is a convenience; the bot works without it (e.g. not yet in the group).
+            log.warning("telegram: could not register commands: %s", error.message)
 
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         assert self.router is not None
