@@ -158,3 +158,43 @@ async def test_commands_are_registered_for_merchants_and_the_team_group(tmp_path
         team_menu = [c["command"] for c in env.api.commands["chat"]]
         assert {"report", "ask", "status", "mytickets"} <= set(merchant_menu)
         assert {"ack", "take", "resolve", "reply", "list"} <= set(team_menu)
+
+
+async def test_rejected_formatting_on_the_alert_is_resent_as_plain_text(tmp_path: Path) -> None:
+    async with desk_on_telegram(tmp_path) as env:
+        env.api.fail_next(
+            "sendMessage",
+            400,
+            "Bad Request: can't parse entities: unsupported start tag",
+            when=lambda c: c.chat_id == TEAM.id,
+        )
+        alert = await env.report(MERCHANT, "Callback <url> & retries")
+        assert "parse_mode" not in alert.params
+        assert "Title: Callback <url> & retries" in alert.params["text"]
+        assert alert.button_labels == ["Acknowledge", "Take", "Resolve"]
+
+
+async def test_long_summary_is_split_and_the_keyboard_stays_under_it(tmp_path: Path) -> None:
+    details = ('Request r-1 returned 500 with body {"error": "internal"}. ' * 70)[:3990]
+    async with desk_on_telegram(tmp_path) as env:
+        await env.say(MERCHANT, "/report")
+        await env.say(MERCHANT, "Payout API 500")
+        await env.say(MERCHANT, details)
+        question = await env.say(MERCHANT, "production")
+        mark = env.api.mark()
+        await env.deliver(
+            env.api.make_press_update(
+                MERCHANT, MERCHANT.id, question.response["result"]["message_id"], "Critical"
+            )
+        )
+        last = await env.answer(MERCHANT.id, after=mark, with_buttons="Confirm")
+        pieces = [
+            c for c in env.api.calls_of("sendMessage", after=mark) if c.chat_id == MERCHANT.id
+        ]
+        assert len(pieces) == 2 and pieces[-1] is last
+        assert pieces[0].button_labels == []
+        shown = "".join(
+            env.api.messages[(MERCHANT.id, c.response["result"]["message_id"])]["text"]
+            for c in pieces
+        )
+        assert details.strip()[:200] in shown and "Send it to the integration team?" in shown
