@@ -139,3 +139,15 @@ async def test_commands_and_webhook_methods(api: FakeTelegramAPI, bot: Bot) -> N
         await bot.get_updates(timeout=0)
     assert await bot.delete_webhook()
     assert await bot.get_updates(timeout=0) == ()
+
+
+async def test_edit_reply_markup_replaces_or_removes_the_keyboard(
+    api: FakeTelegramAPI, bot: Bot
+) -> None:
+    first = InlineKeyboardMarkup([[InlineKeyboardButton("Ack", callback_data="a")]])
+    second = InlineKeyboardMarkup([[InlineKeyboardButton("Resolve", callback_data="r")]])
+    sent = await bot.send_message(-100, "alert", reply_markup=first)
+    edited = await bot.edit_message_reply_markup(-100, sent.message_id, reply_markup=second)
+    assert edited.reply_markup == second and edited.text == "alert"
+    await bot.edit_message_reply_markup(-100, sent.message_id)
+    assert "reply_markup" not in api.messages[(-100, sent.message_id)]
