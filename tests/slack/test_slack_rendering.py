@@ -78,7 +78,8 @@ def test_parse_subcommands() -> None:
 
 
 def test_parse_bad_input_gets_an_answer() -> None:
-    for bad in ("ask", "status", "status nope", "reply INT-1", "ack INT-1 extra", "list all", "zap"):
+    bad_inputs = ("ask", "status", "status nope", "reply INT-1", "ack INT-1 x", "list all", "zap")
+    for bad in bad_inputs:
         outcome = parse(bad)
         assert isinstance(outcome, CommandProblem), bad
         assert outcome.message
