@@ -2,7 +2,7 @@
 
 
 class ConfigError(Exception):
-    """A configuration value is wrong; `key` is its dotted path, e.g. `escalation.critical.levels`."""
+    """A configuration value is wrong; `key` is its dotted path (`escalation.critical.levels`)."""
 
     def __init__(self, key: str, problem: str) -> None:
         super().__init__(f"config error: {key}: {problem}")

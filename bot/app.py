@@ -1,0 +1,60 @@
+"""Wiring: from a Config to a running desk (database, engine, outbox, channels)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from bot.config import Config
+from handlers.clock import Clock, SystemClock
+from handlers.delivery import OutboxDispatcher, Sender
+from handlers.desk import Desk, DeskSettings
+from handlers.notify import Target
+from storage import Database, Store
+
+
+@dataclass
+class Runtime:
+    config: Config
+    database: Database
+    store: Store
+    desk: Desk
+    dispatcher: OutboxDispatcher
+    clock: Clock
+
+
+def desk_settings(config: Config) -> DeskSettings:
+    return DeskSettings(
+        reference_prefix=config.desk.reference_prefix,
+        members=frozenset(config.team.members),
+        leads=config.team.leads,
+        max_title_length=config.desk.max_title_length,
+        max_details_length=config.desk.max_details_length,
+    )
+
+
+@asynccontextmanager
+async def open_runtime(
+    config: Config,
+    senders: Mapping[str, Sender],
+    team_targets: Sequence[Target],
+    clock: Clock | None = None,
+) -> AsyncIterator[Runtime]:
+    """Open the database (migrating it), and build the engine and the outbox dispatcher."""
+    clock = clock or SystemClock()
+    database = Database(config.desk.database_url)
+    try:
+        await database.upgrade()
+        store = Store(database, config.desk.reference_prefix)
+        dispatcher = OutboxDispatcher(store, senders, clock)
+        desk = Desk(
+            store,
+            desk_settings(config),
+            team_targets=team_targets,
+            clock=clock,
+            on_outbox=dispatcher.wake,
+        )
+        yield Runtime(config, database, store, desk, dispatcher, clock)
+    finally:
+        await database.close()

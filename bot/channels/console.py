@@ -1,0 +1,126 @@
+"""The terminal channel: type as a merchant (or a team member), read the bot's answers.
+
+With piped standard input it runs non-interactively: one line is one message, answers go to
+standard output, and end of input ends the session.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import TYPE_CHECKING, TextIO
+
+from handlers.delivery import OutboxDispatcher
+from handlers.desk import Desk
+from handlers.events import Choice, Incoming, Message
+from handlers.notify import NOTICE, Target
+from storage.outbox import Delivery
+
+if TYPE_CHECKING:
+    from bot.app import Runtime
+
+CHANNEL = "console"
+TEAM_CHAT = "team"
+
+
+def render(message: Message) -> str:
+    lines = [message.text]
+    for number, choice in enumerate(message.choices, start=1):
+        extra = f" — {choice.description}" if choice.description else ""
+        lines.append(f"  {number}. {choice.label}{extra}")
+    return "\n".join(lines)
+
+
+def _as_command(value: str) -> str:
+    kind, _, rest = value.partition(":")
+    action, _, reference = rest.partition(":")
+    return f"{action} {reference}" if kind == "team" and reference else ""
+
+
+class ConsoleSender:
+    """Prints what the desk sends to console chats and to the console's team view."""
+
+    def __init__(self, output: TextIO) -> None:
+        self.output = output
+
+    async def deliver(self, item: Delivery, alert_message_id: str | None) -> str | None:
+        # Buttons on team messages become the command that does the same, since the console's
+        # numbered answers only apply to the conversation's own last question.
+        hints = [_as_command(c["value"]) for c in item.payload.get("choices", [])]
+        prefix = (
+            f"[to {item.chat_id}]" if item.kind == NOTICE else f"[{item.chat_id} · {item.kind}]"
+        )
+        if item.payload.get("mention") == "everyone":
+            prefix += " @everyone"
+        body = item.payload["text"]
+        if any(hints):
+            body += "\n  (" + " | ".join(h for h in hints if h) + ")"
+        print(f"{prefix} {body}", file=self.output, flush=True)
+        return f"console-{item.id}"
+
+
+class ConsoleChannel:
+    def __init__(
+        self,
+        desk: Desk,
+        dispatcher: OutboxDispatcher,
+        user: str,
+        stdin: TextIO = sys.stdin,
+        stdout: TextIO = sys.stdout,
+    ) -> None:
+        self.desk = desk
+        self.dispatcher = dispatcher
+        self.user = user
+        self.stdin = stdin
+        self.stdout = stdout
+        self._last_choices: tuple[Choice, ...] = ()
+
+    def _incoming(self, line: str) -> Incoming:
+        common = {"channel": CHANNEL, "chat_id": self.user, "user_id": self.user}
+        typed = line.strip()
+        if typed.isdigit() and 1 <= int(typed) <= len(self._last_choices):
+            choice = self._last_choices[int(typed) - 1].value
+            return Incoming(**common, display_name=self.user, choice=choice)
+        return Incoming(**common, display_name=self.user, text=line)
+
+    async def handle_line(self, line: str) -> None:
+        replies = await self.desk.handle(self._incoming(line))
+        for message in replies:
+            print(render(message), file=self.stdout, flush=True)
+            self._last_choices = message.choices
+        # Flush the outbox right away so notices print in order with the answers.
+        await self.dispatcher.deliver_due()
+
+    async def run(self) -> None:
+        interactive = self.stdin.isatty()
+        loop = asyncio.get_running_loop()
+        if interactive:
+            await self.handle_line("start")
+        while True:
+            if interactive:
+                print("> ", end="", file=self.stdout, flush=True)
+            line = await loop.run_in_executor(None, self.stdin.readline)
+            if not line:
+                return
+            await self.handle_line(line.rstrip("\n"))
+
+
+class ConsoleService:
+    """The console as one of `deskbot run`'s channels."""
+
+    name = CHANNEL
+
+    def __init__(self, user: str, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
+        self.user = user
+        self.stdin = stdin
+        self.stdout = stdout
+        self.sender = ConsoleSender(stdout)
+
+    def team_targets(self) -> list[Target]:
+        return [Target(CHANNEL, TEAM_CHAT)]
+
+    async def run(self, runtime: Runtime) -> None:
+        channel = ConsoleChannel(
+            runtime.desk, runtime.dispatcher, self.user, self.stdin, self.stdout
+        )
+        await channel.run()

@@ -1,0 +1,95 @@
+"""The `deskbot` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot import cli_tickets
+from bot.config import Config, load_config
+from bot.config_error import ConfigError
+from bot.logs import setup_logging
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="config file (default: ./config.toml when it exists, otherwise built-in defaults)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="deskbot", description="ClickPesa integration desk: tickets, triage and escalation."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", parents=[common], help="start every configured channel")
+    run.add_argument("--user", default=None, help="console user when no channel is configured")
+    chat = sub.add_parser("chat", parents=[common], help="talk to the desk in this terminal")
+    chat.add_argument("--user", required=True, help="who you are: console:<user>")
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", parents=[common], help="apply schema migrations")
+    cli_tickets.add_commands(sub, common)
+    return parser
+
+
+def _console_user(given: str | None) -> str:
+    name = given or os.environ.get("USER") or getpass.getuser() or "merchant"
+    return re.sub(r"\s+", "_", name.strip()) or "merchant"
+
+
+async def _dispatch(args: argparse.Namespace, config: Config) -> int:
+    from bot.channels.console import ConsoleService
+    from bot.run import configured_services, serve
+
+    if args.command == "run":
+        await serve(config, configured_services(config, _console_user(args.user)))
+        return 0
+    if args.command == "chat":
+        await serve(config, [ConsoleService(_console_user(args.user))])
+        return 0
+    if args.command == "db":
+        from storage import Database
+
+        async with Database(config.desk.database_url) as database:
+            await database.upgrade()
+        print("Database schema is up to date.")
+        return 0
+    if args.command == "tickets":
+        return await cli_tickets.run(args, config)
+    raise AssertionError(args.command)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        config = load_config(args.config, os.environ)
+    except ConfigError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    secrets = (
+        config.telegram.token,
+        config.telegram.webhook_secret,
+        config.slack.bot_token,
+        config.slack.signing_secret,
+        config.slack.app_token,
+    )
+    setup_logging(config.desk.log_level, secrets)
+    try:
+        return asyncio.run(_dispatch(args, config))
+    except ConfigError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

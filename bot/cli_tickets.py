@@ -1,0 +1,214 @@
+"""`deskbot tickets ...`: the operator's view of the ticket store."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from bot.config import Config
+from storage import Database, Store
+from storage.models import Page, Ticket, TicketEvent, TicketMessage
+
+FIELDS = (
+    "reference",
+    "kind",
+    "title",
+    "description",
+    "severity",
+    "environment",
+    "status",
+    "reporter",
+    "reporter_name",
+    "reporter_chat_id",
+    "assignee",
+    "created_at",
+    "acknowledged_at",
+    "acknowledged_by",
+    "resolved_at",
+    "resolved_by",
+    "escalation_level",
+    "next_escalation_at",
+    "acknowledge_due_at",
+    "resolve_due_at",
+    "acknowledge_breached_at",
+    "resolve_breached_at",
+)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def ticket_dict(ticket: Ticket) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for name in FIELDS:
+        if name == "reporter":
+            data[name] = f"{ticket.reporter_channel}:{ticket.reporter_user_id}"
+        else:
+            value = getattr(ticket, name)
+            data[name] = _iso(value) if isinstance(value, datetime) else value
+    return data
+
+
+def detail_dict(
+    ticket: Ticket,
+    messages: Sequence[TicketMessage],
+    events: Sequence[TicketEvent],
+    pages: Sequence[Page],
+) -> dict[str, Any]:
+    data = ticket_dict(ticket)
+    data["transcript"] = [
+        {
+            "at": _iso(m.created_at),
+            "author": m.author,
+            "author_name": m.author_name,
+            "visibility": "public" if m.public else "internal",
+            "text": m.text,
+        }
+        for m in messages
+    ]
+    data["events"] = [
+        {
+            "at": _iso(e.created_at),
+            "actor": e.actor,
+            "action": e.action,
+            "field": e.field,
+            "old": e.old_value,
+            "new": e.new_value,
+        }
+        for e in events
+    ]
+    data["pages"] = [
+        {
+            "level": p.level,
+            "repeat": p.repeat,
+            "due_at": _iso(p.due_at),
+            "sent_at": _iso(p.created_at),
+            "targets": p.targets,
+        }
+        for p in pages
+    ]
+    return data
+
+
+def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    tickets = subparsers.add_parser("tickets", help="list, show and export tickets")
+    sub = tickets.add_subparsers(dest="tickets_command", required=True)
+    listing = sub.add_parser("list", parents=[common], help="list tickets")
+    listing.add_argument(
+        "--status",
+        choices=["open", "acknowledged", "in_progress", "resolved", "closed", "unresolved"],
+    )
+    listing.add_argument("--severity", choices=["critical", "major", "minor"])
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    show = sub.add_parser(
+        "show", parents=[common], help="one ticket with transcript and audit trail"
+    )
+    show.add_argument("reference")
+    show.add_argument("--json", action="store_true", help="print JSON")
+    export = sub.add_parser("export", parents=[common], help="export every ticket")
+    export.add_argument("--format", choices=["csv", "json"], default="json")
+
+
+async def run(args: argparse.Namespace, config: Config) -> int:
+    async with Database(config.desk.database_url) as database:
+        await database.upgrade()
+        store = Store(database, config.desk.reference_prefix)
+        async with store.transaction() as tx:
+            if args.tickets_command == "list":
+                statuses = None
+                if args.status == "unresolved":
+                    statuses = ["open", "acknowledged", "in_progress"]
+                elif args.status:
+                    statuses = [args.status]
+                tickets = await tx.tickets.search(statuses=statuses, severity=args.severity)
+                print(_list(tickets, args.json))
+                return 0
+            if args.tickets_command == "show":
+                reference = args.reference.strip().upper()
+                ticket = await tx.tickets.get(reference)
+                if ticket is None:
+                    print(f"No ticket {reference}.")
+                    return 1
+                detail = detail_dict(
+                    ticket,
+                    await tx.tickets.messages(ticket),
+                    await tx.tickets.events(ticket),
+                    await tx.tickets.pages(ticket),
+                )
+                print(
+                    json.dumps(detail, indent=2, ensure_ascii=False) if args.json else _show(detail)
+                )
+                return 0
+            tickets = await tx.tickets.search()
+            print(_export(tickets, args.format), end="")
+            return 0
+
+
+def _sla(ticket: Ticket) -> str:
+    breaches = []
+    if ticket.acknowledge_breached_at:
+        breaches.append("ack breached")
+    if ticket.resolve_breached_at:
+        breaches.append("resolve breached")
+    return ", ".join(breaches) or "ok"
+
+
+def _list(tickets: Sequence[Ticket], as_json: bool) -> str:
+    if as_json:
+        return json.dumps([ticket_dict(t) for t in tickets], indent=2, ensure_ascii=False)
+    if not tickets:
+        return "No tickets."
+    rows = [("REFERENCE", "KIND", "SEVERITY", "ENV", "STATUS", "SLA", "REPORTER", "TITLE")]
+    for t in tickets:
+        rows.append(
+            (
+                t.reference,
+                t.kind,
+                t.severity or "-",
+                t.environment or "-",
+                t.status,
+                _sla(t),
+                f"{t.reporter_channel}:{t.reporter_user_id}",
+                t.title[:60],
+            )
+        )
+    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]) - 1)]
+    return "\n".join(
+        "  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[-1]
+        for row in rows
+    )
+
+
+def _show(detail: dict[str, Any]) -> str:
+    lines = [f"{k}: {v}" for k, v in detail.items() if k not in ("transcript", "events", "pages")]
+    lines.append("transcript:")
+    lines += [
+        f"  {m['at']} {m['author']} ({m['visibility']}): {m['text']}" for m in detail["transcript"]
+    ]
+    lines.append("events:")
+    for e in detail["events"]:
+        change = f" {e['field']}: {e['old']} -> {e['new']}" if e["field"] else ""
+        lines.append(f"  {e['at']} {e['actor']} {e['action']}{change}")
+    lines.append("pages:")
+    lines += [
+        f"  {p['sent_at']} level {p['level']} repeat {p['repeat']} to {p['targets']}"
+        for p in detail["pages"]
+    ]
+    return "\n".join(lines)
+
+
+def _export(tickets: Sequence[Ticket], fmt: str) -> str:
+    rows = [ticket_dict(t) for t in tickets]
+    if fmt == "json":
+        return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(FIELDS))
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()

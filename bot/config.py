@@ -1,0 +1,283 @@
+"""Configuration: TOML file, secrets also from the environment, every value checked at start-up.
+
+A wrong value raises ConfigError naming the dotted key; `deskbot` turns that into one line on
+stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from bot.config_error import ConfigError
+
+DEFAULT_PATH = Path("config.toml")
+_PREFIX = re.compile(r"^[A-Z][A-Z0-9]{0,9}$")
+_MEMBER = re.compile(r"^(telegram|slack|console):\S+$")
+
+
+@dataclass(frozen=True)
+class DeskConfig:
+    reference_prefix: str = "INT"
+    database_url: str = "sqlite+aiosqlite:///deskbot.db"
+    log_level: str = "INFO"
+    max_title_length: int = 120
+    max_details_length: int = 4000
+
+
+@dataclass(frozen=True)
+class TeamConfig:
+    members: tuple[str, ...] = ()
+    leads: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TelegramConfig:
+    token: str = ""
+    api_base_url: str = "https://api.telegram.org"
+    mode: str = "polling"
+    webhook_url: str = ""
+    listen: str = "0.0.0.0"
+    port: int = 8443
+    webhook_secret: str = ""
+    team_chat_id: str = ""
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.token)
+
+
+@dataclass(frozen=True)
+class SlackConfig:
+    bot_token: str = ""
+    signing_secret: str = ""
+    app_token: str = ""
+    mode: str = "socket"
+    port: int = 3000
+    path: str = "/slack/events"
+    api_base_url: str = "https://slack.com/api/"
+    team_channel: str = ""
+    command: str = "/desk"
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.bot_token)
+
+
+@dataclass(frozen=True)
+class Config:
+    desk: DeskConfig = field(default_factory=DeskConfig)
+    team: TeamConfig = field(default_factory=TeamConfig)
+    telegram: TelegramConfig = field(default_factory=TelegramConfig)
+    slack: SlackConfig = field(default_factory=SlackConfig)
+    # Parsed by the escalation policy loader; kept raw here so this module stays about the shape.
+    escalation: Mapping[str, Any] = field(default_factory=dict)
+    kb: Mapping[str, Any] = field(default_factory=dict)
+    source: str = "built-in defaults"
+
+
+class _Section:
+    """Reads one TOML table, remembering which keys were used so leftovers can be reported."""
+
+    def __init__(self, name: str, raw: Any) -> None:
+        if not isinstance(raw, Mapping):
+            raise ConfigError(name, "must be a table")
+        self.name = name
+        self.raw = raw
+        self.used: set[str] = set()
+
+    def key(self, key: str) -> str:
+        return f"{self.name}.{key}"
+
+    def get(self, key: str, default: Any, kind: type) -> Any:
+        self.used.add(key)
+        if key not in self.raw:
+            return default
+        value = self.raw[key]
+        if kind is int and isinstance(value, bool):
+            raise ConfigError(self.key(key), "must be a whole number")
+        if not isinstance(value, kind):
+            raise ConfigError(self.key(key), f"must be a {kind.__name__}, got {value!r}")
+        return value
+
+    def string(self, key: str, default: str = "") -> str:
+        return str(self.get(key, default, str)).strip()
+
+    def integer(self, key: str, default: int, low: int, high: int) -> int:
+        value = self.get(key, default, int)
+        if not low <= value <= high:
+            raise ConfigError(self.key(key), f"must be between {low} and {high}, got {value}")
+        return value
+
+    def one_of(self, key: str, default: str, allowed: tuple[str, ...]) -> str:
+        value = self.string(key, default)
+        if value not in allowed:
+            raise ConfigError(self.key(key), f"must be one of {', '.join(allowed)}, got {value!r}")
+        return value
+
+    def url(self, key: str, default: str, schemes: tuple[str, ...] = ("http", "https")) -> str:
+        value = self.string(key, default)
+        if value:
+            parsed = urlparse(value)
+            if parsed.scheme not in schemes or not parsed.netloc:
+                raise ConfigError(
+                    self.key(key), f"must be a {'/'.join(schemes)} URL, got {value!r}"
+                )
+        return value
+
+    def strings(self, key: str) -> tuple[str, ...]:
+        value = self.get(key, [], list)
+        if not all(isinstance(item, str) for item in value):
+            raise ConfigError(self.key(key), "must be a list of strings")
+        return tuple(item.strip() for item in value)
+
+    def finish(self) -> None:
+        unknown = sorted(set(self.raw) - self.used)
+        if unknown:
+            raise ConfigError(self.key(unknown[0]), "unknown key (see config.example.toml)")
+
+
+def _secret(section: _Section, key: str, env: Mapping[str, str], variable: str) -> str:
+    from_file = section.string(key)
+    return env.get(variable, "").strip() or from_file
+
+
+def _desk(raw: Any) -> DeskConfig:
+    s = _Section("desk", raw)
+    prefix = s.string("reference_prefix", "INT")
+    if not _PREFIX.match(prefix):
+        raise ConfigError(s.key("reference_prefix"), "must be 1-10 capital letters or digits")
+    url = s.string("database_url", DeskConfig.database_url)
+    if not re.match(r"^(sqlite\+aiosqlite|postgresql\+asyncpg)://", url):
+        raise ConfigError(
+            s.key("database_url"),
+            f"must start with sqlite+aiosqlite:// or postgresql+asyncpg://, got {url!r}",
+        )
+    level = s.one_of("log_level", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
+    title = s.integer("max_title_length", 120, 10, 1000)
+    details = s.integer("max_details_length", 4000, 100, 20000)
+    s.finish()
+    return DeskConfig(prefix, url, level, title, details)
+
+
+def _team(raw: Any) -> TeamConfig:
+    s = _Section("team", raw)
+    members = s.strings("members")
+    leads = s.strings("leads")
+    s.finish()
+    for name, values in (("members", members), ("leads", leads)):
+        for value in values:
+            if not _MEMBER.match(value):
+                raise ConfigError(
+                    s.key(name), f"{value!r} is not <telegram|slack|console>:<user id>"
+                )
+    return TeamConfig(members, leads)
+
+
+def _telegram(raw: Any, env: Mapping[str, str]) -> TelegramConfig:
+    s = _Section("telegram", raw)
+    token = _secret(s, "token", env, "DESKBOT_TELEGRAM_TOKEN")
+    if token and not re.match(r"^\d+:[\w-]+$", token):
+        raise ConfigError(s.key("token"), "does not look like a bot token from @BotFather")
+    cfg = TelegramConfig(
+        token=token,
+        api_base_url=s.url("api_base_url", TelegramConfig.api_base_url).rstrip("/"),
+        mode=s.one_of("mode", "polling", ("polling", "webhook")),
+        webhook_url=s.url("webhook_url", "", ("https", "http")),
+        listen=s.string("listen", "0.0.0.0"),
+        port=s.integer("port", 8443, 1, 65535),
+        webhook_secret=_secret(s, "webhook_secret", env, "DESKBOT_TELEGRAM_WEBHOOK_SECRET"),
+        team_chat_id=str(s.get("team_chat_id", "", (str, int))).strip(),  # type: ignore[arg-type]
+    )
+    s.finish()
+    if cfg.enabled and cfg.mode == "webhook":
+        if not cfg.webhook_url:
+            raise ConfigError(s.key("webhook_url"), 'is required when mode = "webhook"')
+        if not re.match(r"^[A-Za-z0-9_-]{1,256}$", cfg.webhook_secret):
+            raise ConfigError(
+                s.key("webhook_secret"),
+                "is required in webhook mode: 1-256 characters of A-Z, a-z, 0-9, _ and -",
+            )
+    if cfg.team_chat_id and not re.match(r"^-?\d+$|^@\w+$", cfg.team_chat_id):
+        raise ConfigError(s.key("team_chat_id"), "must be a numeric chat id such as -1001234567890")
+    return cfg
+
+
+def _slack(raw: Any, env: Mapping[str, str]) -> SlackConfig:
+    s = _Section("slack", raw)
+    cfg = SlackConfig(
+        bot_token=_secret(s, "bot_token", env, "DESKBOT_SLACK_BOT_TOKEN"),
+        signing_secret=_secret(s, "signing_secret", env, "DESKBOT_SLACK_SIGNING_SECRET"),
+        app_token=_secret(s, "app_token", env, "DESKBOT_SLACK_APP_TOKEN"),
+        mode=s.one_of("mode", "socket", ("socket", "http")),
+        port=s.integer("port", 3000, 1, 65535),
+        path=s.string("path", "/slack/events"),
+        api_base_url=s.url("api_base_url", SlackConfig.api_base_url),
+        team_channel=s.string("team_channel"),
+        command=s.string("command", "/desk"),
+    )
+    s.finish()
+    if not cfg.api_base_url.endswith("/"):
+        cfg = SlackConfig(**{**cfg.__dict__, "api_base_url": cfg.api_base_url + "/"})
+    if not cfg.path.startswith("/"):
+        raise ConfigError(s.key("path"), "must start with /")
+    if not re.match(r"^/[a-z0-9_-]{1,31}$", cfg.command):
+        raise ConfigError(s.key("command"), "must look like /desk")
+    if cfg.enabled:
+        if not cfg.bot_token.startswith("xoxb-"):
+            raise ConfigError(s.key("bot_token"), "must be a bot token starting with xoxb-")
+        if not cfg.signing_secret:
+            raise ConfigError(s.key("signing_secret"), "is required when bot_token is set")
+        if cfg.mode == "socket" and not cfg.app_token.startswith("xapp-"):
+            raise ConfigError(
+                s.key("app_token"), "Socket Mode needs an app-level token starting with xapp-"
+            )
+    return cfg
+
+
+_SECTIONS = ("desk", "team", "telegram", "slack", "escalation", "kb")
+
+
+def parse_config(
+    raw: Mapping[str, Any], env: Mapping[str, str], source: str = "built-in defaults"
+) -> Config:
+    for name in raw:
+        if name not in _SECTIONS:
+            raise ConfigError(name, "unknown section (see config.example.toml)")
+    escalation = raw.get("escalation", {})
+    kb = raw.get("kb", {})
+    for name, value in (("escalation", escalation), ("kb", kb)):
+        if not isinstance(value, Mapping):
+            raise ConfigError(name, "must be a table")
+    desk = _desk(raw.get("desk", {}))
+    if url := env.get("DESKBOT_DATABASE_URL"):
+        desk = _desk({**raw.get("desk", {}), "database_url": url})
+    return Config(
+        desk=desk,
+        team=_team(raw.get("team", {})),
+        telegram=_telegram(raw.get("telegram", {}), env),
+        slack=_slack(raw.get("slack", {}), env),
+        escalation=escalation,
+        kb=kb,
+        source=source,
+    )
+
+
+def load_config(path: Path | None, env: Mapping[str, str]) -> Config:
+    """Load `path`, or ./config.toml when it exists, or the built-in defaults."""
+    if path is None:
+        if not DEFAULT_PATH.exists():
+            return parse_config({}, env)
+        path = DEFAULT_PATH
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError("--config", f"no such file: {path}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError("--config", f"{path} is not valid TOML: {exc}") from exc
+    return parse_config(raw, env, source=str(path))

@@ -1,0 +1,144 @@
+"""The conversation engine: one incoming event in, replies out, state saved in the same
+transaction as everything the event changed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from handlers import ask, commands, merchant, report, team
+from handlers.clock import Clock, SystemClock
+from handlers.events import Incoming, Message
+from handlers.messages import t
+from handlers.notify import Notifier, Target
+from handlers.tickets import Draft, created_replies, open_ticket
+from handlers.turn import TicketObserver, Turn
+from storage.store import Store
+
+FLOWS = {report.FLOW: report, ask.FLOW: ask}
+
+
+@dataclass(frozen=True)
+class DeskSettings:
+    reference_prefix: str = "INT"
+    members: frozenset[str] = frozenset()
+    leads: tuple[str, ...] = ()
+    max_title_length: int = 120
+    max_details_length: int = 4000
+
+
+@dataclass
+class Desk:
+    store: Store
+    settings: DeskSettings = field(default_factory=DeskSettings)
+    team_targets: Sequence[Target] = ()
+    clock: Clock = field(default_factory=SystemClock)
+    observers: list[TicketObserver] = field(default_factory=list)
+    # Called after a transaction that queued outgoing messages, to wake the sender.
+    on_outbox: Callable[[], None] | None = None
+    notifier: Notifier = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.notifier = Notifier(self.team_targets)
+
+    async def handle(self, incoming: Incoming) -> list[Message]:
+        async with self.store.transaction() as tx:
+            state = await tx.conversations.load(
+                incoming.channel, incoming.chat_id, incoming.user_id
+            )
+            before = (state.flow, state.step, dict(state.data))
+            turn = Turn(self, incoming, tx, state, self.clock.now())
+            await self._dispatch(turn)
+            if (state.flow, state.step, state.data) != before:
+                await tx.conversations.save(
+                    incoming.channel, incoming.chat_id, incoming.user_id, state, turn.now
+                )
+        self._wake()
+        return turn.replies
+
+    async def team_action(
+        self, incoming: Incoming, action: str, reference: str, text: str = ""
+    ) -> list[Message]:
+        """Run a team command for an adapter that knows the ticket from context (a button on an
+        alert, a reply in a ticket's thread) rather than from typed text."""
+        async with self.store.transaction() as tx:
+            state = await tx.conversations.load(
+                incoming.channel, incoming.chat_id, incoming.user_id
+            )
+            turn = Turn(self, incoming, tx, state, self.clock.now())
+            await team.run(turn, action, f"{reference} {text}".strip())
+        self._wake()
+        return turn.replies
+
+    async def submit_report(self, incoming: Incoming, draft: Draft) -> list[Message]:
+        """File a report collected by a channel's own form (Slack's modal) in one step."""
+        async with self.store.transaction() as tx:
+            state = await tx.conversations.load(
+                incoming.channel, incoming.chat_id, incoming.user_id
+            )
+            turn = Turn(self, incoming, tx, state, self.clock.now())
+            ticket = await open_ticket(turn, draft)
+            created_replies(turn, ticket)
+        self._wake()
+        return turn.replies
+
+    def _wake(self) -> None:
+        if self.on_outbox is not None:
+            self.on_outbox()
+
+    async def _dispatch(self, turn: Turn) -> None:
+        incoming, state = turn.incoming, turn.state
+        if incoming.choice is not None:
+            await self._choice(turn, incoming.choice)
+            return
+        parsed = commands.parse(incoming.text, in_flow=state.flow in FLOWS)
+        if parsed is not None:
+            await self._command(turn, *parsed)
+            return
+        flow = FLOWS.get(state.flow or "")
+        if flow is not None:
+            await flow.step(turn, incoming.text, None)
+            return
+        if not incoming.text.strip():
+            merchant.show_menu(turn, t("empty"))
+            return
+        if not await merchant.free_text(turn, incoming.text):
+            merchant.show_menu(turn)
+
+    async def _command(self, turn: Turn, name: str, args: str) -> None:
+        if name in ("start", "help", "menu"):
+            merchant.show_menu(turn)
+        elif name == "cancel":
+            had_flow = turn.state.flow is not None
+            turn.reset()
+            turn.say(t("cancelled" if had_flow else "nothing_to_cancel"))
+        elif name == "report":
+            await report.start(turn, args)
+        elif name == "ask":
+            await ask.start(turn, args)
+        elif name == "status":
+            await merchant.status(turn, args)
+        elif name in ("mytickets", "mine"):
+            await merchant.my_tickets(turn)
+        elif name in commands.TEAM:
+            await team.run(turn, name, args)
+        else:
+            merchant.show_menu(turn, t("unknown_command", command=f"/{name}"[:60]))
+
+    async def _choice(self, turn: Turn, value: str) -> None:
+        kind, _, rest = value.partition(":")
+        if kind == "team":
+            action, _, reference = rest.partition(":")
+            if action in team.ACTIONS:
+                await team.run(turn, action, reference)
+                return
+        elif kind == "menu" and rest in ("report", "ask", "mytickets"):
+            await self._command(turn, rest, "")
+            return
+        elif kind == "followup":
+            await merchant.add_followup(turn, rest)
+            return
+        flow = FLOWS.get(turn.state.flow or "")
+        if flow is not None and await flow.step(turn, "", value):
+            return
+        turn.say(t("stale_choice"))

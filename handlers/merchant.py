@@ -1,0 +1,136 @@
+"""What a merchant does outside the report and ask flows: menu, status, own tickets, follow-ups."""
+
+from __future__ import annotations
+
+from handlers.events import Choice
+from handlers.messages import t
+from handlers.references import normalise_reference
+from handlers.render import status_text
+from handlers.turn import Turn
+from storage.models import Ticket
+
+FOLLOWUP = "followup"
+MAX_FOLLOWUP_CHOICES = 5
+
+
+def menu_choices() -> tuple[Choice, ...]:
+    return (
+        Choice(t("menu.choice.report"), "menu:report"),
+        Choice(t("menu.choice.ask"), "menu:ask"),
+        Choice(t("menu.choice.mytickets"), "menu:mytickets"),
+    )
+
+
+def show_menu(turn: Turn, lead: str | None = None) -> None:
+    text = t("menu", name=turn.actor_name)
+    if turn.is_team:
+        text += "\n" + t("menu.team")
+    if lead:
+        text = f"{lead}\n{text}"
+    turn.say(text, menu_choices())
+
+
+async def find_ticket(turn: Turn, command: str, args: str) -> Ticket | None:
+    """The ticket named in `args` if this user may see it; otherwise says why and gives None.
+
+    Another reporter's ticket answers exactly like a missing one, so references reveal nothing.
+    """
+    prefix = turn.desk.settings.reference_prefix
+    word = args.split()[0] if args.split() else ""
+    if not word:
+        turn.say(t("ref.missing", command=command, prefix=prefix))
+        return None
+    reference = normalise_reference(word, prefix)
+    if reference is None:
+        turn.say(t("ref.malformed", text=word[:40], prefix=prefix))
+        return None
+    ticket = await turn.tx.tickets.get(reference)
+    if ticket is None or not (turn.is_team or turn.owns(ticket)):
+        key = "ref.not_found_team" if turn.is_team else "ref.not_found"
+        turn.say(t(key, reference=reference))
+        return None
+    return ticket
+
+
+async def status(turn: Turn, args: str) -> None:
+    ticket = await find_ticket(turn, "status", args)
+    if ticket is None:
+        return
+    text = status_text(ticket)
+    replies = [
+        m
+        for m in await turn.tx.tickets.messages(ticket)
+        if m.public and m.author != ticket_author(ticket)
+    ]
+    if replies:
+        text += "\n" + t("status.replies")
+        for message in replies[-3:]:
+            text += f"\n— {message.text}"
+    turn.say(text)
+
+
+def ticket_author(ticket: Ticket) -> str:
+    return f"{ticket.reporter_channel}:{ticket.reporter_user_id}"
+
+
+async def my_tickets(turn: Turn) -> None:
+    incoming = turn.incoming
+    tickets = await turn.tx.tickets.for_reporter(incoming.channel, incoming.user_id)
+    if not tickets:
+        turn.say(t("mytickets.none"), menu_choices())
+        return
+    lines = [t("mytickets.header")]
+    for ticket in tickets:
+        lines.append(
+            t(
+                "mytickets.line",
+                reference=ticket.reference,
+                status=t.word("status", ticket.status),
+                severity=t.word("severity", ticket.severity),
+                title=ticket.title,
+            )
+        )
+    turn.say("\n".join(lines))
+
+
+async def free_text(turn: Turn, text: str) -> bool:
+    """Offer to add loose text to one of the user's open tickets. False when they have none."""
+    incoming = turn.incoming
+    open_tickets = await turn.tx.tickets.for_reporter(
+        incoming.channel, incoming.user_id, unresolved_only=True, limit=MAX_FOLLOWUP_CHOICES
+    )
+    if not open_tickets:
+        return False
+    turn.reset()
+    turn.go(FOLLOWUP, "which", text=text)
+    choices = [
+        Choice(
+            t("followup.add", reference=tk.reference, title=tk.title), f"followup:{tk.reference}"
+        )
+        for tk in open_tickets
+    ]
+    choices.append(Choice(t("followup.new_report"), "menu:report"))
+    choices.append(Choice(t("followup.new_question"), "menu:ask"))
+    turn.say(t("followup.which"), tuple(choices))
+    return True
+
+
+async def add_followup(turn: Turn, reference: str) -> None:
+    text = turn.state.data.get("text") if turn.state.flow == FOLLOWUP else None
+    turn.reset()
+    ticket = await turn.tx.tickets.get(reference)
+    if text is None or ticket is None or not turn.owns(ticket):
+        turn.say(t("followup.expired"))
+        return
+    tx, now = turn.tx, turn.now
+    tx.tickets.add_message(ticket, turn.actor, turn.actor_name, text, public=True, now=now)
+    tx.tickets.record(ticket, turn.actor, "followup", now)
+    ticket.updated_at = now
+    tx.session.add(ticket)
+    turn.desk.notifier.timeline(
+        tx,
+        ticket,
+        t("timeline.followup", reporter=turn.actor_name, reference=ticket.reference, text=text),
+        now,
+    )
+    turn.say(t("followup.added", reference=ticket.reference))

@@ -1,0 +1,190 @@
+"""Every user-facing sentence, in one place, so a translation is one more table and no flow changes.
+
+Texts are `str.format` templates. User content is inserted verbatim; channel adapters escape the
+finished text for their markup.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# The program document's own severity definitions.
+SEVERITY_DEFINITIONS = {
+    "critical": "System is unusable or data integrity is compromised.",
+    "major": "Significant issues affecting performance or functionality.",
+    "minor": "Non-critical issues causing inconvenience but not system failure.",
+}
+
+EN: dict[str, str] = {
+    # Menu and help
+    "menu": (
+        "Hi {name}, I'm the ClickPesa integration desk.\n"
+        "• report: report an integration issue (you choose its severity)\n"
+        "• ask <question>: ask an integration question\n"
+        "• status <reference>: see where one of your tickets stands\n"
+        "• mytickets: list your tickets\n"
+        "• cancel: stop what we're doing\n"
+        "Integration Team: +255 753 308 308"
+    ),
+    "menu.team": (
+        "Team commands: ack REF, take REF, assign REF <member>, resolve REF [note], "
+        "note REF <text> (internal), reply REF <text> (to the reporter), "
+        "list [open|critical|major|minor]"
+    ),
+    "menu.choice.report": "Report an issue",
+    "menu.choice.ask": "Ask a question",
+    "menu.choice.mytickets": "My tickets",
+    "empty": "I didn't get any text. Here is what I can do:",
+    "unknown_command": "I don't know the command “{command}”.",
+    "cancelled": "Cancelled. Nothing was saved. Type help to see what I can do.",
+    "nothing_to_cancel": "There was nothing to cancel. Type help to see what I can do.",
+    "stale_choice": "That button belongs to an earlier question, so I ignored it.",
+    # Report flow
+    "report.title": "Let's report an issue. In one line, what is wrong? (up to {limit} characters)",
+    "report.title.empty": "Please type a short title for the issue.",
+    "report.too_long": "That is {length} characters; please keep it to {limit} and send it again.",
+    "report.details": (
+        "What happened? Paste error messages, request ids or order references, and what you "
+        "expected instead. (up to {limit} characters)"
+    ),
+    "report.details.empty": "Please describe what happened; even one sentence helps.",
+    "report.environment": "Where does it happen?",
+    "report.environment.staging": "Staging",
+    "report.environment.production": "Production",
+    "report.severity": (
+        "How severe is it?\n• Critical: {critical}\n• Major: {major}\n• Minor: {minor}"
+    ),
+    "report.severity.critical": "Critical",
+    "report.severity.major": "Major",
+    "report.severity.minor": "Minor",
+    "report.choose": "Please choose one of the options: {options}.",
+    "report.summary": (
+        "Please check your report:\n"
+        "Title: {title}\n"
+        "Details: {description}\n"
+        "Environment: {environment}\n"
+        "Severity: {severity}\n"
+        "Send it to the integration team?"
+    ),
+    "report.confirm": "Confirm",
+    "report.cancel": "Cancel",
+    "report.created": "Thank you. Your issue is logged as {reference} ({severity}, {environment}).",
+    "report.next.critical": (
+        "The integration team is being paged now and will keep being paged until someone "
+        "acknowledges it. I'll tell you here when that happens and when it is resolved."
+    ),
+    "report.next.other": (
+        "The integration team has been notified. I'll tell you here when someone picks it up "
+        "and when it is resolved."
+    ),
+    "report.next.status": "You can check it any time with: status {reference}",
+    # Ask flow
+    "ask.prompt": "What's your question? (up to {limit} characters)",
+    "ask.empty": "Please type your question.",
+    "ask.logged": (
+        "Thanks. I don't have a ready answer, so I've passed your question to the integration "
+        "team as {reference}. You'll get their answer here."
+    ),
+    # Follow-ups and free text
+    "followup.which": "Shall I add this message to one of your open tickets?",
+    "followup.add": "Add to {reference}: {title}",
+    "followup.new_report": "No, report a new issue",
+    "followup.new_question": "No, it's a new question",
+    "followup.added": "Added to {reference}. The team will see it.",
+    "followup.expired": "I no longer have that message; please send it again.",
+    # Merchant commands
+    "ref.missing": "Please give a ticket reference, for example: {command} {prefix}-42",
+    "ref.malformed": (
+        "“{text}” doesn't look like a ticket reference. References look like {prefix}-42."
+    ),
+    "ref.not_found": "I couldn't find a ticket {reference} among your tickets.",
+    "ref.not_found_team": "There is no ticket {reference}.",
+    "status.line": (
+        "{reference} · {kind} · {severity} · {environment}\n"
+        "Title: {title}\n"
+        "Status: {status}{assignee}\n"
+        "Opened: {created}"
+    ),
+    "status.assignee": " (with {assignee})",
+    "status.replies": "Latest from the team:",
+    "mytickets.none": "You have no tickets yet. Type report to report an issue.",
+    "mytickets.header": "Your tickets (newest first):",
+    "mytickets.line": "{reference} · {status} · {severity} · {title}",
+    # Team commands
+    "team.refused": "Sorry, that is for the integration team only.",
+    "team.usage": "Usage: {usage}",
+    "team.acknowledged": "{reference} acknowledged by {actor}.",
+    "team.already_acknowledged": "{reference} was already acknowledged by {actor}.",
+    "team.taken": "{reference} is now with {actor}.",
+    "team.assigned": "{reference} assigned to {assignee}.",
+    "team.unknown_member": "{member} is not a team member. Members: {members}",
+    "team.resolved": "{reference} resolved by {actor}.",
+    "team.already_resolved": "{reference} is already {status}.",
+    "team.noted": "Internal note added to {reference}.",
+    "team.replied": "Reply sent to the reporter of {reference}.",
+    "team.reply_text_missing": "Please add the text to send, for example: reply {reference} <text>",
+    "team.note_text_missing": "Please add the note text, for example: note {reference} <text>",
+    "team.list.none": "No tickets match.",
+    "team.list.header": "{count} ticket(s):",
+    "team.list.line": "{reference} · {severity} · {status} · {age} · {title}{assignee}",
+    "team.list.bad_filter": "I can list: open, critical, major or minor.",
+    # Notifications to the reporter
+    "notify.acknowledged": (
+        "Your ticket {reference} ({title}) was acknowledged by the integration team."
+    ),
+    "notify.resolved": "Your ticket {reference} ({title}) was marked resolved.",
+    "notify.resolved_note": "Note from the team: {note}",
+    "notify.reply": "The integration team replied on {reference}:\n{text}",
+    "notify.in_progress": "{member} from the integration team is working on {reference}.",
+    # Team alerts and timeline
+    "alert.new": (
+        "New {kind} {reference}\n"
+        "Severity: {severity} · Environment: {environment}\n"
+        "Title: {title}\n"
+        "Reporter: {reporter}\n"
+        "Status: {status}"
+    ),
+    "alert.status_by": "{status} by {actor}",
+    "alert.assignee": "Assignee: {assignee}",
+    "alert.acknowledge": "Acknowledge",
+    "alert.take": "Take",
+    "alert.resolve": "Resolve",
+    "timeline.followup": "{reporter} added to {reference}:\n{text}",
+    "timeline.status": "{reference}: {change} by {actor}",
+    "timeline.note": "Internal note on {reference} by {actor}:\n{text}",
+    "timeline.reply": "Reply sent to the reporter of {reference} by {actor}:\n{text}",
+    # Words used inside other messages
+    "kind.issue": "issue",
+    "kind.question": "question",
+    "none": "none",
+    "status.open": "open",
+    "status.acknowledged": "acknowledged",
+    "status.in_progress": "in progress",
+    "status.resolved": "resolved",
+    "status.closed": "closed",
+    "severity.critical": "Critical",
+    "severity.major": "Major",
+    "severity.minor": "Minor",
+    "environment.staging": "Staging",
+    "environment.production": "Production",
+}
+
+CATALOGS: dict[str, dict[str, str]] = {"en": EN}
+
+
+class Catalog:
+    def __init__(self, language: str = "en") -> None:
+        self.table = CATALOGS[language]
+
+    def __call__(self, key: str, **values: Any) -> str:
+        template = self.table.get(key) or EN[key]
+        return template.format(**values) if values else template
+
+    def word(self, group: str, value: str | None) -> str:
+        """A stored enum value (status, severity...) as shown to people."""
+        if value is None:
+            return self.table["none"]
+        return self.table.get(f"{group}.{value}", value)
+
+
+t = Catalog()

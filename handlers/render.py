@@ -1,0 +1,92 @@
+"""Turning tickets into the plain-text messages people see."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from handlers.events import Choice, Message
+from handlers.messages import t
+from storage.models import Status, Ticket
+
+
+def reporter_label(ticket: Ticket) -> str:
+    name = ticket.reporter_name or ticket.reporter_user_id
+    return f"{name} ({ticket.reporter_channel}:{ticket.reporter_user_id})"
+
+
+def age(since: datetime, now: datetime) -> str:
+    minutes = max(0, int((now - since).total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes}m"
+    if minutes < 48 * 60:
+        return f"{minutes // 60}h{minutes % 60:02d}m"
+    return f"{minutes // 1440}d"
+
+
+def status_words(ticket: Ticket) -> str:
+    words = t.word("status", ticket.status)
+    if ticket.status == Status.resolved and ticket.resolved_by:
+        return t("alert.status_by", status=words, actor=ticket.resolved_by)
+    if ticket.status in (Status.acknowledged, Status.in_progress) and ticket.acknowledged_by:
+        return t("alert.status_by", status=words, actor=ticket.acknowledged_by)
+    return words
+
+
+def team_buttons(ticket: Ticket) -> tuple[Choice, ...]:
+    ref = ticket.reference
+    if ticket.status in (Status.resolved, Status.closed):
+        return ()
+    buttons = []
+    if ticket.status == Status.open:
+        buttons.append(Choice(t("alert.acknowledge"), f"team:ack:{ref}"))
+    if ticket.status in (Status.open, Status.acknowledged):
+        buttons.append(Choice(t("alert.take"), f"team:take:{ref}"))
+    buttons.append(Choice(t("alert.resolve"), f"team:resolve:{ref}"))
+    return tuple(buttons)
+
+
+def alert(ticket: Ticket) -> Message:
+    """The team's alert for a ticket, re-rendered from its current state after every change."""
+    text = t(
+        "alert.new",
+        kind=t.word("kind", ticket.kind),
+        reference=ticket.reference,
+        severity=t.word("severity", ticket.severity),
+        environment=t.word("environment", ticket.environment),
+        title=ticket.title,
+        reporter=reporter_label(ticket),
+        status=status_words(ticket),
+    )
+    if ticket.assignee:
+        text += "\n" + t("alert.assignee", assignee=ticket.assignee)
+    return Message(text, team_buttons(ticket))
+
+
+def ticket_facts(ticket: Ticket) -> dict[str, str | None]:
+    """Structured fields carried with outgoing messages, for channels that lay them out."""
+    return {
+        "reference": ticket.reference,
+        "kind": ticket.kind,
+        "title": ticket.title,
+        "severity": ticket.severity,
+        "environment": ticket.environment,
+        "status": ticket.status,
+        "reporter": f"{ticket.reporter_channel}:{ticket.reporter_user_id}",
+        "reporter_name": ticket.reporter_name,
+        "assignee": ticket.assignee,
+    }
+
+
+def status_text(ticket: Ticket) -> str:
+    assignee = t("status.assignee", assignee=ticket.assignee) if ticket.assignee else ""
+    return t(
+        "status.line",
+        reference=ticket.reference,
+        kind=t.word("kind", ticket.kind),
+        severity=t.word("severity", ticket.severity),
+        environment=t.word("environment", ticket.environment),
+        title=ticket.title,
+        status=t.word("status", ticket.status),
+        assignee=assignee,
+        created=ticket.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+    )

@@ -1,0 +1,238 @@
+"""The integration team's commands. Every one checks membership first."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from handlers.merchant import find_ticket
+from handlers.messages import t
+from handlers.render import age
+from handlers.turn import Turn
+from storage.models import UNRESOLVED, Status, Ticket
+
+USAGE = {
+    "ack": "ack REF",
+    "take": "take REF",
+    "assign": "assign REF <member>",
+    "resolve": "resolve REF [note]",
+    "note": "note REF <text>",
+    "reply": "reply REF <text>",
+    "list": "list [open|critical|major|minor]",
+}
+LIST_FILTERS = ("open", "critical", "major", "minor")
+DONE = (Status.resolved, Status.closed)
+
+
+async def run(turn: Turn, command: str, args: str) -> None:
+    if not turn.is_team:
+        turn.say(t("team.refused"))
+        return
+    if command == "list":
+        await list_tickets(turn, args)
+        return
+    if not args.strip():
+        turn.say(t("team.usage", usage=USAGE[command]))
+        return
+    ticket = await find_ticket(turn, command, args)
+    if ticket is None:
+        return
+    rest = args.strip().split(maxsplit=1)
+    text = rest[1].strip() if len(rest) > 1 else ""
+    await ACTIONS[command](turn, ticket, text)
+
+
+def _acknowledge(turn: Turn, ticket: Ticket) -> None:
+    tx, now = turn.tx, turn.now
+    tx.tickets.change(
+        ticket,
+        turn.actor,
+        now,
+        status=Status.acknowledged,
+        acknowledged_at=now,
+        acknowledged_by=turn.actor_name,
+        next_escalation_at=None,
+    )
+    turn.desk.notifier.to_reporter(
+        tx, ticket, t("notify.acknowledged", reference=ticket.reference, title=ticket.title), now
+    )
+
+
+async def _observe(turn: Turn, ticket: Ticket, moment: str) -> None:
+    for observer in turn.desk.observers:
+        await getattr(observer, moment)(turn.tx, ticket, turn.now)
+
+
+def _changed(turn: Turn, ticket: Ticket, change: str) -> None:
+    timeline = t(
+        "timeline.status", reference=ticket.reference, change=change, actor=turn.actor_name
+    )
+    turn.desk.notifier.ticket_changed(turn.tx, ticket, timeline, turn.now)
+
+
+async def ack(turn: Turn, ticket: Ticket, _text: str) -> None:
+    if ticket.status in DONE:
+        turn.say(
+            t(
+                "team.already_resolved",
+                reference=ticket.reference,
+                status=t.word("status", ticket.status),
+            )
+        )
+        return
+    if ticket.acknowledged_at is not None:
+        turn.say(
+            t("team.already_acknowledged", reference=ticket.reference, actor=ticket.acknowledged_by)
+        )
+        return
+    _acknowledge(turn, ticket)
+    await _observe(turn, ticket, "acknowledged")
+    _changed(turn, ticket, t.word("status", Status.acknowledged))
+    turn.say(t("team.acknowledged", reference=ticket.reference, actor=turn.actor_name))
+
+
+async def _assign(turn: Turn, ticket: Ticket, member: str, label: str) -> None:
+    if ticket.status in DONE:
+        turn.say(
+            t(
+                "team.already_resolved",
+                reference=ticket.reference,
+                status=t.word("status", ticket.status),
+            )
+        )
+        return
+    first_ack = ticket.acknowledged_at is None
+    if first_ack:
+        _acknowledge(turn, ticket)
+        await _observe(turn, ticket, "acknowledged")
+    turn.tx.tickets.change(ticket, turn.actor, turn.now, assignee=member, status=Status.in_progress)
+    if not first_ack:
+        turn.desk.notifier.to_reporter(
+            turn.tx,
+            ticket,
+            t("notify.in_progress", member=label, reference=ticket.reference),
+            turn.now,
+        )
+    _changed(turn, ticket, t("team.assigned", reference=ticket.reference, assignee=label))
+
+
+async def take(turn: Turn, ticket: Ticket, _text: str) -> None:
+    await _assign(turn, ticket, turn.actor, turn.actor_name)
+    turn.say(t("team.taken", reference=ticket.reference, actor=turn.actor_name))
+
+
+async def assign(turn: Turn, ticket: Ticket, text: str) -> None:
+    members = turn.desk.settings.members
+    wanted = text.split()[0] if text.split() else ""
+    if not wanted:
+        turn.say(t("team.usage", usage=USAGE["assign"]))
+        return
+    # Accept the full `channel:id` or just the id when it names exactly one member.
+    matches = [m for m in members if m == wanted or m.split(":", 1)[1] == wanted]
+    if len(matches) != 1:
+        turn.say(t("team.unknown_member", member=wanted, members=", ".join(sorted(members))))
+        return
+    await _assign(turn, ticket, matches[0], matches[0])
+    turn.say(t("team.assigned", reference=ticket.reference, assignee=matches[0]))
+
+
+async def resolve(turn: Turn, ticket: Ticket, text: str) -> None:
+    if ticket.status in DONE:
+        turn.say(
+            t(
+                "team.already_resolved",
+                reference=ticket.reference,
+                status=t.word("status", ticket.status),
+            )
+        )
+        return
+    tx, now = turn.tx, turn.now
+    tx.tickets.change(
+        ticket,
+        turn.actor,
+        now,
+        status=Status.resolved,
+        resolved_at=now,
+        resolved_by=turn.actor_name,
+        next_escalation_at=None,
+    )
+    notice = t("notify.resolved", reference=ticket.reference, title=ticket.title)
+    if text:
+        tx.tickets.add_message(ticket, turn.actor, turn.actor_name, text, public=True, now=now)
+        notice += "\n" + t("notify.resolved_note", note=text)
+    turn.desk.notifier.to_reporter(tx, ticket, notice, now)
+    await _observe(turn, ticket, "resolved")
+    _changed(turn, ticket, t.word("status", Status.resolved))
+    turn.say(t("team.resolved", reference=ticket.reference, actor=turn.actor_name))
+
+
+async def note(turn: Turn, ticket: Ticket, text: str) -> None:
+    if not text:
+        turn.say(t("team.note_text_missing", reference=ticket.reference))
+        return
+    tx, now = turn.tx, turn.now
+    tx.tickets.add_message(ticket, turn.actor, turn.actor_name, text, public=False, now=now)
+    tx.tickets.record(ticket, turn.actor, "note", now)
+    turn.desk.notifier.timeline(
+        tx,
+        ticket,
+        t("timeline.note", reference=ticket.reference, actor=turn.actor_name, text=text),
+        now,
+    )
+    turn.say(t("team.noted", reference=ticket.reference))
+
+
+async def reply(turn: Turn, ticket: Ticket, text: str) -> None:
+    if not text:
+        turn.say(t("team.reply_text_missing", reference=ticket.reference))
+        return
+    tx, now = turn.tx, turn.now
+    tx.tickets.add_message(ticket, turn.actor, turn.actor_name, text, public=True, now=now)
+    tx.tickets.record(ticket, turn.actor, "reply", now)
+    turn.desk.notifier.to_reporter(
+        tx, ticket, t("notify.reply", reference=ticket.reference, text=text), now
+    )
+    turn.desk.notifier.timeline(
+        tx,
+        ticket,
+        t("timeline.reply", reference=ticket.reference, actor=turn.actor_name, text=text),
+        now,
+    )
+    turn.say(t("team.replied", reference=ticket.reference))
+
+
+async def list_tickets(turn: Turn, args: str) -> None:
+    wanted = args.strip().lower() or "open"
+    if wanted not in LIST_FILTERS:
+        turn.say(t("team.list.bad_filter"))
+        return
+    severity = None if wanted == "open" else wanted
+    tickets = await turn.tx.tickets.search(statuses=UNRESOLVED, severity=severity)
+    if not tickets:
+        turn.say(t("team.list.none"))
+        return
+    order = {"critical": 0, "major": 1, "minor": 2}
+    tickets = sorted(tickets, key=lambda tk: (order.get(tk.severity or "", 3), tk.created_at))
+    lines = [t("team.list.header", count=len(tickets))]
+    for ticket in tickets[:50]:
+        lines.append(
+            t(
+                "team.list.line",
+                reference=ticket.reference,
+                severity=t.word("severity", ticket.severity),
+                status=t.word("status", ticket.status),
+                age=age(ticket.created_at, turn.now),
+                title=ticket.title,
+                assignee=f" ({ticket.assignee})" if ticket.assignee else "",
+            )
+        )
+    turn.say("\n".join(lines))
+
+
+ACTIONS: dict[str, Callable[[Turn, Ticket, str], Awaitable[None]]] = {
+    "ack": ack,
+    "take": take,
+    "assign": assign,
+    "resolve": resolve,
+    "note": note,
+    "reply": reply,
+}

@@ -1,0 +1,204 @@
+"""The tables. Alembic migrations in storage/migrations own the schema; these mirror it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+
+class Kind(StrEnum):
+    issue = "issue"
+    question = "question"
+
+
+class Severity(StrEnum):
+    critical = "critical"
+    major = "major"
+    minor = "minor"
+
+
+class Environment(StrEnum):
+    staging = "staging"
+    production = "production"
+
+
+class Status(StrEnum):
+    open = "open"
+    acknowledged = "acknowledged"
+    in_progress = "in_progress"
+    resolved = "resolved"
+    closed = "closed"
+
+
+UNRESOLVED = (Status.open, Status.acknowledged, Status.in_progress)
+
+
+def _utc(nullable: bool = True, index: bool = False) -> Column[datetime]:
+    return Column(UTCDateTime(), nullable=nullable, index=index)
+
+
+class Ticket(SQLModel, table=True):
+    __tablename__ = "ticket"
+    __table_args__ = (Index("ix_ticket_reporter", "reporter_channel", "reporter_user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(default="", index=True, unique=True)
+    kind: str = Field(default=Kind.issue)
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    description: str = Field(default="", sa_column=Column(Text, nullable=False))
+    severity: str | None = None
+    environment: str | None = None
+    status: str = Field(default=Status.open, index=True)
+    reporter_channel: str
+    reporter_user_id: str
+    reporter_name: str = ""
+    reporter_chat_id: str
+    reporter_thread_id: str | None = None
+    assignee: str | None = None
+    created_at: datetime = Field(sa_column=_utc(nullable=False))
+    updated_at: datetime = Field(sa_column=_utc(nullable=False))
+    acknowledged_at: datetime | None = Field(default=None, sa_column=_utc())
+    acknowledged_by: str | None = None
+    resolved_at: datetime | None = Field(default=None, sa_column=_utc())
+    resolved_by: str | None = None
+    # Escalation state lives on the row so a restart or a second process picks it up as it was.
+    escalation_level: int = 0
+    escalation_repeats: int = 0
+    next_escalation_at: datetime | None = Field(default=None, sa_column=_utc(index=True))
+    acknowledge_due_at: datetime | None = Field(default=None, sa_column=_utc())
+    resolve_due_at: datetime | None = Field(default=None, sa_column=_utc())
+    acknowledge_breached_at: datetime | None = Field(default=None, sa_column=_utc())
+    resolve_breached_at: datetime | None = Field(default=None, sa_column=_utc())
+
+
+class TicketMessage(SQLModel, table=True):
+    """One line of a ticket's transcript; `public` ones are seen by the reporter."""
+
+    __tablename__ = "ticket_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    created_at: datetime = Field(sa_column=_utc(nullable=False))
+    author: str
+    author_name: str = ""
+    public: bool = True
+    text: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class TicketEvent(SQLModel, table=True):
+    """The audit trail: every change, who made it and when."""
+
+    __tablename__ = "ticket_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    created_at: datetime = Field(sa_column=_utc(nullable=False))
+    actor: str
+    action: str
+    field: str | None = None
+    old_value: str | None = Field(default=None, sa_column=Column(Text))
+    new_value: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class Conversation(SQLModel, table=True):
+    """Where one user stands in a flow, per channel and chat; written after every step."""
+
+    __tablename__ = "conversation"
+    __table_args__ = (UniqueConstraint("channel", "chat_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str
+    chat_id: str
+    user_id: str
+    flow: str | None = None
+    step: str | None = None
+    data: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    updated_at: datetime = Field(sa_column=_utc(nullable=False))
+
+
+class OutboxItem(SQLModel, table=True):
+    """A message waiting to be delivered, written in the transaction that caused it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    idempotency_key: str = Field(unique=True)
+    channel: str
+    chat_id: str
+    thread_id: str | None = None
+    kind: str
+    ticket_reference: str | None = None
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = "pending"
+    attempts: int = 0
+    next_attempt_at: datetime = Field(sa_column=_utc(nullable=False))
+    claimed_until: datetime | None = Field(default=None, sa_column=_utc())
+    created_at: datetime = Field(sa_column=_utc(nullable=False))
+    sent_at: datetime | None = Field(default=None, sa_column=_utc())
+    platform_message_id: str | None = None
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class ChannelMessage(SQLModel, table=True):
+    """A platform message that belongs to a ticket (its team alert), so it can be edited or
+    threaded later and so replies to it can be tied back to the ticket."""
+
+    __tablename__ = "channel_message"
+    __table_args__ = (
+        UniqueConstraint("channel", "chat_id", "message_id"),
+        Index("ix_channel_message_ticket", "ticket_id", "channel", "chat_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id")
+    channel: str
+    chat_id: str
+    message_id: str
+    purpose: str = "alert"
+    created_at: datetime = Field(sa_column=_utc(nullable=False))
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """Inbound deliveries already handled (Telegram update ids, Slack event ids)."""
+
+    __tablename__ = "processed_update"
+
+    source: str = Field(primary_key=True)
+    update_id: str = Field(primary_key=True)
+    created_at: datetime = Field(sa_column=_utc(nullable=False))
+
+
+class Page(SQLModel, table=True):
+    """One escalation page sent for a ticket."""
+
+    __tablename__ = "page"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    level: int
+    repeat: int = 0
+    due_at: datetime = Field(sa_column=_utc(nullable=False))
+    created_at: datetime = Field(sa_column=_utc(nullable=False))
+    targets: str = ""
+
+
+class KbLog(SQLModel, table=True):
+    """Knowledge-base answers shown and how they were received, for deflection stats."""
+
+    __tablename__ = "kb_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(sa_column=_utc(nullable=False, index=True))
+    channel: str
+    user_id: str
+    question: str = Field(sa_column=Column(Text, nullable=False))
+    entry_id: str | None = None
+    score: float | None = None
+    outcome: str
+    ticket_reference: str | None = None

@@ -1,0 +1,42 @@
+"""The entry point the rest of the code uses: `async with store.transaction() as tx:` gives one
+unit of work with a repository per concern, committed together."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.conversations import ConversationRepository
+from storage.database import Database
+from storage.outbox import OutboxRepository
+from storage.tickets import TicketRepository
+from storage.updates import ProcessedUpdateRepository
+
+
+@dataclass(slots=True)
+class Transaction:
+    session: AsyncSession
+    tickets: TicketRepository
+    conversations: ConversationRepository
+    outbox: OutboxRepository
+    updates: ProcessedUpdateRepository
+
+
+class Store:
+    def __init__(self, database: Database, reference_prefix: str = "INT") -> None:
+        self.database = database
+        self.reference_prefix = reference_prefix
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        async with self.database.session() as session:
+            yield Transaction(
+                session=session,
+                tickets=TicketRepository(session, self.reference_prefix),
+                conversations=ConversationRepository(session),
+                outbox=OutboxRepository(session),
+                updates=ProcessedUpdateRepository(session),
+            )

@@ -1,0 +1,189 @@
+"""Tickets, their transcripts and their audit trail."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import UNRESOLVED, ChannelMessage, Page, Ticket, TicketEvent, TicketMessage
+
+
+class TicketRepository:
+    def __init__(self, session: AsyncSession, prefix: str) -> None:
+        self.session = session
+        self.prefix = prefix
+
+    async def create(self, ticket: Ticket, actor: str) -> Ticket:
+        """Store a new ticket; its reference is the prefix and the row id (`INT-42`)."""
+        self.session.add(ticket)
+        await self.session.flush()
+        ticket.reference = f"{self.prefix}-{ticket.id}"
+        self.session.add(
+            TicketEvent(
+                ticket_id=ticket.id,  # type: ignore[arg-type]
+                created_at=ticket.created_at,
+                actor=actor,
+                action="created",
+                new_value=ticket.status,
+            )
+        )
+        await self.session.flush()
+        return ticket
+
+    async def get(self, reference: str) -> Ticket | None:
+        result = await self.session.exec(select(Ticket).where(Ticket.reference == reference))
+        return result.first()
+
+    async def get_by_id(self, ticket_id: int) -> Ticket | None:
+        return await self.session.get(Ticket, ticket_id)
+
+    async def for_reporter(
+        self, channel: str, user_id: str, unresolved_only: bool = False, limit: int = 20
+    ) -> Sequence[Ticket]:
+        query = select(Ticket).where(
+            Ticket.reporter_channel == channel, Ticket.reporter_user_id == user_id
+        )
+        if unresolved_only:
+            query = query.where(col(Ticket.status).in_(UNRESOLVED))
+        query = query.order_by(col(Ticket.id).desc()).limit(limit)
+        return (await self.session.exec(query)).all()
+
+    async def search(
+        self,
+        statuses: Sequence[str] | None = None,
+        severity: str | None = None,
+        kind: str | None = None,
+        limit: int | None = None,
+    ) -> Sequence[Ticket]:
+        query = select(Ticket)
+        if statuses:
+            query = query.where(col(Ticket.status).in_(statuses))
+        if severity:
+            query = query.where(Ticket.severity == severity)
+        if kind:
+            query = query.where(Ticket.kind == kind)
+        query = query.order_by(col(Ticket.id))
+        if limit:
+            query = query.limit(limit)
+        return (await self.session.exec(query)).all()
+
+    def record(
+        self,
+        ticket: Ticket,
+        actor: str,
+        action: str,
+        now: datetime,
+        field: str | None = None,
+        old: Any = None,
+        new: Any = None,
+    ) -> None:
+        self.session.add(
+            TicketEvent(
+                ticket_id=ticket.id,  # type: ignore[arg-type]
+                created_at=now,
+                actor=actor,
+                action=action,
+                field=field,
+                old_value=None if old is None else str(old),
+                new_value=None if new is None else str(new),
+            )
+        )
+
+    def change(self, ticket: Ticket, actor: str, now: datetime, **fields: Any) -> None:
+        """Set fields on the ticket and write one audit event per field that really changed."""
+        for name, value in fields.items():
+            old = getattr(ticket, name)
+            if old == value:
+                continue
+            setattr(ticket, name, value)
+            self.record(ticket, actor, "changed", now, name, _plain(old), _plain(value))
+        ticket.updated_at = now
+        self.session.add(ticket)
+
+    def add_message(
+        self, ticket: Ticket, author: str, author_name: str, text: str, public: bool, now: datetime
+    ) -> None:
+        self.session.add(
+            TicketMessage(
+                ticket_id=ticket.id,  # type: ignore[arg-type]
+                created_at=now,
+                author=author,
+                author_name=author_name,
+                public=public,
+                text=text,
+            )
+        )
+
+    async def messages(self, ticket: Ticket) -> Sequence[TicketMessage]:
+        query = (
+            select(TicketMessage)
+            .where(TicketMessage.ticket_id == ticket.id)
+            .order_by(col(TicketMessage.id))
+        )
+        return (await self.session.exec(query)).all()
+
+    async def events(self, ticket: Ticket) -> Sequence[TicketEvent]:
+        query = (
+            select(TicketEvent)
+            .where(TicketEvent.ticket_id == ticket.id)
+            .order_by(col(TicketEvent.id))
+        )
+        return (await self.session.exec(query)).all()
+
+    async def pages(self, ticket: Ticket) -> Sequence[Page]:
+        query = select(Page).where(Page.ticket_id == ticket.id).order_by(col(Page.id))
+        return (await self.session.exec(query)).all()
+
+    async def count(self) -> int:
+        return (await self.session.exec(select(func.count()).select_from(Ticket))).one()
+
+    # Platform messages tied to a ticket (its team alerts).
+
+    def link_message(
+        self, ticket_id: int, channel: str, chat_id: str, message_id: str, now: datetime
+    ) -> None:
+        self.session.add(
+            ChannelMessage(
+                ticket_id=ticket_id,
+                channel=channel,
+                chat_id=chat_id,
+                message_id=message_id,
+                created_at=now,
+            )
+        )
+
+    async def alert_message_id(self, reference: str, channel: str, chat_id: str) -> str | None:
+        query = (
+            select(ChannelMessage.message_id)
+            .join(Ticket, col(Ticket.id) == ChannelMessage.ticket_id)
+            .where(
+                Ticket.reference == reference,
+                ChannelMessage.channel == channel,
+                ChannelMessage.chat_id == chat_id,
+            )
+            .order_by(col(ChannelMessage.id))
+        )
+        return (await self.session.exec(query)).first()
+
+    async def by_platform_message(
+        self, channel: str, chat_id: str, message_id: str
+    ) -> Ticket | None:
+        query = (
+            select(Ticket)
+            .join(ChannelMessage, col(Ticket.id) == ChannelMessage.ticket_id)
+            .where(
+                ChannelMessage.channel == channel,
+                ChannelMessage.chat_id == chat_id,
+                ChannelMessage.message_id == message_id,
+            )
+        )
+        return (await self.session.exec(query)).first()
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value

@@ -1,0 +1,85 @@
+"""Test helpers: a user typing into the desk, and a sender that keeps what it was given."""
+
+from __future__ import annotations
+
+from handlers.desk import Desk
+from handlers.events import Incoming, Message
+from storage.outbox import Delivery
+
+
+class Chat:
+    """One console user talking to the desk, remembering the last answer."""
+
+    def __init__(self, desk: Desk, user: str, channel: str = "console") -> None:
+        self.desk = desk
+        self.user = user
+        self.channel = channel
+        self.last: list[Message] = []
+
+    def _incoming(self, text: str = "", choice: str | None = None) -> Incoming:
+        return Incoming(
+            channel=self.channel,
+            chat_id=self.user,
+            user_id=self.user,
+            display_name=self.user.title(),
+            text=text,
+            choice=choice,
+        )
+
+    async def say(self, text: str) -> str:
+        self.last = await self.desk.handle(self._incoming(text=text))
+        return self.text
+
+    async def press(self, value: str) -> str:
+        self.last = await self.desk.handle(self._incoming(choice=value))
+        return self.text
+
+    async def press_label(self, label: str) -> str:
+        for message in reversed(self.last):
+            for choice in message.choices:
+                if choice.label == label:
+                    return await self.press(choice.value)
+        raise AssertionError(f"no choice {label!r} in {self.last!r}")
+
+    @property
+    def text(self) -> str:
+        return "\n".join(m.text for m in self.last)
+
+    @property
+    def choices(self) -> list[str]:
+        return [c.label for m in self.last for c in m.choices]
+
+    async def report(
+        self,
+        title: str = "USSD push fails",
+        details: str = "Every initiate-ussd-push-request returns 500, request id r-1",
+        environment: str = "Production",
+        severity: str = "Critical",
+    ) -> str:
+        await self.say("/report")
+        await self.say(title)
+        await self.say(details)
+        await self.press_label(environment)
+        await self.press_label(severity)
+        return await self.press_label("Confirm")
+
+
+class RecordingSender:
+    """A channel sender that records deliveries; optionally fails the next ones."""
+
+    def __init__(self) -> None:
+        self.items: list[Delivery] = []
+        self.failures: list[Exception] = []
+
+    async def deliver(self, item: Delivery, alert_message_id: str | None) -> str | None:
+        if self.failures:
+            raise self.failures.pop(0)
+        self.items.append(item)
+        return f"m{item.id}"
+
+    def texts(self, chat_id: str | None = None, kind: str | None = None) -> list[str]:
+        return [
+            i.payload["text"]
+            for i in self.items
+            if (chat_id is None or i.chat_id == chat_id) and (kind is None or i.kind == kind)
+        ]
