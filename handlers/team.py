@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from handlers.merchant import find_ticket
 from handlers.messages import t
+from handlers.notify import Target
 from handlers.render import age
 from handlers.turn import Turn
 from storage.models import UNRESOLVED, Status, Ticket
@@ -172,11 +173,15 @@ async def note(turn: Turn, ticket: Ticket, text: str) -> None:
     tx, now = turn.tx, turn.now
     tx.tickets.add_message(ticket, turn.actor, turn.actor_name, text, public=False, now=now)
     tx.tickets.record(ticket, turn.actor, "note", now)
+    incoming = turn.incoming
+    # A note typed in the ticket's own thread is already in that timeline.
+    written_in = Target(incoming.channel, incoming.chat_id) if incoming.thread_id else None
     turn.desk.notifier.timeline(
         tx,
         ticket,
         t("timeline.note", reference=ticket.reference, actor=turn.actor_name, text=text),
         now,
+        skip=written_in,
     )
     turn.say(t("team.noted", reference=ticket.reference))
 

@@ -53,6 +53,8 @@ def report_modal(
     environments: tuple[Choice, ...],
     severities: tuple[Choice, ...],
     origin: dict[str, str],
+    title_limit: int = TITLE_LIMIT,
+    details_limit: int = DETAILS_LIMIT,
 ) -> dict[str, Any]:
     """The `/desk report` form. `origin` says where the report was made (channel, thread)."""
     return {
@@ -66,12 +68,16 @@ def report_modal(
             _input(
                 "title",
                 "Title",
-                {"type": "plain_text_input", "max_length": TITLE_LIMIT, "min_length": 3},
+                {"type": "plain_text_input", "max_length": min(title_limit, TITLE_LIMIT)},
             ),
             _input(
                 "details",
                 "What happened? (steps, order reference, error message)",
-                {"type": "plain_text_input", "multiline": True, "max_length": DETAILS_LIMIT},
+                {
+                    "type": "plain_text_input",
+                    "multiline": True,
+                    "max_length": min(details_limit, DETAILS_LIMIT),
+                },
             ),
             _input("environment", "Environment", _select("Where?", environments)),
             _input("severity", "Severity", _select("How bad is it?", severities)),
@@ -122,7 +128,11 @@ def metadata(view: dict[str, Any]) -> dict[str, str]:
 
 
 def read_report(
-    view: dict[str, Any], environments: tuple[Choice, ...], severities: tuple[Choice, ...]
+    view: dict[str, Any],
+    environments: tuple[Choice, ...],
+    severities: tuple[Choice, ...],
+    title_limit: int = TITLE_LIMIT,
+    details_limit: int = DETAILS_LIMIT,
 ) -> ReportForm | dict[str, str]:
     """The submitted report, or per-block errors (Slack shows them beside the fields)."""
     values = view.get("state", {}).get("values", {})
@@ -133,10 +143,14 @@ def read_report(
         severity=_value(values, "severity"),
     )
     errors: dict[str, str] = {}
-    if len(form.title) < 3:
+    if not form.title:
         errors["title"] = "Please give the issue a short title."
+    elif len(form.title) > title_limit:
+        errors["title"] = f"Please keep the title to {title_limit} characters."
     if not form.details:
         errors["details"] = "Please describe what happened."
+    elif len(form.details) > details_limit:
+        errors["details"] = f"Please keep this to {details_limit} characters."
     if form.environment not in {c.value for c in environments}:
         errors["environment"] = "Please choose an environment."
     if form.severity not in {c.value for c in severities}:

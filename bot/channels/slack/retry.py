@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.request import HttpRequest
@@ -63,3 +64,15 @@ class RateLimitRetry(AsyncRetryHandler):
         state.next_attempt_requested = True
         await self._sleep(retry_after_seconds(response))
         state.increment_current_attempt()
+
+
+def retry_after_seconds_from_headers(headers: Any) -> float:
+    """`Retry-After` read from a SlackResponse's headers (a plain mapping of strings)."""
+    raw = None
+    for name, value in dict(headers or {}).items():
+        if name.lower() == "retry-after":
+            raw = value[0] if isinstance(value, list) else value
+    try:
+        return max(0.0, float(raw)) if raw is not None else DEFAULT_RETRY_AFTER
+    except ValueError:
+        return DEFAULT_RETRY_AFTER

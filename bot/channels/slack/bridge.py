@@ -1,0 +1,166 @@
+"""What the Slack listeners share: the desk, the Web API client, and the small helpers around them.
+
+Listeners acknowledge Slack first and then call in here for the slow part (database, Web API).
+`work()` tracks that part so shutdown can let it finish, and turns a failure into an apology for
+the person instead of silence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import SlackConfig
+from handlers.desk import Desk
+from handlers.events import Message
+from storage.store import Store
+
+from .blocks import render
+from .inbound import CHANNEL, Where, member_id
+
+log = logging.getLogger("deskbot.slack")
+
+SORRY = "Sorry, something went wrong on our side. Please try again in a moment."
+NAME_CACHE_SIZE = 2000
+
+
+class SlackBridge:
+    def __init__(
+        self,
+        *,
+        desk: Desk,
+        store: Store,
+        client: AsyncWebClient,
+        config: SlackConfig,
+    ) -> None:
+        self.desk = desk
+        self.store = store
+        self.client = client
+        self.config = config
+        self._names: OrderedDict[str, str] = OrderedDict()
+        self._locks: dict[tuple[str, str], asyncio.Lock] = {}
+        self._inflight: set[asyncio.Task[Any]] = set()
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    # ---- who ---------------------------------------------------------------------------------
+
+    def is_member(self, user_id: str) -> bool:
+        return member_id(user_id) in self.desk.settings.members
+
+    async def name_of(self, user_id: str, fallback: str = "") -> str:
+        """The person's Slack name (users.info, cached); the fallback when Slack cannot say."""
+        if user_id in self._names:
+            self._names.move_to_end(user_id)
+            return self._names[user_id]
+        try:
+            user = (await self.client.users_info(user=user_id)).get("user") or {}
+        except SlackApiError as exc:
+            log.info("users.info %s failed: %s", user_id, exc.response.get("error"))
+            return fallback or user_id
+        profile = user.get("profile") or {}
+        name = str(
+            profile.get("display_name")
+            or user.get("real_name")
+            or profile.get("real_name")
+            or user.get("name")
+            or fallback
+            or user_id
+        )
+        self._names[user_id] = name
+        if len(self._names) > NAME_CACHE_SIZE:
+            self._names.popitem(last=False)
+        return name
+
+    # ---- doing the work after ack ------------------------------------------------------------
+
+    def lock(self, chat_id: str, user_id: str) -> asyncio.Lock:
+        """One person's messages in one conversation are handled in order, one at a time."""
+        key = (chat_id, user_id)
+        if key not in self._locks:
+            if len(self._locks) > 10_000:
+                self._locks = {k: v for k, v in self._locks.items() if v.locked()}
+            self._locks[key] = asyncio.Lock()
+        return self._locks[key]
+
+    async def work(
+        self,
+        job: Coroutine[Any, Any, None],
+        on_error: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._inflight.add(task)
+            self._idle.clear()
+        try:
+            await job
+        except Exception:
+            log.exception("Slack request failed after it was acknowledged")
+            if on_error is not None:
+                try:
+                    await on_error()
+                except Exception:
+                    log.exception("could not tell the user about the failure")
+        finally:
+            if task is not None:
+                self._inflight.discard(task)
+                if not self._inflight:
+                    self._idle.set()
+
+    async def drain(self, timeout: float = 10.0) -> None:
+        """Wait (bounded) for acknowledged requests still being worked on."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            log.warning("%d Slack requests still running at shutdown", len(self._inflight))
+
+    async def first_time(self, event_id: str | None) -> bool:
+        """Record an Events API delivery; False when it was seen before (a retry)."""
+        if not event_id:
+            return True
+        async with self.store.transaction() as tx:
+            return await tx.updates.first_time(CHANNEL, event_id, self.desk.clock.now())
+
+    # ---- answering ---------------------------------------------------------------------------
+
+    async def post(self, where: Where, messages: list[Message]) -> str | None:
+        last: str | None = None
+        for message in messages:
+            text, blocks = render(message)
+            answer = await self.client.chat_postMessage(
+                channel=where.chat_id,
+                thread_ts=where.thread_id,
+                text=text,
+                blocks=blocks,
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+            last = answer.get("ts")
+        return last
+
+    async def ephemeral(
+        self, channel: str, user_id: str, messages: list[Message], thread_ts: str | None = None
+    ) -> None:
+        for message in messages:
+            text, blocks = render(Message(message.text))
+            await self.client.chat_postEphemeral(
+                channel=channel, user=user_id, text=text, blocks=blocks, thread_ts=thread_ts
+            )
+
+    async def dm(self, user_id: str) -> Where:
+        opened = await self.client.conversations_open(users=user_id)
+        return Where(str(opened["channel"]["id"]))
+
+    async def alert_ticket(self, thread_ts: str) -> str | None:
+        """The reference of the ticket whose team alert is the root of `thread_ts`."""
+        async with self.store.transaction() as tx:
+            ticket = await tx.tickets.by_platform_message(
+                CHANNEL, self.config.team_channel, thread_ts
+            )
+            return ticket.reference if ticket is not None else None

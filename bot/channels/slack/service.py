@@ -1,0 +1,125 @@
+"""Slack as one of `deskbot run`'s channels: Socket Mode or HTTP mode around one Bolt app.
+
+The Web API client (and its aiohttp session) is created inside the running event loop on first
+use, since the sender is handed to the outbox before the channel starts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+import aiohttp
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import SlackConfig
+from handlers.desk import Desk
+from handlers.notify import Target
+from storage.store import Store
+
+from .bridge import SlackBridge
+from .client import build_app, build_client
+from .events import Events
+from .http import SlackHttpServer
+from .inbound import CHANNEL
+from .interactions import Interactions
+from .retry import Sleep
+from .sender import SlackSender
+from .slash import SlashCommands
+
+if TYPE_CHECKING:
+    from bot.app import Runtime
+
+log = logging.getLogger("deskbot.slack")
+
+
+class SlackService:
+    name = CHANNEL
+
+    def __init__(
+        self,
+        config: SlackConfig,
+        *,
+        host: str = "0.0.0.0",
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.config = config
+        self.host = host
+        self._sleep = sleep
+        self._session: aiohttp.ClientSession | None = None
+        self._client: AsyncWebClient | None = None
+        self.sender = SlackSender(self.client)
+        self.http: SlackHttpServer | None = None
+        self.app: AsyncApp | None = None
+        self.bridge: SlackBridge | None = None
+        self.ready = asyncio.Event()
+
+    def client(self) -> AsyncWebClient:
+        if self._client is None:
+            self._session = aiohttp.ClientSession()
+            self._client = build_client(
+                bot_token=self.config.bot_token,
+                api_base_url=self.config.api_base_url,
+                session=self._session,
+                sleep=self._sleep,
+            )
+        return self._client
+
+    def team_targets(self) -> list[Target]:
+        return [Target(CHANNEL, self.config.team_channel)] if self.config.team_channel else []
+
+    def build(self, desk: Desk, store: Store) -> AsyncApp:
+        """The Bolt app with every listener registered (HTTP and Socket Mode share it)."""
+        client = self.client()
+        app = build_app(client=client, signing_secret=self.config.signing_secret)
+        bridge = SlackBridge(desk=desk, store=store, client=client, config=self.config)
+        SlashCommands(bridge).register(app)
+        Interactions(bridge).register(app)
+        Events(bridge).register(app)
+        self.app, self.bridge = app, bridge
+        return app
+
+    async def run(self, runtime: Runtime) -> None:
+        app = self.build(runtime.desk, runtime.store)
+        try:
+            if self.config.mode == "http":
+                await self._serve_http(app)
+            else:
+                await self._serve_socket(app)
+        finally:
+            if self.bridge is not None:
+                await self.bridge.drain()
+            await self.close()
+
+    async def _serve_http(self, app: AsyncApp) -> None:
+        self.http = SlackHttpServer(
+            app, host=self.host, port=self.config.port, path=self.config.path
+        )
+        await self.http.start()
+        log.info("Slack HTTP mode listening on %s:%s%s", self.host, self.http.port, self.http.path)
+        self.ready.set()
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await self.http.close()
+
+    async def _serve_socket(self, app: AsyncApp) -> None:
+        handler = AsyncSocketModeHandler(
+            app, app_token=self.config.app_token, web_client=self.client()
+        )
+        await handler.connect_async()
+        log.info("Slack Socket Mode connected")
+        self.ready.set()
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await handler.close_async()
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+            self._client = None
