@@ -48,6 +48,10 @@ class SlackBridge:
         self._inflight: set[asyncio.Task[Any]] = set()
         self._idle = asyncio.Event()
         self._idle.set()
+        # How many acknowledged requests have been worked off; lets callers (tests, benchmarks)
+        # await completion instead of sleeping.
+        self.finished = 0
+        self._progress = asyncio.Event()
 
     # ---- who ---------------------------------------------------------------------------------
 
@@ -112,6 +116,15 @@ class SlackBridge:
                 self._inflight.discard(task)
                 if not self._inflight:
                     self._idle.set()
+            self.finished += 1
+            self._progress.set()
+            self._progress = asyncio.Event()
+
+    async def wait_finished(self, count: int, timeout: float = 10.0) -> None:
+        """Wait until `count` acknowledged requests in total have been worked off."""
+        async with asyncio.timeout(timeout):
+            while self.finished < count:
+                await self._progress.wait()
 
     async def drain(self, timeout: float = 10.0) -> None:
         """Wait (bounded) for acknowledged requests still being worked on."""

@@ -8,6 +8,7 @@ table first, so a redelivery does nothing.
 from __future__ import annotations
 
 import logging
+from collections.abc import Coroutine
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -47,7 +48,7 @@ class Events:
         text = str(event.get("text") or "")
         channel = str(event.get("channel") or "")
         if event.get("channel_type") == "im":
-            await self._handle_once(body, self._direct(user_id, channel, text), channel, user_id)
+            await self._handle_once(body, self._direct(user_id, channel, text), channel)
             return
         thread_ts = event.get("thread_ts")
         if (
@@ -58,7 +59,7 @@ class Events:
             and not (bot_user_id and text.lstrip().startswith(f"<@{bot_user_id}"))
         ):
             await self._handle_once(
-                body, self._thread_note(user_id, channel, str(thread_ts), text), None, user_id
+                body, self._thread_note(user_id, channel, str(thread_ts), text), None
             )
 
     async def on_mention(self, body: dict[str, Any], event: dict[str, Any], context: Any) -> None:
@@ -69,21 +70,23 @@ class Events:
         bot_user_id = await self._bot_user_id(context)
         text = strip_leading_mention(str(event.get("text") or ""), bot_user_id)
         where = Where(channel, str(event.get("thread_ts") or event.get("ts") or "") or None)
-        await self._handle_once(body, self._converse(user_id, where, text), None, user_id)
+        await self._handle_once(body, self._converse(user_id, where, text), None)
 
     async def _handle_once(
-        self, body: dict[str, Any], job: Any, reply_to: str | None, user_id: str
+        self, body: dict[str, Any], job: Coroutine[Any, Any, None], reply_to: str | None
     ) -> None:
-        if not await self.bridge.first_time(body.get("event_id")):
-            job.close()
-            log.info("event %s was delivered again; already handled", body.get("event_id"))
-            return
+        async def once() -> None:
+            if await self.bridge.first_time(body.get("event_id")):
+                await job
+            else:
+                job.close()
+                log.info("event %s was delivered again; already handled", body.get("event_id"))
 
         async def apologise() -> None:
             if reply_to:
                 await self.bridge.post(Where(reply_to), [Message(SORRY)])
 
-        await self.bridge.work(job, apologise)
+        await self.bridge.work(once(), apologise)
 
     async def _direct(self, user_id: str, channel: str, text: str) -> None:
         await self._converse(user_id, Where(channel), text)

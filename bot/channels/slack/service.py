@@ -55,7 +55,7 @@ class SlackService:
         self.http: SlackHttpServer | None = None
         self.app: AsyncApp | None = None
         self.bridge: SlackBridge | None = None
-        self.ready = asyncio.Event()
+        self._socket: AsyncSocketModeHandler | None = None
 
     def client(self) -> AsyncWebClient:
         if self._client is None:
@@ -83,40 +83,39 @@ class SlackService:
         return app
 
     async def run(self, runtime: Runtime) -> None:
-        app = self.build(runtime.desk, runtime.store)
-        try:
-            if self.config.mode == "http":
-                await self._serve_http(app)
-            else:
-                await self._serve_socket(app)
-        finally:
-            if self.bridge is not None:
-                await self.bridge.drain()
-            await self.close()
-
-    async def _serve_http(self, app: AsyncApp) -> None:
-        self.http = SlackHttpServer(
-            app, host=self.host, port=self.config.port, path=self.config.path
-        )
-        await self.http.start()
-        log.info("Slack HTTP mode listening on %s:%s%s", self.host, self.http.port, self.http.path)
-        self.ready.set()
+        await self.start(runtime.desk, runtime.store)
         try:
             await asyncio.Event().wait()
         finally:
+            await self.stop()
+
+    async def start(self, desk: Desk, store: Store) -> None:
+        """Build the app and start receiving (HTTP server or Socket Mode connection)."""
+        app = self.build(desk, store)
+        if self.config.mode == "http":
+            self.http = SlackHttpServer(
+                app, host=self.host, port=self.config.port, path=self.config.path
+            )
+            await self.http.start()
+            log.info("Slack HTTP mode on %s:%s%s", self.host, self.http.port, self.http.path)
+        else:
+            self._socket = AsyncSocketModeHandler(
+                app, app_token=self.config.app_token, web_client=self.client()
+            )
+            await self._socket.connect_async()
+            log.info("Slack Socket Mode connected")
+
+    async def stop(self) -> None:
+        """Stop receiving, let acknowledged work finish, close the Web API session."""
+        if self.http is not None:
             await self.http.close()
-
-    async def _serve_socket(self, app: AsyncApp) -> None:
-        handler = AsyncSocketModeHandler(
-            app, app_token=self.config.app_token, web_client=self.client()
-        )
-        await handler.connect_async()
-        log.info("Slack Socket Mode connected")
-        self.ready.set()
-        try:
-            await asyncio.Event().wait()
-        finally:
-            await handler.close_async()
+            self.http = None
+        if self._socket is not None:
+            await self._socket.close_async()
+            self._socket = None
+        if self.bridge is not None:
+            await self.bridge.drain()
+        await self.close()
 
     async def close(self) -> None:
         if self._session is not None:
