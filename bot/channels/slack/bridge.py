@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
@@ -19,6 +20,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import SlackConfig
 from handlers.desk import Desk
 from handlers.events import Message
+from handlers.notify import DIRECT, payload
 from storage.store import Store
 
 from .blocks import render
@@ -143,19 +145,44 @@ class SlackBridge:
     # ---- answering ---------------------------------------------------------------------------
 
     async def post(self, where: Where, messages: list[Message]) -> str | None:
+        """Post answers in order. If Slack is still rate limiting after the client's own
+        retries, the rest go to the outbox, which sends them once Slack lets us."""
         last: str | None = None
-        for message in messages:
+        for index, message in enumerate(messages):
             text, blocks = render(message)
-            answer = await self.client.chat_postMessage(
-                channel=where.chat_id,
-                thread_ts=where.thread_id,
-                text=text,
-                blocks=blocks,
-                unfurl_links=False,
-                unfurl_media=False,
-            )
+            try:
+                answer = await self.client.chat_postMessage(
+                    channel=where.chat_id,
+                    thread_ts=where.thread_id,
+                    text=text,
+                    blocks=blocks,
+                    unfurl_links=False,
+                    unfurl_media=False,
+                )
+            except SlackApiError as exc:
+                if exc.response is None or exc.response.status_code != 429:
+                    raise
+                await self._queue(where, messages[index:])
+                return None
             last = answer.get("ts")
         return last
+
+    async def _queue(self, where: Where, messages: list[Message]) -> None:
+        now = self.desk.clock.now()
+        async with self.store.transaction() as tx:
+            for message in messages:
+                tx.outbox.add(
+                    key=f"{DIRECT}:{uuid.uuid4().hex}",
+                    channel=CHANNEL,
+                    chat_id=where.chat_id,
+                    thread_id=where.thread_id,
+                    kind=DIRECT,
+                    payload=payload(message),
+                    now=now,
+                )
+        log.info("Slack is rate limiting; %d answer(s) queued in the outbox", len(messages))
+        if self.desk.on_outbox is not None:
+            self.desk.on_outbox()
 
     async def ephemeral(
         self, channel: str, user_id: str, messages: list[Message], thread_ts: str | None = None

@@ -27,7 +27,7 @@ def build_client(
     api_base_url: str,
     session: aiohttp.ClientSession,
     sleep: Sleep,
-    max_rate_limit_retries: int = 5,
+    max_rate_limit_retries: int = 3,
 ) -> AsyncWebClient:
     return AsyncWebClient(
         token=bot_token,

@@ -37,11 +37,18 @@ def retry_after_seconds(response: HttpResponse | None) -> float:
 
 
 class RateLimitRetry(AsyncRetryHandler):
-    """Retry HTTP 429 after exactly `Retry-After` seconds, up to `max_retry_count` times."""
+    """Retry HTTP 429 after exactly `Retry-After` seconds, up to `max_retry_count` times.
 
-    def __init__(self, max_retry_count: int = 5, sleep: Sleep = asyncio.sleep) -> None:
+    A wait longer than `max_wait` is not spent inside the call: the error goes back to the caller
+    at once, and the outbox (which leases rows for a bounded time) reschedules the message.
+    """
+
+    def __init__(
+        self, max_retry_count: int = 3, sleep: Sleep = asyncio.sleep, max_wait: float = 20.0
+    ) -> None:
         super().__init__(max_retry_count=max_retry_count)
         self._sleep = sleep
+        self._max_wait = max_wait
 
     async def _can_retry_async(
         self,
@@ -51,7 +58,11 @@ class RateLimitRetry(AsyncRetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> bool:
-        return response is not None and response.status_code == 429
+        return (
+            response is not None
+            and response.status_code == 429
+            and retry_after_seconds(response) <= self._max_wait
+        )
 
     async def prepare_for_next_attempt_async(
         self,
