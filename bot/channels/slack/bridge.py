@@ -16,6 +16,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.config import SlackConfig
 from handlers.desk import Desk
@@ -30,6 +31,9 @@ log = logging.getLogger("deskbot.slack")
 
 SORRY = "Sorry, something went wrong on our side. Please try again in a moment."
 NAME_CACHE_SIZE = 2000
+# Acknowledged requests worked on at once. A burst then queues here instead of crowding the
+# event loop, so new requests are still acknowledged quickly (Slack allows 3 seconds).
+WORK_SLOTS = 16
 
 
 class SlackBridge:
@@ -54,6 +58,7 @@ class SlackBridge:
         # await completion instead of sleeping.
         self.finished = 0
         self._progress = asyncio.Event()
+        self._slots = asyncio.Semaphore(WORK_SLOTS)
 
     # ---- who ---------------------------------------------------------------------------------
 
@@ -99,13 +104,20 @@ class SlackBridge:
         self,
         job: Coroutine[Any, Any, None],
         on_error: Callable[[], Awaitable[None]] | None = None,
+        urgent: bool = False,
     ) -> None:
+        """Run `job` after the ack. `urgent` skips the queue: opening a modal must happen within
+        the 3 seconds its trigger_id lives."""
         task = asyncio.current_task()
         if task is not None:
             self._inflight.add(task)
             self._idle.clear()
         try:
-            await job
+            if urgent:
+                await job
+            else:
+                async with self._slots:
+                    await job
         except Exception:
             log.exception("Slack request failed after it was acknowledged")
             if on_error is not None:
@@ -191,6 +203,31 @@ class SlackBridge:
             text, blocks = render(Message(message.text))
             await self.client.chat_postEphemeral(
                 channel=channel, user=user_id, text=text, blocks=blocks, thread_ts=thread_ts
+            )
+
+    async def respond(
+        self,
+        response_url: str,
+        messages: list[Message],
+        *,
+        replace_original: bool = False,
+        blocks_for: Any = None,
+    ) -> None:
+        """Ephemeral answers through a `response_url`. Bolt's `respond()` opens a new HTTP
+        session per call; under load that costs more than the answer, so ours reuses the
+        client's session and its retry handlers."""
+        hook = AsyncWebhookClient(
+            response_url,
+            session=self.client.session,
+            retry_handlers=self.client.retry_handlers,
+        )
+        for message in messages:
+            text, blocks = render(message) if blocks_for is None else blocks_for(message)
+            await hook.send(
+                text=text,
+                blocks=blocks,
+                response_type="ephemeral",
+                replace_original=replace_original,
             )
 
     async def dm(self, user_id: str) -> Where:

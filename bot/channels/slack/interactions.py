@@ -13,7 +13,6 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
-from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from handlers.events import Message
 from handlers.messages import t
@@ -66,7 +65,7 @@ class Interactions:
 
     # ---- choices in a conversation -----------------------------------------------------------
 
-    async def on_choice(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+    async def on_choice(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
         user_id, channel, value, message = _pressed(body)
         where = Where(channel, message.get("thread_ts"))
@@ -75,7 +74,9 @@ class Interactions:
             await self.bridge.ephemeral(channel, user_id, [Message(SORRY)], where.thread_id)
 
         await self.bridge.work(
-            self._choice(body, user_id, where, value, message, respond), apologise
+            self._choice(body, user_id, where, value, message),
+            apologise,
+            urgent=value == "menu:report",
         )
 
     async def _choice(
@@ -85,16 +86,16 @@ class Interactions:
         where: Where,
         value: str,
         message: dict[str, Any],
-        respond: AsyncRespond,
     ) -> None:
         bridge = self.bridge
         blocks = message.get("blocks") or []
         label = label_of(blocks, value)
         if (body.get("container") or {}).get("is_ephemeral"):
-            await respond(
+            await bridge.respond(
+                str(body.get("response_url", "")),
+                [Message(label)],
                 replace_original=True,
-                text=escape_clipped(label, 3000),
-                blocks=without_choices(blocks, label),
+                blocks_for=lambda m: (escape_clipped(label, 3000), without_choices(blocks, label)),
             )
         else:
             await bridge.client.chat_update(
@@ -131,7 +132,11 @@ class Interactions:
         async def apologise() -> None:
             await self.bridge.ephemeral(channel, user_id, [Message(SORRY)])
 
-        await self.bridge.work(self._team(body, user_id, channel, value, message), apologise)
+        await self.bridge.work(
+            self._team(body, user_id, channel, value, message),
+            apologise,
+            urgent=value.startswith("team:reply:"),
+        )
 
     async def _team(
         self, body: dict[str, Any], user_id: str, channel: str, value: str, message: dict[str, Any]

@@ -7,6 +7,7 @@ use, since the sender is handed to the outbox before the channel starts.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from typing import TYPE_CHECKING
 
@@ -104,6 +105,11 @@ class SlackService:
             )
             await self._socket.connect_async()
             log.info("Slack Socket Mode connected")
+        # Everything loaded so far (libraries, the app, the engine) lives as long as the process.
+        # Freezing it keeps full garbage collections from walking it again and again: those
+        # pauses were the tail of the ack latency under load.
+        gc.collect()
+        gc.freeze()
 
     async def stop(self) -> None:
         """Stop receiving, let acknowledged work finish, close the Web API session."""

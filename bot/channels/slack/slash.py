@@ -13,7 +13,6 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
-from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 
 from handlers.events import Message
@@ -32,14 +31,17 @@ log = logging.getLogger("deskbot.slack")
 HINT = "Type {command} help to see what I can do."
 
 
-async def respond_messages(respond: AsyncRespond, messages: list[Message], hint: str) -> None:
-    """Ephemeral answers. Buttons would lead nowhere outside a conversation, so they become a
-    hint at the matching subcommand."""
-    for message in messages:
+def ephemeral_blocks(hint: str) -> Any:
+    """Ephemeral answers carry no buttons (they would lead nowhere outside a conversation); a
+    hint at the matching subcommand stands in for them."""
+
+    def blocks_for(message: Message) -> tuple[str, list[dict[str, Any]]]:
         text, blocks = render(Message(message.text))
         if message.choices:
             blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": hint}]})
-        await respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+        return text, blocks
+
+    return blocks_for
 
 
 async def anchor_home(bridge: SlackBridge, user_id: str, channel_id: str, headline: str) -> Where:
@@ -66,9 +68,7 @@ class SlashCommands:
     def register(self, app: AsyncApp) -> None:
         app.command(self.command)(self.on_command)
 
-    async def on_command(
-        self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond
-    ) -> None:
+    async def on_command(self, ack: AsyncAck, command: dict[str, Any]) -> None:
         user_id = str(command.get("user_id", ""))
         parsed = parse(str(command.get("text", "")), self.command)
         # Fast answers that need neither the database nor the Web API go back with the ack.
@@ -86,13 +86,13 @@ class SlashCommands:
         await ack()
 
         async def apologise() -> None:
-            await respond(text=SORRY, response_type="ephemeral", replace_original=False)
+            await self.bridge.respond(str(command.get("response_url", "")), [Message(SORRY)])
 
-        await self.bridge.work(self._run(parsed, command, respond), apologise)
+        await self.bridge.work(
+            self._run(parsed, command), apologise, urgent=parsed.verb == "report"
+        )
 
-    async def _run(
-        self, parsed: DeskCommand, command: dict[str, Any], respond: AsyncRespond
-    ) -> None:
+    async def _run(self, parsed: DeskCommand, command: dict[str, Any]) -> None:
         bridge = self.bridge
         user_id = str(command.get("user_id", ""))
         channel_id = str(command.get("channel_id", ""))
@@ -126,4 +126,6 @@ class SlashCommands:
         }.get(parsed.verb, f"/{parsed.verb} {parsed.reference} {parsed.text}".strip())
         async with bridge.lock(where.chat_id, user_id):
             replies = await bridge.desk.handle(incoming(user_id, where, name=name, text=text))
-        await respond_messages(respond, replies, hint)
+        await bridge.respond(
+            str(command.get("response_url", "")), replies, blocks_for=ephemeral_blocks(hint)
+        )
