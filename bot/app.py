@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from bot.config import Config
+from bot.kb_config import kb_settings, open_knowledge
 from handlers.clock import Clock, SystemClock
 from handlers.delivery import OutboxDispatcher, Sender
 from handlers.desk import Desk, DeskSettings
@@ -43,6 +44,7 @@ async def open_runtime(
 ) -> AsyncIterator[Runtime]:
     """Open the database (migrating it), and build the engine and the outbox dispatcher."""
     clock = clock or SystemClock()
+    knowledge = open_knowledge(kb_settings(config.kb))
     database = Database(config.desk.database_url)
     try:
         await database.upgrade()
@@ -54,6 +56,7 @@ async def open_runtime(
             team_targets=team_targets,
             clock=clock,
             on_outbox=dispatcher.wake,
+            knowledge=knowledge,
         )
         yield Runtime(config, database, store, desk, dispatcher, clock)
     finally:

@@ -1,13 +1,44 @@
-"""Ask a question: take it, answer it when an answer exists, otherwise pass it to the team."""
+"""Ask a question: answer it from the knowledge base when a confident answer exists, ask whether
+it helped, and pass it to the team (as a question ticket) when it did not or when there is none.
+
+Every answer shown and every Yes/No goes to the knowledge-base log in the same transaction as the
+conversation step, so `deskbot kb stats` counts exactly what users saw.
+"""
 
 from __future__ import annotations
 
+import re
+
+from handlers.events import Choice
+from handlers.knowledge import Answer, Entry, KnowledgeBase
 from handlers.messages import t
 from handlers.tickets import Draft, open_ticket
 from handlers.turn import Turn
+from storage.kb_log import Outcome
 from storage.models import Kind
 
 FLOW = "ask"
+# After an answer the user is not inside a flow: commands and new questions work as usual, and
+# only the Yes/No buttons (or a typed yes/no) are read as feedback on the answer shown.
+FEEDBACK = "kb_feedback"
+YES, NO, ENTRY = "kb:yes", "kb:no", "kb:entry:"
+_TYPED_YES = ("yes", "y", "ndiyo", "ndio", "sawa")
+_TYPED_NO = ("no", "n", "hapana")
+# Openings that make a message plainly a question even without a question mark.
+_QUESTION_START = re.compile(
+    r"^(how|what|why|where|which|when|who|can|could|is there|are there|do you|does|"
+    r"nawezaje|tunawezaje|naweza|je|kwa nini|kwanini|vipi|ni nini|nini)\b",
+    re.IGNORECASE,
+)
+
+
+def looks_like_question(text: str) -> bool:
+    """Free text that is plainly a question: ends with '?', or opens like one and is not a word."""
+    stripped = text.strip()
+    words = len(stripped.split())
+    if stripped.endswith(("?", "？")):
+        return words >= 2  # "hello?" or "?" alone is not worth a ticket
+    return words >= 3 and _QUESTION_START.match(stripped) is not None
 
 
 async def start(turn: Turn, args: str = "") -> None:
@@ -26,6 +57,21 @@ async def step(turn: Turn, text: str, choice: str | None) -> bool:
     return True
 
 
+async def feedback_choice(turn: Turn, choice: str) -> bool:
+    """A `kb:` button. False when it belongs to an answer the user has moved on from."""
+    if turn.state.flow != FEEDBACK:
+        return False
+    return await _feedback(turn, choice)
+
+
+async def typed_feedback(turn: Turn, text: str) -> bool:
+    """A typed yes/no right after an answer. False for any other text."""
+    typed = text.strip().lower().rstrip(".!")
+    if turn.state.flow != FEEDBACK or typed not in _TYPED_YES + _TYPED_NO:
+        return False
+    return await _feedback(turn, YES if typed in _TYPED_YES else NO)
+
+
 async def take_question(turn: Turn, text: str) -> None:
     limit = turn.desk.settings.max_details_length
     question = text.strip()
@@ -38,13 +84,141 @@ async def take_question(turn: Turn, text: str) -> None:
         turn.say(t("report.too_long", length=len(question), limit=limit))
         return
     turn.reset()
-    await pass_to_team(turn, question)
+    kb = _knowledge(turn)
+    found = kb.answer(question) if kb is not None else None
+    if found is None:
+        await _no_answer(turn, kb, question)
+        return
+    _show_answer(turn, found)
 
 
-async def pass_to_team(turn: Turn, question: str) -> None:
-    title_limit = turn.desk.settings.max_title_length
-    title = question if len(question) <= title_limit else question[: title_limit - 1] + "…"
-    ticket = await open_ticket(
-        turn, Draft(title=" ".join(title.split()), description=question, kind=Kind.question)
+async def free_question(turn: Turn, text: str) -> bool:
+    """Answer a free-text question outside any flow. False (nothing said) when the knowledge
+    base has no confident answer and the user has open tickets: it may be about one of them."""
+    question = text.strip()
+    kb = _knowledge(turn)
+    if kb is not None and len(question) <= turn.desk.settings.max_details_length:
+        found = kb.answer(question)
+        if found is not None:
+            turn.reset()
+            _show_answer(turn, found)
+            return True
+    incoming = turn.incoming
+    if await turn.tx.tickets.for_reporter(
+        incoming.channel, incoming.user_id, unresolved_only=True, limit=1
+    ):
+        return False
+    await take_question(turn, text)
+    return True
+
+
+def _knowledge(turn: Turn) -> KnowledgeBase | None:
+    source = turn.desk.knowledge
+    return None if source is None else source.current()
+
+
+def _show_answer(turn: Turn, found: Answer) -> None:
+    best = found.best
+    _log(turn, found.question, Outcome.answered, best.entry.id, best.score)
+    related = [hit.entry.id for hit in found.related]
+    turn.go(FEEDBACK, "answered", question=found.question, shown=[best.entry.id], related=related)
+    _present(turn, best.entry, [h.entry for h in found.related])
+
+
+def _present(turn: Turn, entry: Entry, related: list[Entry]) -> None:
+    choices = tuple(
+        Choice(t("ask.related", title=other.title), f"{ENTRY}{other.id}") for other in related
     )
-    turn.say(t("ask.logged", reference=ticket.reference))
+    turn.say(t("ask.answer", title=entry.title, body=entry.body, source=entry.source), choices)
+    turn.say(t("ask.helped"), (Choice(t("ask.yes"), YES), Choice(t("ask.no"), NO)))
+
+
+async def _feedback(turn: Turn, choice: str) -> bool:
+    data = turn.state.data
+    question: str = data.get("question", "")
+    shown: list[str] = list(data.get("shown", []))
+    if choice == YES:
+        _log(turn, question, Outcome.helpful, shown[-1] if shown else None)
+        turn.reset()
+        turn.say(t("ask.thanks"))
+        return True
+    if choice == NO:
+        turn.reset()
+        reference = await _pass_to_team(turn, question, shown)
+        _log(turn, question, Outcome.not_helpful, shown[-1] if shown else None, None, reference)
+        turn.say(t("ask.escalated", reference=reference))
+        return True
+    if choice.startswith(ENTRY):
+        return _open_related(turn, choice.removeprefix(ENTRY), question, shown)
+    return False
+
+
+def _open_related(turn: Turn, entry_id: str, question: str, shown: list[str]) -> bool:
+    kb = _knowledge(turn)
+    related: list[str] = list(turn.state.data.get("related", []))
+    entry = kb.get(entry_id) if kb is not None and entry_id in related else None
+    if entry is None or kb is None:
+        return False
+    _log(turn, question, Outcome.related, entry.id)
+    shown.append(entry.id)
+    related.remove(entry.id)
+    turn.go(FEEDBACK, "answered", shown=shown, related=related)
+    others = [e for e in (kb.get(i) for i in related) if e is not None]
+    _present(turn, entry, others)
+    return True
+
+
+async def _no_answer(turn: Turn, kb: KnowledgeBase | None, question: str) -> None:
+    reference = await _pass_to_team(turn, question, [])
+    closest = kb.search(question, limit=1) if kb is not None else []
+    _log(
+        turn,
+        question,
+        Outcome.no_answer,
+        closest[0].entry.id if closest else None,
+        closest[0].score if closest else None,
+        reference,
+    )
+    turn.say(t("ask.logged", reference=reference))
+
+
+async def _pass_to_team(turn: Turn, question: str, shown: list[str]) -> str:
+    title_limit = turn.desk.settings.max_title_length
+    title = " ".join(question.split())
+    if len(title) > title_limit:
+        title = title[: title_limit - 1] + "…"
+    kb = _knowledge(turn)
+    lines = []
+    for entry_id in shown:
+        entry = kb.get(entry_id) if kb is not None else None
+        lines.append(t("ask.ticket.shown_line", title=entry.title if entry else "?", id=entry_id))
+    description = t(
+        "ask.ticket.description",
+        question=question,
+        shown="\n".join(lines) if lines else t("ask.ticket.nothing_shown"),
+    )
+    ticket = await open_ticket(
+        turn, Draft(title=title or "?", description=description, kind=Kind.question)
+    )
+    return ticket.reference or ""
+
+
+def _log(
+    turn: Turn,
+    question: str,
+    outcome: Outcome,
+    entry_id: str | None = None,
+    score: float | None = None,
+    ticket_reference: str | None = None,
+) -> None:
+    incoming = turn.incoming
+    turn.tx.kb_log.record(
+        incoming.channel,
+        incoming.user_id,
+        question,
+        outcome,
+        turn.now,
+        entry_id=entry_id,
+        score=None if score is None else round(score, 4),
+        ticket_reference=ticket_reference,
+    )

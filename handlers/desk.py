@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from handlers import ask, commands, merchant, report, team
 from handlers.clock import Clock, SystemClock
 from handlers.events import Incoming, Message
+from handlers.knowledge import KnowledgeSource
 from handlers.messages import t
 from handlers.notify import Notifier, Target
 from handlers.tickets import Draft, created_replies, open_ticket
@@ -34,6 +35,8 @@ class Desk:
     team_targets: Sequence[Target] = ()
     clock: Clock = field(default_factory=SystemClock)
     observers: list[TicketObserver] = field(default_factory=list)
+    # Answers `ask` and free-text questions; None sends every question to the team.
+    knowledge: KnowledgeSource | None = None
     # Called after a transaction that queued outgoing messages, to wake the sender.
     on_outbox: Callable[[], None] | None = None
     notifier: Notifier = field(init=False)
@@ -99,8 +102,12 @@ class Desk:
         if flow is not None:
             await flow.step(turn, incoming.text, None)
             return
+        if await ask.typed_feedback(turn, incoming.text):
+            return
         if not incoming.text.strip():
             merchant.show_menu(turn, t("empty"))
+            return
+        if ask.looks_like_question(incoming.text) and await ask.free_question(turn, incoming.text):
             return
         if not await merchant.free_text(turn, incoming.text):
             merchant.show_menu(turn)
@@ -133,10 +140,13 @@ class Desk:
                 await team.run(turn, action, reference)
                 return
         elif kind == "menu" and rest in ("report", "ask", "mytickets"):
-            await self._command(turn, rest, "")
+            # From the follow-up offer, the message already sent is the question or the title.
+            await self._command(turn, rest, merchant.pending_text(turn, rest))
             return
         elif kind == "followup":
             await merchant.add_followup(turn, rest)
+            return
+        elif kind == "kb" and await ask.feedback_choice(turn, value):
             return
         flow = FLOWS.get(turn.state.flow or "")
         if flow is not None and await flow.step(turn, "", value):

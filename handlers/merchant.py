@@ -115,6 +115,18 @@ async def free_text(turn: Turn, text: str) -> bool:
     return True
 
 
+def pending_text(turn: Turn, command: str) -> str:
+    """The loose message a follow-up offer was holding, when it can start `command`."""
+    if turn.state.flow != FOLLOWUP:
+        return ""
+    text = str(turn.state.data.get("text", "")).strip()
+    if command == "ask" or (
+        command == "report" and len(text) <= turn.desk.settings.max_title_length
+    ):
+        return text
+    return ""
+
+
 async def add_followup(turn: Turn, reference: str) -> None:
     text = turn.state.data.get("text") if turn.state.flow == FOLLOWUP else None
     turn.reset()

@@ -85,6 +85,19 @@ EN: dict[str, str] = {
         "Thanks. I don't have a ready answer, so I've passed your question to the integration "
         "team as {reference}. You'll get their answer here."
     ),
+    "ask.answer": "{title}\n\n{body}\n\nSource: {source}",
+    "ask.related": "Related: {title}",
+    "ask.helped": "Did this answer your question?",
+    "ask.yes": "Yes",
+    "ask.no": "No",
+    "ask.thanks": "Glad that helped. Ask another question any time, or type help for the menu.",
+    "ask.escalated": (
+        "Sorry that didn't help. I've passed your question to the integration team as "
+        "{reference}, together with the answer I showed. You'll get their answer here."
+    ),
+    "ask.ticket.description": "Question: {question}\n\nShown by the knowledge base:\n{shown}",
+    "ask.ticket.shown_line": "- {title} ({id})",
+    "ask.ticket.nothing_shown": "nothing (no confident answer)",
     # Follow-ups and free text
     "followup.which": "Shall I add this message to one of your open tickets?",
     "followup.add": "Add to {reference}: {title}",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -10,19 +12,29 @@ from typing import Any
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import event
-from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.pool import StaticPool
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage import inline_sqlite
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets readers run beside the one writer; the busy timeout makes a second process wait
-    # for the lock instead of failing; NORMAL sync is safe under WAL and much faster than FULL.
+    # WAL lets readers run beside the one writer; NORMAL sync is safe under WAL and much faster
+    # than FULL. busy_timeout stays 0: waiting for another process's lock happens in
+    # Database.session, asynchronously, not inside SQLite on the event loop's thread.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA busy_timeout=0")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
@@ -35,14 +47,48 @@ def alembic_config(connection: Connection | None = None) -> AlembicConfig:
     return cfg
 
 
+def _begin_immediate(connection: Connection) -> None:
+    # Take the write lock up front: a transaction that read first and wrote later could find,
+    # under WAL, that another process wrote meanwhile and fail half-way. Failing here, before
+    # anything happened, is safe to retry.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _is_locked(error: OperationalError) -> bool:
+    return "locked" in str(error.orig) or "busy" in str(error.orig)
+
+
+LOCK_WAIT_SECONDS = 10.0
+_CONNECTION = "deskbot.connection"
+
+
+def core_connection(session: AsyncSession) -> AsyncConnection:
+    """The connection a session's transaction runs on, for Core statements on hot paths (asking
+    the session for it again costs a round through SQLAlchemy's greenlet bridge)."""
+    return session.info[_CONNECTION]  # type: ignore[no-any-return]
+
+
 class Database:
     """Owns the engine. `async with Database(url) as db` opens it and disposes of it."""
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.engine: AsyncEngine = create_async_engine(url)
-        if self.engine.dialect.name == "sqlite":
+        parsed = make_url(url)
+        self.engine: AsyncEngine
+        if parsed.get_backend_name() == "sqlite":
+            path = parsed.database or ":memory:"
+            memory = path == ":memory:"
+            self.engine = create_async_engine(
+                url,
+                async_creator=inline_sqlite.creator(path),
+                # An in-memory database exists once per connection, so it gets exactly one.
+                poolclass=StaticPool if memory else None,
+            )
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine.sync_engine, "begin", _begin_immediate)
+        else:
+            self.engine = create_async_engine(url, pool_pre_ping=True)
+        self._pause = asyncio.sleep  # how a locked-out transaction waits; tests observe it
         self._sessions = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False
         )
@@ -61,8 +107,32 @@ class Database:
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """One unit of work: committed when the block ends, rolled back if it raises."""
-        async with self._sessions() as session, session.begin():
+        session = await self._begin()
+        try:
             yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+        finally:
+            await session.close()
+
+    async def _begin(self) -> AsyncSession:
+        """A session whose transaction has begun, waiting (without blocking the loop) while
+        another process holds SQLite's write lock."""
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        delay = 0.001
+        while True:
+            session = self._sessions()
+            try:
+                session.info[_CONNECTION] = await session.connection()
+                return session
+            except OperationalError as error:
+                await session.close()
+                if not _is_locked(error) or time.monotonic() > deadline:
+                    raise
+            await self._pause(delay)
+            delay = min(delay * 2, 0.05)
 
     async def close(self) -> None:
         await self.engine.dispose()

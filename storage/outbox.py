@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import insert, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.database import core_connection
 from storage.models import OutboxItem
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
@@ -36,6 +37,14 @@ class Delivery:
 class OutboxRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        # Rows are inserted in one batch when the transaction ends (see Store).
+        self._pending: list[dict[str, Any]] = []
+
+    async def flush(self) -> None:
+        if self._pending:
+            connection = core_connection(self.session)
+            await connection.execute(insert(OutboxItem.__table__), self._pending)  # type: ignore[attr-defined]
+            self._pending = []
 
     def add(
         self,
@@ -49,18 +58,20 @@ class OutboxRepository:
         thread_id: str | None = None,
         ticket_reference: str | None = None,
     ) -> None:
-        self.session.add(
-            OutboxItem(
-                idempotency_key=key,
-                channel=channel,
-                chat_id=chat_id,
-                thread_id=thread_id,
-                kind=kind,
-                ticket_reference=ticket_reference,
-                payload=json.dumps(payload, ensure_ascii=False),
-                next_attempt_at=now,
-                created_at=now,
-            )
+        self._pending.append(
+            {
+                "idempotency_key": key,
+                "channel": channel,
+                "chat_id": chat_id,
+                "thread_id": thread_id,
+                "kind": kind,
+                "ticket_reference": ticket_reference,
+                "payload": json.dumps(payload, ensure_ascii=False),
+                "status": PENDING,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
         )
 
     async def claim_due(
@@ -160,6 +171,7 @@ class OutboxRepository:
         return (await self.session.exec(query)).first()
 
     async def items(self, ticket_reference: str | None = None) -> Sequence[OutboxItem]:
+        await self.flush()
         query = select(OutboxItem).order_by(col(OutboxItem.id))
         if ticket_reference is not None:
             query = query.where(OutboxItem.ticket_reference == ticket_reference)

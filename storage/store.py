@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.conversations import ConversationRepository
 from storage.database import Database
+from storage.kb_log import KbLogRepository
 from storage.outbox import OutboxRepository
 from storage.tickets import TicketRepository
 from storage.updates import ProcessedUpdateRepository
@@ -23,6 +24,7 @@ class Transaction:
     conversations: ConversationRepository
     outbox: OutboxRepository
     updates: ProcessedUpdateRepository
+    kb_log: KbLogRepository
 
 
 class Store:
@@ -33,10 +35,16 @@ class Store:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
         async with self.database.session() as session:
-            yield Transaction(
+            tx = Transaction(
                 session=session,
                 tickets=TicketRepository(session, self.reference_prefix),
                 conversations=ConversationRepository(session),
                 outbox=OutboxRepository(session),
                 updates=ProcessedUpdateRepository(session),
+                kb_log=KbLogRepository(session),
             )
+            yield tx
+            if tx.session.new or tx.session.dirty or tx.session.deleted:
+                await tx.session.flush()
+            await tx.tickets.flush_events()
+            await tx.outbox.flush()

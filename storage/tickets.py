@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.database import core_connection
 from storage.models import UNRESOLVED, ChannelMessage, Page, Ticket, TicketEvent, TicketMessage
 
 
@@ -17,22 +18,21 @@ class TicketRepository:
     def __init__(self, session: AsyncSession, prefix: str) -> None:
         self.session = session
         self.prefix = prefix
+        # Audit events are written in one batch when the transaction ends (see Store).
+        self._events: list[dict[str, Any]] = []
+
+    async def flush_events(self) -> None:
+        if self._events:
+            connection = core_connection(self.session)
+            await connection.execute(insert(TicketEvent.__table__), self._events)  # type: ignore[attr-defined]
+            self._events = []
 
     async def create(self, ticket: Ticket, actor: str) -> Ticket:
         """Store a new ticket; its reference is the prefix and the row id (`INT-42`)."""
         self.session.add(ticket)
         await self.session.flush()
         ticket.reference = f"{self.prefix}-{ticket.id}"
-        self.session.add(
-            TicketEvent(
-                ticket_id=ticket.id,  # type: ignore[arg-type]
-                created_at=ticket.created_at,
-                actor=actor,
-                action="created",
-                new_value=ticket.status,
-            )
-        )
-        await self.session.flush()
+        self.record(ticket, actor, "created", ticket.created_at, new=ticket.status)
         return ticket
 
     async def get(self, reference: str) -> Ticket | None:
@@ -82,16 +82,16 @@ class TicketRepository:
         old: Any = None,
         new: Any = None,
     ) -> None:
-        self.session.add(
-            TicketEvent(
-                ticket_id=ticket.id,  # type: ignore[arg-type]
-                created_at=now,
-                actor=actor,
-                action=action,
-                field=field,
-                old_value=None if old is None else str(old),
-                new_value=None if new is None else str(new),
-            )
+        self._events.append(
+            {
+                "ticket_id": ticket.id,
+                "created_at": now,
+                "actor": actor,
+                "action": action,
+                "field": field,
+                "old_value": None if old is None else str(old),
+                "new_value": None if new is None else str(new),
+            }
         )
 
     def change(self, ticket: Ticket, actor: str, now: datetime, **fields: Any) -> None:
@@ -128,6 +128,7 @@ class TicketRepository:
         return (await self.session.exec(query)).all()
 
     async def events(self, ticket: Ticket) -> Sequence[TicketEvent]:
+        await self.flush_events()
         query = (
             select(TicketEvent)
             .where(TicketEvent.ticket_id == ticket.id)

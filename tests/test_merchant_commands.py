@@ -101,3 +101,25 @@ async def test_ask_without_answer_becomes_a_question_ticket(
     assert ticket is not None and ticket.kind == "question" and ticket.severity is None
     await dispatcher.deliver_due()
     assert "New question INT-1" in sent.texts("team", "alert")[0]
+
+
+async def test_followup_offer_can_start_a_report_with_the_text_as_title(alice: Chat) -> None:
+    await alice.report()
+    await alice.say("Refunds show REVERSED")
+    answer = await alice.press_label("No, report a new issue")
+    assert answer.startswith("What happened?")
+    await alice.say("details")
+    await alice.press_label("Staging")
+    summary = await alice.press_label("Minor")
+    assert "Title: Refunds show REVERSED" in summary
+
+
+async def test_followup_offer_can_ask_the_text_as_a_question(alice: Chat, store: Store) -> None:
+    await alice.report()
+    await alice.say("Can we settle to two bank accounts")
+    await alice.press_label("No, it's a new question")
+    async with store.transaction() as tx:
+        question = await tx.tickets.get("INT-2")
+    assert question is not None and question.kind == "question"
+    assert question.title == "Can we settle to two bank accounts"
+    assert question.description.startswith("Question: Can we settle to two bank accounts")
