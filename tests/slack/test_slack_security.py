@@ -113,7 +113,9 @@ async def test_slack_text_markup_is_stored_as_typed(slack: SlackHarness) -> None
     async with slack.store.transaction() as tx:
         ticket = await tx.tickets.get("INT-1")
         assert ticket is not None
-        assert ticket.description == "Is <b> ok & is the docs (https://docs.clickpesa.com) right?"
+        typed = "Is <b> ok & is the docs (https://docs.clickpesa.com) right?"
+        assert ticket.title == typed
+        assert typed in ticket.description
 
 
 async def test_rate_limits_are_waited_out_and_nothing_is_dropped(slack: SlackHarness) -> None:
