@@ -78,6 +78,9 @@ class FakeSlackApi:
         self._views = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.port = 0
+        # Extensions (Socket Mode) add routes and methods before start().
+        self.extra_routes: list[tuple[str, str, Any]] = []
+        self.extra_methods: dict[str, Any] = {}
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -86,6 +89,8 @@ class FakeSlackApi:
         app.router.add_post("/api/{method}", self._handle_api)
         app.router.add_get("/api/{method}", self._handle_api)
         app.router.add_post("/respond/{hook}", self._handle_response_url)
+        for method, path, handler in self.extra_routes:
+            app.router.add_route(method, path, handler)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, HOST, 0)
@@ -202,11 +207,10 @@ class FakeSlackApi:
                 status=429,
                 headers={"Retry-After": str(limit[1])},
             )
-        if token != self.token:
-            answer: dict[str, Any] = {
-                "ok": False,
-                "error": "not_authed" if not token else "invalid_auth",
-            }
+        if method in self.extra_methods:
+            answer: dict[str, Any] = self.extra_methods[method](ApiCall(method, params, token))
+        elif token != self.token:
+            answer = {"ok": False, "error": "not_authed" if not token else "invalid_auth"}
         else:
             handler = getattr(self, "_api_" + method.replace(".", "_"), None)
             answer = handler(params) if handler else {"ok": False, "error": "unknown_method"}

@@ -8,6 +8,7 @@ finished (counted by the bridge, no sleeping) and the outbox is delivered to the
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,8 +25,10 @@ from handlers.desk import Desk, DeskSettings
 from storage import Database, Store
 from tests.fakes.slack_api import FakeSlackApi, PostedMessage
 from tests.fakes.slack_signing import SignedRequest, SlackSigner
+from tests.fakes.slack_socket import FakeSlackSocket
 
 TOKEN = "xoxb-test-token"
+APP_TOKEN = "xapp-test-token"
 SECRET = "test-signing-secret"
 TEAM_CHANNEL = "CTEAM"
 SHARED_CHANNEL = "CSHARED"
@@ -54,6 +57,7 @@ class SlackHarness:
         self.session = session
         self.signer = SlackSigner(SECRET, team_id=fake.team_id)
         self.waits: list[float] = []
+        self.socket: FakeSlackSocket | None = None
         self._work = 0
 
     @property
@@ -69,6 +73,13 @@ class SlackHarness:
         if work and response.status == 200:
             self._work += 1
         return response.status, body
+
+    async def push(self, kind: str, payload: dict[str, Any], retry_attempt: int = 0) -> Any:
+        """Socket Mode: send one envelope and await the app's ack for it."""
+        assert self.socket is not None
+        ack = await asyncio.wait_for(await self.socket.push(kind, payload, retry_attempt), 10)
+        self._work += 1
+        return ack
 
     async def settle(self) -> None:
         """All acknowledged work done, then everything the desk queued delivered."""
@@ -155,8 +166,10 @@ def report_values(
 
 
 @asynccontextmanager
-async def running_slack(tmp_path: Path) -> AsyncIterator[SlackHarness]:
-    async with FakeSlackApi(token=TOKEN) as fake, aiohttp.ClientSession() as session:
+async def running_slack(tmp_path: Path, mode: str = "http") -> AsyncIterator[SlackHarness]:
+    fake = FakeSlackApi(token=TOKEN)
+    socket = FakeSlackSocket(fake, APP_TOKEN)
+    async with fake, aiohttp.ClientSession() as session:
         fake.add_user(MERCHANT, "amina", "Amina Mushi")
         fake.add_user(MEMBER, "juma", "Juma Team")
         fake.add_user(OUTSIDER, "eve", "Eve Outsider")
@@ -165,7 +178,8 @@ async def running_slack(tmp_path: Path) -> AsyncIterator[SlackHarness]:
         config = SlackConfig(
             bot_token=TOKEN,
             signing_secret=SECRET,
-            mode="http",
+            app_token=APP_TOKEN,
+            mode=mode,
             port=0,
             api_base_url=fake.base_url,
             team_channel=TEAM_CHANNEL,
@@ -188,9 +202,12 @@ async def running_slack(tmp_path: Path) -> AsyncIterator[SlackHarness]:
             clock=clock,
             on_outbox=dispatcher.wake,
         )
-        await service.start(desk, store)
+        await asyncio.wait_for(service.start(desk, store), 10)
         harness = SlackHarness(fake, service, desk, store, dispatcher, clock, session)
         harness.waits = waits
+        harness.socket = socket
+        if mode == "socket":
+            await asyncio.wait_for(socket.connected.wait(), 10)
         try:
             yield harness
         finally:
