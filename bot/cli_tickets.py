@@ -7,10 +7,13 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.config import Config
+from bot.config_escalation import parse_escalation
+from handlers.escalation.policy import EscalationPolicy
+from handlers.escalation.sla import ticket_sla
 from storage import Database, Store
 from storage.models import Page, Ticket, TicketEvent, TicketMessage
 
@@ -32,6 +35,7 @@ FIELDS = (
     "resolved_at",
     "resolved_by",
     "escalation_level",
+    "escalation_repeats",
     "next_escalation_at",
     "acknowledge_due_at",
     "resolve_due_at",
@@ -55,13 +59,21 @@ def ticket_dict(ticket: Ticket) -> dict[str, Any]:
     return data
 
 
+def sla_dict(ticket: Ticket, policy: EscalationPolicy, now: datetime) -> dict[str, str]:
+    status = ticket_sla(ticket, policy, policy.calendar(), now)
+    return {"acknowledge": str(status.acknowledge), "resolve": str(status.resolve)}
+
+
 def detail_dict(
     ticket: Ticket,
     messages: Sequence[TicketMessage],
     events: Sequence[TicketEvent],
     pages: Sequence[Page],
+    policy: EscalationPolicy | None = None,
+    now: datetime | None = None,
 ) -> dict[str, Any]:
     data = ticket_dict(ticket)
+    data["sla"] = sla_dict(ticket, policy or EscalationPolicy(), now or datetime.now(UTC))
     data["transcript"] = [
         {
             "at": _iso(m.created_at),
@@ -116,6 +128,7 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 async def run(args: argparse.Namespace, config: Config) -> int:
+    policy, now = parse_escalation(config.escalation), datetime.now(UTC)
     async with Database(config.desk.database_url) as database:
         await database.upgrade()
         store = Store(database, config.desk.reference_prefix)
@@ -127,7 +140,7 @@ async def run(args: argparse.Namespace, config: Config) -> int:
                 elif args.status:
                     statuses = [args.status]
                 tickets = await tx.tickets.search(statuses=statuses, severity=args.severity)
-                print(_list(tickets, args.json))
+                print(_list(tickets, args.json, policy, now))
                 return 0
             if args.tickets_command == "show":
                 reference = args.reference.strip().upper()
@@ -140,6 +153,8 @@ async def run(args: argparse.Namespace, config: Config) -> int:
                     await tx.tickets.messages(ticket),
                     await tx.tickets.events(ticket),
                     await tx.tickets.pages(ticket),
+                    policy,
+                    now,
                 )
                 print(
                     json.dumps(detail, indent=2, ensure_ascii=False) if args.json else _show(detail)
@@ -150,20 +165,13 @@ async def run(args: argparse.Namespace, config: Config) -> int:
             return 0
 
 
-def _sla(ticket: Ticket) -> str:
-    breaches = []
-    if ticket.acknowledge_breached_at:
-        breaches.append("ack breached")
-    if ticket.resolve_breached_at:
-        breaches.append("resolve breached")
-    return ", ".join(breaches) or "ok"
-
-
-def _list(tickets: Sequence[Ticket], as_json: bool) -> str:
+def _list(tickets: Sequence[Ticket], as_json: bool, policy: EscalationPolicy, now: datetime) -> str:
     if as_json:
-        return json.dumps([ticket_dict(t) for t in tickets], indent=2, ensure_ascii=False)
+        rows = [{**ticket_dict(t), "sla": sla_dict(t, policy, now)} for t in tickets]
+        return json.dumps(rows, indent=2, ensure_ascii=False)
     if not tickets:
         return "No tickets."
+    calendar = policy.calendar()
     rows = [("REFERENCE", "KIND", "SEVERITY", "ENV", "STATUS", "SLA", "REPORTER", "TITLE")]
     for t in tickets:
         rows.append(
@@ -173,7 +181,7 @@ def _list(tickets: Sequence[Ticket], as_json: bool) -> str:
                 t.severity or "-",
                 t.environment or "-",
                 t.status,
-                _sla(t),
+                ticket_sla(t, policy, calendar, now).summary(),
                 f"{t.reporter_channel}:{t.reporter_user_id}",
                 t.title[:60],
             )
@@ -186,7 +194,11 @@ def _list(tickets: Sequence[Ticket], as_json: bool) -> str:
 
 
 def _show(detail: dict[str, Any]) -> str:
-    lines = [f"{k}: {v}" for k, v in detail.items() if k not in ("transcript", "events", "pages")]
+    skip = ("transcript", "events", "pages", "sla")
+    lines = [f"{k}: {v}" for k, v in detail.items() if k not in skip]
+    lines.append(
+        f"sla: acknowledge {detail['sla']['acknowledge']}, resolve {detail['sla']['resolve']}"
+    )
     lines.append("transcript:")
     lines += [
         f"  {m['at']} {m['author']} ({m['visibility']}): {m['text']}" for m in detail["transcript"]

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from bot.config_error import ConfigError
+from bot.config_escalation import parse_escalation
 
 DEFAULT_PATH = Path("config.toml")
 _PREFIX = re.compile(r"^[A-Z][A-Z0-9]{0,9}$")
@@ -254,6 +255,8 @@ def parse_config(
     for name, value in (("escalation", escalation), ("kb", kb)):
         if not isinstance(value, Mapping):
             raise ConfigError(name, "must be a table")
+    # Checked now so a bad policy stops start-up with its key; kept raw for the wiring.
+    parse_escalation(escalation)
     desk = _desk(raw.get("desk", {}))
     if url := env.get("DESKBOT_DATABASE_URL"):
         desk = _desk({**raw.get("desk", {}), "database_url": url})

@@ -11,6 +11,7 @@ from bot.app import open_runtime
 from bot.channels.base import ChannelService
 from bot.channels.console import ConsoleService
 from bot.config import Config
+from bot.escalation_wiring import attach_escalation
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,8 @@ async def serve(config: Config, services: Sequence[ChannelService]) -> None:
     senders = {service.name: service.sender for service in services}
     targets = [target for service in services for target in service.team_targets()]
     async with open_runtime(config, senders, targets) as runtime:
+        escalation = attach_escalation(runtime)
+        escalation.start()
         background = [asyncio.create_task(runtime.dispatcher.run(), name="outbox")]
         channels = [asyncio.create_task(s.run(runtime), name=s.name) for s in services]
         try:
@@ -45,6 +48,7 @@ async def serve(config: Config, services: Sequence[ChannelService]) -> None:
             # Whatever the finished channel queued last still goes out before we stop.
             await runtime.dispatcher.deliver_due()
         finally:
+            escalation.shutdown()
             for task in channels + background:
                 task.cancel()
             for task in channels + background:

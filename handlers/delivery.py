@@ -1,5 +1,6 @@
-"""Delivering the outbox: each due message is leased, handed to its channel's sender, and marked
-sent, or scheduled again with backoff when the platform is rate-limiting, failing or down."""
+"""Delivering the outbox: due messages are leased in batches, sent concurrently across chats
+(in order within each chat), and their outcomes recorded together: sent, or scheduled again
+with backoff when the platform is rate-limiting, failing or down."""
 
 from __future__ import annotations
 
@@ -12,13 +13,14 @@ from typing import Protocol
 
 from handlers.clock import Clock
 from handlers.notify import ALERT, ALERT_UPDATE, TIMELINE
-from storage.outbox import Delivery
+from storage.outbox import FAILED, PENDING, SENT, Delivery, Outcome
 from storage.store import Store
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 300.0
 LEASE = timedelta(seconds=120)
+BATCH = 200
 
 
 class SendError(Exception):
@@ -41,6 +43,9 @@ def backoff(attempts: int) -> float:
     return min(2.0 ** max(attempts, 0), MAX_BACKOFF)
 
 
+AlertKey = tuple[str, str, str]  # ticket reference, channel, chat
+
+
 class OutboxDispatcher:
     def __init__(self, store: Store, senders: Mapping[str, Sender], clock: Clock) -> None:
         self.store = store
@@ -52,52 +57,87 @@ class OutboxDispatcher:
         self._wake.set()
 
     async def deliver_due(self) -> int:
-        """Deliver everything due now, in order; returns how many were sent."""
+        """Deliver everything due now; returns how many were sent."""
         sent = 0
         while True:
-            now = self.clock.now()
             async with self.store.transaction() as tx:
-                batch = await tx.outbox.claim_due(list(self.senders), now, LEASE)
+                batch = await tx.outbox.claim_due(
+                    list(self.senders), self.clock.now(), LEASE, BATCH
+                )
             if not batch:
                 return sent
+            alerts: dict[AlertKey, str] = {}
+            chats: dict[tuple[str, str], list[Delivery]] = {}
             for item in batch:
-                sent += await self._deliver_one(item)
-
-    async def _deliver_one(self, item: Delivery) -> int:
-        alert_id: str | None = None
-        if item.kind in (ALERT_UPDATE, TIMELINE) and item.ticket_reference:
+                chats.setdefault((item.channel, item.chat_id), []).append(item)
+            results = await asyncio.gather(
+                *(self._send_chat(items, alerts) for items in chats.values())
+            )
+            outcomes = [outcome for chat in results for outcome in chat]
             async with self.store.transaction() as tx:
-                alert_id = await tx.tickets.alert_message_id(
-                    item.ticket_reference, item.channel, item.chat_id
-                )
-        try:
-            message_id = await self.senders[item.channel].deliver(item, alert_id)
-        except SendError as exc:
-            await self._failed(item, exc)
-            return 0
-        except Exception as exc:  # a sender bug must not stop delivery of everything else
-            log.exception("delivering outbox item %s failed", item.id)
-            await self._failed(item, SendError(f"{type(exc).__name__}: {exc}"))
-            return 0
-        now = self.clock.now()
-        async with self.store.transaction() as tx:
-            await tx.outbox.mark_sent(item.id, now, message_id)
-            if item.kind == ALERT and message_id and item.ticket_reference:
-                ticket = await tx.tickets.get(item.ticket_reference)
-                if ticket is not None and ticket.id is not None:
-                    tx.tickets.link_message(ticket.id, item.channel, item.chat_id, message_id, now)
-        return 1
+                await tx.outbox.record(outcomes)
+                for (reference, channel, chat_id), message_id in alerts.items():
+                    ticket = await tx.tickets.get(reference)
+                    if ticket is not None and ticket.id is not None:
+                        tx.tickets.link_message(
+                            ticket.id, channel, chat_id, message_id, self.clock.now()
+                        )
+            sent += sum(1 for outcome in outcomes if outcome.status == SENT)
+            if len(batch) < BATCH:
+                return sent
 
-    async def _failed(self, item: Delivery, error: SendError) -> None:
+    async def _send_chat(self, items: list[Delivery], alerts: dict[AlertKey, str]) -> list[Outcome]:
+        """Send one chat's messages in order; after a failure the rest wait for the same retry,
+        so a chat never sees them out of order."""
+        outcomes: list[Outcome] = []
+        for index, item in enumerate(items):
+            try:
+                message_id = await self.senders[item.channel].deliver(
+                    item, await self._alert_id(item, alerts)
+                )
+            except Exception as exc:
+                failure = self._failure(item, exc)
+                outcomes.append(failure)
+                if failure.status == PENDING:
+                    held = [
+                        Outcome(
+                            rest.id,
+                            PENDING,
+                            failure.at,
+                            error="held behind an earlier message",
+                            tried=False,
+                        )
+                        for rest in items[index + 1 :]
+                    ]
+                    return outcomes + held
+                continue
+            outcomes.append(Outcome(item.id, SENT, self.clock.now(), message_id))
+            if item.kind == ALERT and message_id and item.ticket_reference:
+                alerts[(item.ticket_reference, item.channel, item.chat_id)] = message_id
+        return outcomes
+
+    async def _alert_id(self, item: Delivery, alerts: dict[AlertKey, str]) -> str | None:
+        if item.kind not in (ALERT_UPDATE, TIMELINE) or not item.ticket_reference:
+            return None
+        key = (item.ticket_reference, item.channel, item.chat_id)
+        if key in alerts:  # posted earlier in this same batch
+            return alerts[key]
         async with self.store.transaction() as tx:
-            if error.permanent:
-                log.warning("outbox item %s dropped: %s", item.id, error)
-                await tx.outbox.mark_failed(item.id, str(error))
-                return
-            delay = error.retry_after if error.retry_after is not None else backoff(item.attempts)
-            log.info("outbox item %s will be retried in %.0fs: %s", item.id, delay, error)
-            retry_at = self.clock.now() + timedelta(seconds=delay)
-            await tx.outbox.mark_retry(item.id, retry_at, str(error))
+            return await tx.tickets.alert_message_id(*key)
+
+    def _failure(self, item: Delivery, exc: Exception) -> Outcome:
+        if not isinstance(exc, SendError):
+            # A sender bug must not stop delivery of everything else; retried like an outage.
+            log.error("delivering outbox item %s failed", item.id, exc_info=exc)
+            exc = SendError(f"{type(exc).__name__}: {exc}")
+        if exc.permanent:
+            log.warning("outbox item %s dropped: %s", item.id, exc)
+            return Outcome(item.id, FAILED, error=str(exc))
+        delay = exc.retry_after if exc.retry_after is not None else backoff(item.attempts)
+        log.info("outbox item %s will be retried in %.0fs: %s", item.id, delay, exc)
+        return Outcome(
+            item.id, PENDING, self.clock.now() + timedelta(seconds=delay), error=str(exc)
+        )
 
     async def run(self, poll_seconds: float = 1.0) -> None:
         """Deliver until cancelled. Woken at once by `wake()`; the poll picks up rows written by

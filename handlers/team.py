@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from handlers.escalation.sla import list_note
 from handlers.merchant import find_ticket
 from handlers.messages import t
 from handlers.notify import Target
@@ -229,6 +230,7 @@ async def list_tickets(turn: Turn, args: str) -> None:
                 title=ticket.title,
                 assignee=f" ({ticket.assignee})" if ticket.assignee else "",
             )
+            + list_note(ticket, turn.now)
         )
     turn.say("\n".join(lines))
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, or_, update
+from sqlalchemy import bindparam, insert, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -17,6 +17,52 @@ from storage.database import core_connection
 from storage.models import OutboxItem
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
+
+_t = OutboxItem.__table__  # type: ignore[attr-defined]
+_MARK_SENT = (
+    update(_t)
+    .where(_t.c.id == bindparam("b_id"))
+    .values(
+        status=SENT,
+        sent_at=bindparam("b_at"),
+        platform_message_id=bindparam("b_message"),
+        claimed_until=None,
+        attempts=_t.c.attempts + 1,
+    )
+)
+_MARK_RETRY = (
+    update(_t)
+    .where(_t.c.id == bindparam("b_id"))
+    .values(
+        next_attempt_at=bindparam("b_at"),
+        claimed_until=None,
+        attempts=_t.c.attempts + bindparam("b_tried"),
+        last_error=bindparam("b_error"),
+    )
+)
+_MARK_FAILED = (
+    update(_t)
+    .where(_t.c.id == bindparam("b_id"))
+    .values(
+        status=FAILED,
+        claimed_until=None,
+        attempts=_t.c.attempts + 1,
+        last_error=bindparam("b_error"),
+    )
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one delivery: SENT (at `at`), PENDING again (retry at `at`), or FAILED.
+    `tried` is False for a message held back only because an earlier one to its chat failed."""
+
+    id: int
+    status: str
+    at: datetime | None = None
+    message_id: str | None = None
+    error: str = ""
+    tried: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,12 +121,15 @@ class OutboxRepository:
         )
 
     async def claim_due(
-        self, channels: Sequence[str], now: datetime, lease: timedelta, limit: int = 50
+        self, channels: Sequence[str], now: datetime, lease: timedelta, limit: int = 200
     ) -> list[Delivery]:
-        """Lease due rows for this process. The conditional UPDATE is the claim: a row another
-        process leased meanwhile no longer matches and is skipped."""
+        """Lease due rows for this process, oldest first.
+
+        SQLite: the transaction holds the write lock from this read to the lease, so no other
+        process can lease the same rows. PostgreSQL: FOR UPDATE SKIP LOCKED gives the same.
+        """
         due = (
-            select(OutboxItem.id)
+            select(OutboxItem)
             .where(
                 OutboxItem.status == PENDING,
                 col(OutboxItem.channel).in_(channels),
@@ -89,77 +138,55 @@ class OutboxRepository:
             )
             .order_by(col(OutboxItem.id))
             .limit(limit)
+            .with_for_update(skip_locked=True)
         )
-        ids = list((await self.session.exec(due)).all())
-        claimed: list[Delivery] = []
-        for item_id in ids:
-            result = await self.session.exec(
-                update(OutboxItem)  # type: ignore[call-overload]
-                .where(
-                    col(OutboxItem.id) == item_id,
-                    OutboxItem.status == PENDING,
-                    or_(
-                        col(OutboxItem.claimed_until).is_(None),
-                        col(OutboxItem.claimed_until) <= now,
-                    ),
-                )
-                .values(claimed_until=now + lease)
-            )
-            if result.rowcount != 1:
-                continue
-            row = await self.session.get(OutboxItem, item_id)
-            assert row is not None
-            claimed.append(
-                Delivery(
-                    id=item_id,
-                    idempotency_key=row.idempotency_key,
-                    channel=row.channel,
-                    chat_id=row.chat_id,
-                    thread_id=row.thread_id,
-                    kind=row.kind,
-                    ticket_reference=row.ticket_reference,
-                    payload=json.loads(row.payload),
-                    attempts=row.attempts,
-                )
-            )
-        return claimed
-
-    async def mark_sent(self, item_id: int, now: datetime, platform_message_id: str | None) -> None:
+        rows = list((await self.session.exec(due)).all())
+        if not rows:
+            return []
         await self.session.exec(
             update(OutboxItem)  # type: ignore[call-overload]
-            .where(col(OutboxItem.id) == item_id)
-            .values(
-                status=SENT,
-                sent_at=now,
-                claimed_until=None,
-                attempts=OutboxItem.attempts + 1,
-                platform_message_id=platform_message_id,
-            )
+            .where(col(OutboxItem.id).in_([row.id for row in rows]))
+            .values(claimed_until=now + lease)
+            .execution_options(synchronize_session=False)
         )
+        return [
+            Delivery(
+                id=row.id,  # type: ignore[arg-type]
+                idempotency_key=row.idempotency_key,
+                channel=row.channel,
+                chat_id=row.chat_id,
+                thread_id=row.thread_id,
+                kind=row.kind,
+                ticket_reference=row.ticket_reference,
+                payload=json.loads(row.payload),
+                attempts=row.attempts,
+            )
+            for row in rows
+        ]
 
-    async def mark_retry(self, item_id: int, retry_at: datetime, error: str) -> None:
-        await self.session.exec(
-            update(OutboxItem)  # type: ignore[call-overload]
-            .where(col(OutboxItem.id) == item_id)
-            .values(
-                next_attempt_at=retry_at,
-                claimed_until=None,
-                attempts=OutboxItem.attempts + 1,
-                last_error=error[:2000],
+    async def record(self, outcomes: Sequence[Outcome]) -> None:
+        """Write what became of a batch of deliveries, one statement per kind of outcome."""
+        connection = core_connection(self.session)
+        sent = [o for o in outcomes if o.status == SENT]
+        if sent:
+            await connection.execute(
+                _MARK_SENT,
+                [{"b_id": o.id, "b_at": o.at, "b_message": o.message_id} for o in sent],
             )
-        )
-
-    async def mark_failed(self, item_id: int, error: str) -> None:
-        await self.session.exec(
-            update(OutboxItem)  # type: ignore[call-overload]
-            .where(col(OutboxItem.id) == item_id)
-            .values(
-                status=FAILED,
-                claimed_until=None,
-                attempts=OutboxItem.attempts + 1,
-                last_error=error[:2000],
+        retry = [o for o in outcomes if o.status == PENDING]
+        if retry:
+            await connection.execute(
+                _MARK_RETRY,
+                [
+                    {"b_id": o.id, "b_at": o.at, "b_error": o.error[:2000], "b_tried": int(o.tried)}
+                    for o in retry
+                ],
             )
-        )
+        failed = [o for o in outcomes if o.status == FAILED]
+        if failed:
+            await connection.execute(
+                _MARK_FAILED, [{"b_id": o.id, "b_error": o.error[:2000]} for o in failed]
+            )
 
     async def next_due(self, channels: Sequence[str]) -> datetime | None:
         query = (

@@ -1,0 +1,1 @@
+"""Escalation and SLA logic: durations, business hours, the policy and the pure planner."""
