@@ -11,13 +11,14 @@ from typing import Any
 
 from handlers.messages import t
 
-from .blocks import Block, button, plain, text_sections
+from .blocks import Block, button, plain, section, text_sections
 from .mrkdwn import escape_clipped
 
 TEAM_BLOCK = "desk_team"
 TEAM_ACTION = re.compile(r"^desk_team_(ack|take|resolve|reply)$")
 REPLY_LABEL = "Reply to merchant"
 
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _SEVERITY_MARK = {"critical": "🔴", "major": "🟠", "minor": "🟡"}
 _STYLE = {"ack": "primary", "resolve": "danger"}
 HEADER_LIMIT = 150
@@ -65,6 +66,26 @@ def alert_blocks(payload: dict[str, Any]) -> tuple[str, list[Block]]:
         blocks.append({"type": "actions", "block_id": TEAM_BLOCK, "elements": buttons})
     fallback = f"{mark} {heading}: " + escape_clipped(str(facts.get("title", "")), 2000)
     return fallback, blocks
+
+
+def page_blocks(payload: dict[str, Any]) -> tuple[str, list[Block]]:
+    """An escalation page. Its mention is the desk's own decision (never user text): the team
+    members by id when the policy says to mention everyone, else nobody."""
+    text = str(payload.get("text", ""))
+    mentions = ""
+    if payload.get("mention") == "everyone":
+        ids = [str(i) for i in payload.get("mention_user_ids") or [] if _USER_ID.match(str(i))]
+        mentions = " ".join(f"<@{i}>" for i in ids) or "<!channel>"
+    blocks: list[Block] = []
+    if mentions:
+        blocks.append(section(mentions))
+    blocks += text_sections(text)
+    facts: dict[str, Any] = payload.get("ticket") or {}
+    buttons = _team_buttons(payload.get("choices", []), str(facts.get("reference", "")), "closed")
+    if buttons:
+        blocks.append({"type": "actions", "block_id": TEAM_BLOCK, "elements": buttons})
+    fallback = escape_clipped(text, 3900)
+    return (f"{mentions} {fallback}" if mentions else fallback), blocks
 
 
 def timeline_blocks(payload: dict[str, Any]) -> tuple[str, list[Block]]:

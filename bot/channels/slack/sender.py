@@ -18,10 +18,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from handlers.delivery import SendError
 from handlers.events import Choice, Message
-from handlers.notify import ALERT, ALERT_UPDATE, TIMELINE
+from handlers.notify import ALERT, ALERT_UPDATE, PAGE, TIMELINE
 from storage.outbox import Delivery
 
-from .alerts import alert_blocks, timeline_blocks
+from .alerts import alert_blocks, page_blocks, timeline_blocks
 from .blocks import render
 from .retry import retry_after_seconds_from_headers
 
@@ -99,25 +99,31 @@ class SlackSender:
         if item.kind == TIMELINE:
             text, blocks = timeline_blocks(payload)
             return await self._post(item.chat_id, text, blocks, thread_ts=alert_message_id)
-        # Notices to the reporter, pages, direct messages, digests.
+        if item.kind == PAGE:
+            text, blocks = page_blocks(payload)
+            # In the ticket's thread (its timeline) and broadcast to the channel, so the page is
+            # seen; a page to a lead's DM has no thread.
+            return await self._post(
+                item.chat_id, text, blocks, thread_ts=alert_message_id, broadcast=True
+            )
+        # Notices to the reporter, direct messages, digests.
         text, blocks = render(_message(payload))
-        if payload.get("mention") == "everyone":
-            # A mention the desk itself decided on (an escalation page), never user text.
-            text = "<!channel> " + text
-            blocks = [
-                {"type": "section", "text": {"type": "mrkdwn", "text": "<!channel>"}},
-                *blocks,
-            ]
         return await self._post(item.chat_id, text, blocks, thread_ts=item.thread_id)
 
     async def _post(
-        self, channel: str, text: str, blocks: list[dict[str, Any]], thread_ts: str | None = None
+        self,
+        channel: str,
+        text: str,
+        blocks: list[dict[str, Any]],
+        thread_ts: str | None = None,
+        broadcast: bool = False,
     ) -> str | None:
         answer = await self.client.chat_postMessage(
             channel=channel,
             text=text,
             blocks=blocks,
             thread_ts=thread_ts,
+            reply_broadcast=True if broadcast and thread_ts else None,
             unfurl_links=False,
             unfurl_media=False,
         )
