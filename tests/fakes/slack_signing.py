@@ -38,7 +38,7 @@ class SlackSigner:
         self.team_id = team_id
         self.api_app_id = api_app_id
 
-    def _signed(
+    def signed(
         self, body: str, content_type: str, timestamp: int | None, extra: dict[str, str]
     ) -> SignedRequest:
         ts = str(int(time.time()) if timestamp is None else timestamp)
@@ -77,7 +77,7 @@ class SlackSigner:
             "response_url": response_url,
             "trigger_id": trigger_id or f"{next(_ids)}.1.trigger",
         }
-        return self._signed(urlencode(form), "application/x-www-form-urlencoded", timestamp, {})
+        return self.signed(urlencode(form), "application/x-www-form-urlencoded", timestamp, {})
 
     def interaction(
         self, payload: dict[str, Any], *, timestamp: int | None = None
@@ -89,7 +89,7 @@ class SlackSigner:
             **payload,
         }
         body = urlencode({"payload": json.dumps(payload)})
-        return self._signed(body, "application/x-www-form-urlencoded", timestamp, {})
+        return self.signed(body, "application/x-www-form-urlencoded", timestamp, {})
 
     def block_action(
         self,
@@ -186,4 +186,4 @@ class SlackSigner:
         extra: dict[str, str] = {}
         if retry_num is not None:
             extra = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
-        return self._signed(body, "application/json", timestamp, extra)
+        return self.signed(body, "application/json", timestamp, extra)

@@ -147,3 +147,32 @@ async def test_rate_limits_are_waited_out_and_nothing_is_dropped(slack: SlackHar
     assert len(slack.posted(TEAM_CHANNEL)) == 2
     answers = slack.posted(f"D{MERCHANT}")
     assert len(answers) == 2 and "INT-2" in answers[1].text
+
+
+async def test_url_verification_challenge_is_answered(slack: SlackHarness) -> None:
+    body = json.dumps({"token": "x", "challenge": "3eZbrw1aB", "type": "url_verification"})
+    request = slack.signer.signed(body, "application/json", None, {})
+    status, answer = await slack.send(request, work=False)
+    assert status == 200 and json.loads(answer) == {"challenge": "3eZbrw1aB"}
+
+
+def test_manifest_declares_what_the_adapter_uses() -> None:
+    manifest = (Path(__file__).resolve().parents[2] / "slack-manifest.yml").read_text()
+    for needed in (
+        "command: /desk",
+        "- commands",
+        "- chat:write",
+        "- im:history",
+        "- im:write",
+        "- channels:history",
+        "- groups:history",
+        "- users:read",
+        "- app_mentions:read",
+        "- message.im",
+        "- message.channels",
+        "- app_mention",
+        "is_enabled: true",
+        "socket_mode_enabled: true",
+        "/slack/events",
+    ):
+        assert needed in manifest, needed
