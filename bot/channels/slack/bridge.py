@@ -20,8 +20,9 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.config import SlackConfig
 from handlers.desk import Desk
-from handlers.events import Message
+from handlers.events import Incoming, Message
 from handlers.notify import DIRECT, payload
+from handlers.tickets import Draft
 from storage.store import Store
 
 from .blocks import render
@@ -31,8 +32,13 @@ log = logging.getLogger("deskbot.slack")
 
 SORRY = "Sorry, something went wrong on our side. Please try again in a moment."
 NAME_CACHE_SIZE = 2000
-# Acknowledged requests worked on at once. A burst then queues here instead of crowding the
-# event loop, so new requests are still acknowledged quickly (Slack allows 3 seconds).
+# Desk (database) calls made at once. The database work is CPU on the event loop; a burst queues
+# here instead of crowding it, so new requests are still acknowledged quickly (Slack allows 3 s).
+# Web API calls are not limited: they wait on the network, not on the loop.
+DESK_SLOTS = 4
+# Acknowledged requests worked on at once, for the same reason: under a burst the ready queue
+# then holds a bounded amount of follow-up work ahead of each new request's ack. Opening a
+# modal skips this queue (`urgent`): its trigger_id lives only 3 seconds.
 WORK_SLOTS = 16
 
 
@@ -58,7 +64,8 @@ class SlackBridge:
         # await completion instead of sleeping.
         self.finished = 0
         self._progress = asyncio.Event()
-        self._slots = asyncio.Semaphore(WORK_SLOTS)
+        self._desk_slots = asyncio.Semaphore(DESK_SLOTS)
+        self._work_slots = asyncio.Semaphore(WORK_SLOTS)
 
     # ---- who ---------------------------------------------------------------------------------
 
@@ -106,8 +113,7 @@ class SlackBridge:
         on_error: Callable[[], Awaitable[None]] | None = None,
         urgent: bool = False,
     ) -> None:
-        """Run `job` after the ack. `urgent` skips the queue: opening a modal must happen within
-        the 3 seconds its trigger_id lives."""
+        """Run `job`, the part of a request that comes after its ack."""
         task = asyncio.current_task()
         if task is not None:
             self._inflight.add(task)
@@ -116,7 +122,7 @@ class SlackBridge:
             if urgent:
                 await job
             else:
-                async with self._slots:
+                async with self._work_slots:
                     await job
         except Exception:
             log.exception("Slack request failed after it was acknowledged")
@@ -151,8 +157,24 @@ class SlackBridge:
         """Record an Events API delivery; False when it was seen before (a retry)."""
         if not event_id:
             return True
-        async with self.store.transaction() as tx:
+        async with self._desk_slots, self.store.transaction() as tx:
             return await tx.updates.first_time(CHANNEL, event_id, self.desk.clock.now())
+
+    # ---- the desk, one slot at a time ---------------------------------------------------------
+
+    async def handle(self, incoming: Incoming) -> list[Message]:
+        async with self._desk_slots:
+            return await self.desk.handle(incoming)
+
+    async def team_action(
+        self, incoming: Incoming, action: str, reference: str, text: str = ""
+    ) -> list[Message]:
+        async with self._desk_slots:
+            return await self.desk.team_action(incoming, action, reference, text)
+
+    async def submit_report(self, incoming: Incoming, draft: Draft) -> list[Message]:
+        async with self._desk_slots:
+            return await self.desk.submit_report(incoming, draft)
 
     # ---- answering ---------------------------------------------------------------------------
 
@@ -181,7 +203,7 @@ class SlackBridge:
 
     async def _queue(self, where: Where, messages: list[Message]) -> None:
         now = self.desk.clock.now()
-        async with self.store.transaction() as tx:
+        async with self._desk_slots, self.store.transaction() as tx:
             for message in messages:
                 tx.outbox.add(
                     key=f"{DIRECT}:{uuid.uuid4().hex}",
@@ -236,7 +258,7 @@ class SlackBridge:
 
     async def alert_ticket(self, thread_ts: str) -> str | None:
         """The reference of the ticket whose team alert is the root of `thread_ts`."""
-        async with self.store.transaction() as tx:
+        async with self._desk_slots, self.store.transaction() as tx:
             ticket = await tx.tickets.by_platform_message(
                 CHANNEL, self.config.team_channel, thread_ts
             )

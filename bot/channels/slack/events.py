@@ -95,7 +95,7 @@ class Events:
         bridge = self.bridge
         name = await bridge.name_of(user_id)
         async with bridge.lock(where.chat_id, user_id):
-            replies = await bridge.desk.handle(
+            replies = await bridge.handle(
                 incoming(user_id, where, name=name, text=plain_text(text))
             )
             await bridge.post(where, replies)
@@ -110,7 +110,7 @@ class Events:
         if reference is None:
             return
         name = await bridge.name_of(user_id)
-        replies = await bridge.desk.team_action(
+        replies = await bridge.team_action(
             incoming(user_id, Where(channel, thread_ts), name=name),
             "note",
             reference,

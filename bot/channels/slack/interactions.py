@@ -109,7 +109,7 @@ class Interactions:
             return
         name = await bridge.name_of(user_id)
         async with bridge.lock(where.chat_id, user_id):
-            replies = await bridge.desk.handle(incoming(user_id, where, name=name, choice=value))
+            replies = await bridge.handle(incoming(user_id, where, name=name, choice=value))
         await bridge.post(where, replies)
 
     async def _open_report(self, trigger_id: str, channel: str) -> None:
@@ -155,9 +155,7 @@ class Interactions:
             await bridge.client.views_open(trigger_id=str(body.get("trigger_id", "")), view=view)
             return
         name = await bridge.name_of(user_id)
-        replies = await bridge.desk.team_action(
-            incoming(user_id, where, name=name), action, reference
-        )
+        replies = await bridge.team_action(incoming(user_id, where, name=name), action, reference)
         await bridge.ephemeral(channel, user_id, replies, where.thread_id)
 
     # ---- modal submissions -------------------------------------------------------------------
@@ -195,7 +193,7 @@ class Interactions:
             severity=form.severity.split(":", 1)[-1],
             environment=form.environment.split(":", 1)[-1],
         )
-        replies = await bridge.desk.submit_report(incoming(user_id, where, name=name), draft)
+        replies = await bridge.submit_report(incoming(user_id, where, name=name), draft)
         await bridge.post(where, replies)
 
     async def on_reply(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -218,7 +216,7 @@ class Interactions:
         bridge = self.bridge
         where = Where(origin.get("channel", ""), origin.get("thread") or None)
         name = await bridge.name_of(user_id)
-        replies = await bridge.desk.team_action(
+        replies = await bridge.team_action(
             incoming(user_id, where, name=name), "reply", origin.get("reference", ""), text
         )
         await bridge.ephemeral(where.chat_id, user_id, replies, where.thread_id)

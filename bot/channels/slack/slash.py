@@ -113,7 +113,7 @@ class SlashCommands:
             headline = f"❓ {mention(user_id)} asked: {escape_clipped(parsed.text, 2900)}"
             where = await anchor_home(bridge, user_id, channel_id, headline)
             async with bridge.lock(where.chat_id, user_id):
-                replies = await bridge.desk.handle(
+                replies = await bridge.handle(
                     incoming(user_id, where, name=name, text=f"/ask {parsed.text}")
                 )
             await bridge.post(where, replies)
@@ -125,7 +125,7 @@ class SlashCommands:
             "list": f"/list {parsed.list_filter}",
         }.get(parsed.verb, f"/{parsed.verb} {parsed.reference} {parsed.text}".strip())
         async with bridge.lock(where.chat_id, user_id):
-            replies = await bridge.desk.handle(incoming(user_id, where, name=name, text=text))
+            replies = await bridge.handle(incoming(user_id, where, name=name, text=text))
         await bridge.respond(
             str(command.get("response_url", "")), replies, blocks_for=ephemeral_blocks(hint)
         )
