@@ -76,5 +76,8 @@ async def test_page_lands_in_the_thread_and_its_button_acknowledges(slack: Slack
     async with slack.store.transaction() as tx:
         ticket = await tx.tickets.get("INT-1")
         assert ticket is not None and ticket.status == Status.acknowledged
+    refusal, confirmation = [c.params for c in slack.fake.calls_of("chat.postEphemeral")][-2:]
+    assert refusal["user"] == OUTSIDER and "integration team only" in refusal["text"]
+    assert confirmation["user"] == MEMBER and confirmation["thread_ts"] == alert.ts
     updated = slack.fake.messages[(TEAM_CHANNEL, alert.ts)]
     assert "acknowledged by juma" in json.dumps(updated.blocks)

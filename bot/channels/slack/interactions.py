@@ -149,7 +149,8 @@ class Interactions:
         if not bridge.is_member(user_id):
             await bridge.ephemeral(channel, user_id, [Message(t("team.refused"))])
             return
-        where = Where(channel, str(message.get("ts", "")) or None)
+        # Answers go under the alert (or under the alert a page sits in).
+        where = Where(channel, str(message.get("thread_ts") or message.get("ts") or "") or None)
         if action == "reply":
             view = reply_modal(reference, {"channel": channel, "thread": where.thread_id or ""})
             await bridge.client.views_open(trigger_id=str(body.get("trigger_id", "")), view=view)
