@@ -117,6 +117,31 @@ async def test_shared_channel_report_is_threaded_and_notified_there(slack: Slack
     assert "acknowledged" in thread[-1].text
     assert slack.posted(DM) == []
 
+    # The reporter writes in the ticket's thread without mentioning the bot: a follow-up.
+    async def in_thread(user: str, text: str) -> None:
+        event = {
+            "type": "message",
+            "channel_type": "channel",
+            "channel": SHARED_CHANNEL,
+            "user": user,
+            "text": text,
+            "ts": f"1764232100.{len(slack.fake.calls):06d}",
+            "thread_ts": anchor[0].ts,
+        }
+        await slack.send(slack.signer.event(event))
+        await slack.settle()
+
+    before = len(slack.posted(SHARED_CHANNEL, anchor[0].ts))
+    await in_thread(MEMBER, "a colleague chatting in the thread")
+    assert len(slack.posted(SHARED_CHANNEL, anchor[0].ts)) == before, "only the reporter counts"
+    await in_thread(MERCHANT, "It also happens with Airtel Money")
+    offer = slack.posted(SHARED_CHANNEL, anchor[0].ts)[-1]
+    add = next(label for label in buttons(offer) if "INT-1" in label)
+    await slack.press(MERCHANT, offer, add)
+    await slack.settle()
+    timeline = [m.text for m in slack.posted(TEAM_CHANNEL, slack.alert().ts)]
+    assert any("It also happens with Airtel Money" in text for text in timeline)
+
 
 async def test_mention_in_a_shared_channel_answers_in_thread(slack: SlackHarness) -> None:
     event = {

@@ -256,6 +256,18 @@ class SlackBridge:
         opened = await self.client.conversations_open(users=user_id)
         return Where(str(opened["channel"]["id"]))
 
+    async def talks_in_thread(self, channel: str, thread_ts: str, user_id: str) -> bool:
+        """Whether the desk is in conversation with `user_id` in this channel thread: a flow is
+        under way with them there, or the thread belongs to a ticket they reported."""
+        async with self._desk_slots, self.store.transaction() as tx:
+            state = await tx.conversations.load(CHANNEL, channel, user_id)
+            if state.flow is not None:
+                return True
+            mine = await tx.tickets.for_reporter(CHANNEL, user_id, limit=50)
+        return any(
+            t.reporter_chat_id == channel and t.reporter_thread_id == thread_ts for t in mine
+        )
+
     async def alert_ticket(self, thread_ts: str) -> str | None:
         """The reference of the ticket whose team alert is the root of `thread_ts`."""
         async with self._desk_slots, self.store.transaction() as tx:

@@ -50,17 +50,16 @@ class Events:
         if event.get("channel_type") == "im":
             await self._handle_once(body, self._direct(user_id, channel, text), channel)
             return
-        thread_ts = event.get("thread_ts")
-        if (
-            channel == self.bridge.config.team_channel
-            and thread_ts
-            and thread_ts != event.get("ts")
-            # A mention of the bot is a command for it; the app_mention listener takes it.
-            and not (bot_user_id and text.lstrip().startswith(f"<@{bot_user_id}"))
-        ):
-            await self._handle_once(
-                body, self._thread_note(user_id, channel, str(thread_ts), text), None
-            )
+        thread_ts = str(event.get("thread_ts") or "")
+        if not thread_ts or thread_ts == event.get("ts"):
+            return  # top-level channel chatter is not for the desk
+        if bot_user_id and text.lstrip().startswith(f"<@{bot_user_id}"):
+            return  # a command for the bot: the app_mention listener takes it
+        if channel == self.bridge.config.team_channel:
+            job = self._thread_note(user_id, channel, thread_ts, text)
+        else:
+            job = self._thread_reply(user_id, channel, thread_ts, text)
+        await self._handle_once(body, job, None)
 
     async def on_mention(self, body: dict[str, Any], event: dict[str, Any], context: Any) -> None:
         user_id = str(event.get("user") or "")
@@ -99,6 +98,12 @@ class Events:
                 incoming(user_id, where, name=name, text=plain_text(text))
             )
             await bridge.post(where, replies)
+
+    async def _thread_reply(self, user_id: str, channel: str, thread_ts: str, text: str) -> None:
+        """In a shared channel, the reporter writing in their ticket's thread (or while the desk
+        is asking them something there) is talking to the desk, mention or not."""
+        if await self.bridge.talks_in_thread(channel, thread_ts, user_id):
+            await self._converse(user_id, Where(channel, thread_ts), text)
 
     async def _thread_note(self, user_id: str, channel: str, thread_ts: str, text: str) -> None:
         """A member's plain reply under a ticket's alert: an internal note, never sent to the
