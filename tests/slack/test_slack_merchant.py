@@ -156,3 +156,13 @@ async def test_mention_in_a_shared_channel_answers_in_thread(slack: SlackHarness
     thread = slack.posted(SHARED_CHANNEL, "1764232000.000100")
     assert "INT-1" in thread[0].text
     assert len(slack.posted(TEAM_CHANNEL)) == 1
+
+
+async def test_menu_report_button_opens_the_form(slack: SlackHarness) -> None:
+    menu = await say(slack, "help")
+    assert "Report an issue" in buttons(menu)
+    await slack.press(MERCHANT, menu, "Report an issue")
+    await slack.settle()
+    view = slack.fake.calls_of("views.open")[-1].params["view"]
+    assert view["callback_id"] == "desk_report"
+    assert buttons(slack.fake.messages[(DM, menu.ts)]) == []

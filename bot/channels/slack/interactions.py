@@ -31,10 +31,9 @@ from .modals import (
     read_reply,
     read_report,
     reply_modal,
-    report_modal,
 )
 from .mrkdwn import escape_clipped, mention
-from .slash import anchor_home
+from .slash import anchor_home, open_report_modal
 
 log = logging.getLogger("deskbot.slack")
 
@@ -105,23 +104,12 @@ class Interactions:
                 blocks=without_choices(blocks, label),
             )
         if value == "menu:report":
-            await self._open_report(str(body.get("trigger_id", "")), where.chat_id)
+            await open_report_modal(bridge, str(body.get("trigger_id", "")), where.chat_id)
             return
         name = await bridge.name_of(user_id)
         async with bridge.lock(where.chat_id, user_id):
             replies = await bridge.handle(incoming(user_id, where, name=name, choice=value))
         await bridge.post(where, replies)
-
-    async def _open_report(self, trigger_id: str, channel: str) -> None:
-        settings = self.bridge.desk.settings
-        view = report_modal(
-            environment_choices(),
-            severity_choices(),
-            {"channel": channel},
-            title_limit=settings.max_title_length,
-            details_limit=min(settings.max_details_length, 3000),
-        )
-        await self.bridge.client.views_open(trigger_id=trigger_id, view=view)
 
     # ---- team buttons on an alert ------------------------------------------------------------
 

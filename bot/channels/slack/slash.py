@@ -23,7 +23,7 @@ from .blocks import render
 from .bridge import SORRY, SlackBridge
 from .command import CommandProblem, DeskCommand, parse, usage
 from .inbound import Where, incoming
-from .modals import report_modal
+from .modals import DETAILS_LIMIT, report_modal
 from .mrkdwn import escape_clipped, mention
 
 log = logging.getLogger("deskbot.slack")
@@ -58,6 +58,19 @@ async def anchor_home(bridge: SlackBridge, user_id: str, channel_id: str, headli
     except SlackApiError as exc:
         log.info("cannot post in %s (%s); using the DM", channel_id, exc.response.get("error"))
         return await bridge.dm(user_id)
+
+
+async def open_report_modal(bridge: SlackBridge, trigger_id: str, channel_id: str) -> None:
+    """The report form; `channel_id` is remembered so the ticket's conversation lives there."""
+    settings = bridge.desk.settings
+    view = report_modal(
+        environment_choices(),
+        severity_choices(),
+        {"channel": channel_id},
+        title_limit=settings.max_title_length,
+        details_limit=min(settings.max_details_length, DETAILS_LIMIT),
+    )
+    await bridge.client.views_open(trigger_id=trigger_id, view=view)
 
 
 class SlashCommands:
@@ -98,15 +111,7 @@ class SlashCommands:
         channel_id = str(command.get("channel_id", ""))
         hint = HINT.format(command=self.command)
         if parsed.verb == "report":
-            settings = bridge.desk.settings
-            view = report_modal(
-                environment_choices(),
-                severity_choices(),
-                {"channel": channel_id},
-                title_limit=settings.max_title_length,
-                details_limit=min(settings.max_details_length, 3000),
-            )
-            await bridge.client.views_open(trigger_id=str(command.get("trigger_id", "")), view=view)
+            await open_report_modal(bridge, str(command.get("trigger_id", "")), channel_id)
             return
         name = await bridge.name_of(user_id, str(command.get("user_name", "")))
         if parsed.verb == "ask":
