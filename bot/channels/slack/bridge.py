@@ -39,7 +39,7 @@ DESK_SLOTS = 4
 # Acknowledged requests worked on at once, for the same reason: under a burst the ready queue
 # then holds a bounded amount of follow-up work ahead of each new request's ack. Opening a
 # modal skips this queue (`urgent`): its trigger_id lives only 3 seconds.
-WORK_SLOTS = 16
+WORK_SLOTS = 8
 
 
 class SlackBridge:
