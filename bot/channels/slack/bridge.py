@@ -32,14 +32,13 @@ log = logging.getLogger("deskbot.slack")
 
 SORRY = "Sorry, something went wrong on our side. Please try again in a moment."
 NAME_CACHE_SIZE = 2000
-# Desk (database) calls made at once. The database work is CPU on the event loop; a burst queues
-# here instead of crowding it, so new requests are still acknowledged quickly (Slack allows 3 s).
-# Web API calls are not limited: they wait on the network, not on the loop.
-DESK_SLOTS = 4
-# Acknowledged requests worked on at once, for the same reason: under a burst the ready queue
-# then holds a bounded amount of follow-up work ahead of each new request's ack. Opening a
-# modal skips this queue (`urgent`): its trigger_id lives only 3 seconds.
+# Acknowledged requests worked on at once. Under a burst the event loop's ready queue then holds
+# a bounded amount of follow-up work ahead of each new request's ack, so acks stay quick (Slack
+# allows 3 s). Opening a modal skips this queue (`urgent`): its trigger_id lives only 3 seconds.
 WORK_SLOTS = 8
+# Of those, desk (database) calls at once: that work is CPU on the event loop, while the rest of
+# a request mostly waits on the Web API.
+DESK_SLOTS = 4
 
 
 class SlackBridge:
