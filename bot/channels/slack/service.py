@@ -17,6 +17,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import SlackConfig
+from handlers.delivery import SendError
 from handlers.desk import Desk
 from handlers.notify import Target
 from storage.store import Store
@@ -57,8 +58,13 @@ class SlackService:
         self.app: AsyncApp | None = None
         self.bridge: SlackBridge | None = None
         self._socket: AsyncSocketModeHandler | None = None
+        self._stopped = False
 
     def client(self) -> AsyncWebClient:
+        if self._stopped:
+            # The outbox may still try while the process shuts down; the row waits for the next
+            # start instead of opening a session nobody will close.
+            raise SendError("the Slack channel has stopped")
         if self._client is None:
             self._session = aiohttp.ClientSession()
             self._client = build_client(
@@ -121,6 +127,7 @@ class SlackService:
             self._socket = None
         if self.bridge is not None:
             await self.bridge.drain()
+        self._stopped = True
         await self.close()
 
     async def close(self) -> None:
