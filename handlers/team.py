@@ -71,15 +71,22 @@ def _changed(turn: Turn, ticket: Ticket, change: str) -> None:
     turn.desk.notifier.ticket_changed(turn.tx, ticket, timeline, turn.now)
 
 
-async def ack(turn: Turn, ticket: Ticket, _text: str) -> None:
-    if ticket.status in DONE:
-        turn.say(
-            t(
-                "team.already_resolved",
-                reference=ticket.reference,
-                status=t.word("status", ticket.status),
-            )
+def _already_done(turn: Turn, ticket: Ticket) -> bool:
+    """Says so and returns True when the ticket is resolved or closed already."""
+    if ticket.status not in DONE:
+        return False
+    turn.say(
+        t(
+            "team.already_resolved",
+            reference=ticket.reference,
+            status=t.word("status", ticket.status),
         )
+    )
+    return True
+
+
+async def ack(turn: Turn, ticket: Ticket, _text: str) -> None:
+    if _already_done(turn, ticket):
         return
     if ticket.acknowledged_at is not None:
         turn.say(
@@ -93,14 +100,7 @@ async def ack(turn: Turn, ticket: Ticket, _text: str) -> None:
 
 
 async def _assign(turn: Turn, ticket: Ticket, member: str, label: str) -> None:
-    if ticket.status in DONE:
-        turn.say(
-            t(
-                "team.already_resolved",
-                reference=ticket.reference,
-                status=t.word("status", ticket.status),
-            )
-        )
+    if _already_done(turn, ticket):
         return
     first_ack = ticket.acknowledged_at is None
     if first_ack:
@@ -138,14 +138,7 @@ async def assign(turn: Turn, ticket: Ticket, text: str) -> None:
 
 
 async def resolve(turn: Turn, ticket: Ticket, text: str) -> None:
-    if ticket.status in DONE:
-        turn.say(
-            t(
-                "team.already_resolved",
-                reference=ticket.reference,
-                status=t.word("status", ticket.status),
-            )
-        )
+    if _already_done(turn, ticket):
         return
     tx, now = turn.tx, turn.now
     tx.tickets.change(
