@@ -19,9 +19,15 @@ log = logging.getLogger(__name__)
 def configured_services(config: Config, console_user: str) -> list[ChannelService]:
     services: list[ChannelService] = []
     if config.telegram.enabled:
+        # Imported here so a desk without Telegram never loads python-telegram-bot.
         from bot.channels.telegram.service import TelegramService
 
         services.append(TelegramService(config.telegram))
+    if config.slack.enabled:
+        # Imported here so a desk without Slack never loads slack-bolt.
+        from bot.channels.slack.service import SlackService
+
+        services.append(SlackService(config.slack))
     if not services:
         print(
             "No Telegram or Slack credentials configured: running the console channel "

@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from handlers.clock import Clock
-from handlers.notify import ALERT, ALERT_UPDATE, TIMELINE
+from handlers.notify import ALERT, ALERT_UPDATE, PAGE, TIMELINE
 from storage.outbox import FAILED, PENDING, SENT, Delivery, Outcome
 from storage.store import Store
 
@@ -117,7 +117,8 @@ class OutboxDispatcher:
         return outcomes
 
     async def _alert_id(self, item: Delivery, alerts: dict[AlertKey, str]) -> str | None:
-        if item.kind not in (ALERT_UPDATE, TIMELINE) or not item.ticket_reference:
+        # Pages get it too, so a channel can put them in the ticket's thread.
+        if item.kind not in (ALERT_UPDATE, TIMELINE, PAGE) or not item.ticket_reference:
             return None
         key = (item.ticket_reference, item.channel, item.chat_id)
         if key in alerts:  # posted earlier in this same batch

@@ -88,9 +88,19 @@ class Notifier:
             )
             self._timeline(tx, ticket, target, timeline_text, now)
 
-    def timeline(self, tx: Transaction, ticket: Ticket, text: str, now: datetime) -> None:
+    def timeline(
+        self,
+        tx: Transaction,
+        ticket: Ticket,
+        text: str,
+        now: datetime,
+        skip: Target | None = None,
+    ) -> None:
+        """`skip`: the target where the entry was written by hand (a reply in the alert's
+        thread), which would otherwise get an echo of it."""
         for target in self.team_targets:
-            self._timeline(tx, ticket, target, text, now)
+            if target != skip:
+                self._timeline(tx, ticket, target, text, now)
 
     def _timeline(
         self, tx: Transaction, ticket: Ticket, target: Target, text: str, now: datetime

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from handlers.escalation.sla import list_note
 from handlers.merchant import find_ticket
 from handlers.messages import t
+from handlers.notify import Target
 from handlers.render import age
 from handlers.turn import Turn
 from storage.models import UNRESOLVED, Status, Ticket
@@ -70,15 +71,22 @@ def _changed(turn: Turn, ticket: Ticket, change: str) -> None:
     turn.desk.notifier.ticket_changed(turn.tx, ticket, timeline, turn.now)
 
 
-async def ack(turn: Turn, ticket: Ticket, _text: str) -> None:
-    if ticket.status in DONE:
-        turn.say(
-            t(
-                "team.already_resolved",
-                reference=ticket.reference,
-                status=t.word("status", ticket.status),
-            )
+def _already_done(turn: Turn, ticket: Ticket) -> bool:
+    """Says so and returns True when the ticket is resolved or closed already."""
+    if ticket.status not in DONE:
+        return False
+    turn.say(
+        t(
+            "team.already_resolved",
+            reference=ticket.reference,
+            status=t.word("status", ticket.status),
         )
+    )
+    return True
+
+
+async def ack(turn: Turn, ticket: Ticket, _text: str) -> None:
+    if _already_done(turn, ticket):
         return
     if ticket.acknowledged_at is not None:
         turn.say(
@@ -92,14 +100,7 @@ async def ack(turn: Turn, ticket: Ticket, _text: str) -> None:
 
 
 async def _assign(turn: Turn, ticket: Ticket, member: str, label: str) -> None:
-    if ticket.status in DONE:
-        turn.say(
-            t(
-                "team.already_resolved",
-                reference=ticket.reference,
-                status=t.word("status", ticket.status),
-            )
-        )
+    if _already_done(turn, ticket):
         return
     first_ack = ticket.acknowledged_at is None
     if first_ack:
@@ -137,14 +138,7 @@ async def assign(turn: Turn, ticket: Ticket, text: str) -> None:
 
 
 async def resolve(turn: Turn, ticket: Ticket, text: str) -> None:
-    if ticket.status in DONE:
-        turn.say(
-            t(
-                "team.already_resolved",
-                reference=ticket.reference,
-                status=t.word("status", ticket.status),
-            )
-        )
+    if _already_done(turn, ticket):
         return
     tx, now = turn.tx, turn.now
     tx.tickets.change(
@@ -173,11 +167,15 @@ async def note(turn: Turn, ticket: Ticket, text: str) -> None:
     tx, now = turn.tx, turn.now
     tx.tickets.add_message(ticket, turn.actor, turn.actor_name, text, public=False, now=now)
     tx.tickets.record(ticket, turn.actor, "note", now)
+    incoming = turn.incoming
+    # A note typed in the ticket's own thread is already in that timeline.
+    written_in = Target(incoming.channel, incoming.chat_id) if incoming.thread_id else None
     turn.desk.notifier.timeline(
         tx,
         ticket,
         t("timeline.note", reference=ticket.reference, actor=turn.actor_name, text=text),
         now,
+        skip=written_in,
     )
     turn.say(t("team.noted", reference=ticket.reference))
 

@@ -1,0 +1,127 @@
+"""Block Kit for the engine's messages: text sections, choice buttons, and pressed choices.
+
+Every string that may hold user content is escaped for mrkdwn here, at the last moment; the engine
+hands plain text. A message's top-level `text` (the notification and fallback) is parsed as mrkdwn
+by Slack too, so it is escaped the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from handlers.events import Choice, Message
+
+from .mrkdwn import clip, escape, escape_clipped
+
+Block = dict[str, Any]
+
+CHOICE_BLOCK = "desk_choices"
+CHOICE_HELP_BLOCK = "desk_choice_help"
+CHOICE_ACTION = re.compile(r"^desk_choice_\d+$")
+
+SECTION_LIMIT = 3000
+FALLBACK_LIMIT = 3900
+BUTTON_TEXT_LIMIT = 75
+BUTTON_VALUE_LIMIT = 2000
+MAX_BUTTONS = 25
+
+
+def section(mrkdwn: str, block_id: str | None = None) -> Block:
+    block: Block = {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn}}
+    if block_id:
+        block["block_id"] = block_id
+    return block
+
+
+def context(mrkdwn: str, block_id: str | None = None) -> Block:
+    block: Block = {"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn}]}
+    if block_id:
+        block["block_id"] = block_id
+    return block
+
+
+def plain(text: str, limit: int) -> dict[str, Any]:
+    # plain_text is never parsed for mentions or links, so it needs no escaping, only clipping.
+    return {"type": "plain_text", "text": clip(text, limit), "emoji": True}
+
+
+def button(text: str, action_id: str, value: str, style: str | None = None) -> Block:
+    element: Block = {
+        "type": "button",
+        "text": plain(text, BUTTON_TEXT_LIMIT),
+        "action_id": action_id,
+        "value": value[:BUTTON_VALUE_LIMIT],
+    }
+    if style:
+        element["style"] = style
+    return element
+
+
+def text_sections(text: str) -> list[Block]:
+    """Plain text as mrkdwn sections, split on paragraphs to respect the 3000-character limit."""
+    blocks: list[Block] = []
+    current = ""
+    for paragraph in escape(text).split("\n\n"):
+        candidate = f"{current}\n\n{paragraph}" if current else paragraph
+        if len(candidate) <= SECTION_LIMIT:
+            current = candidate
+            continue
+        if current:
+            blocks.append(section(current))
+        while len(paragraph) > SECTION_LIMIT:
+            cut = paragraph.rfind("\n", 0, SECTION_LIMIT)
+            cut = cut if cut > 0 else paragraph.rfind(" ", 0, SECTION_LIMIT)
+            cut = cut if cut > 0 else SECTION_LIMIT
+            # Never cut inside an entity such as &amp;
+            amp = paragraph.rfind("&", max(0, cut - 5), cut)
+            cut = amp if amp > 0 and ";" not in paragraph[amp:cut] else cut
+            blocks.append(section(paragraph[:cut]))
+            paragraph = paragraph[cut:].lstrip()
+        current = paragraph
+    if current or not blocks:
+        blocks.append(section(current or " "))
+    return blocks
+
+
+def choice_blocks(choices: tuple[Choice, ...]) -> list[Block]:
+    blocks: list[Block] = []
+    described = [c for c in choices if c.description]
+    if described:
+        lines = [f"*{escape(c.label)}*: {escape(c.description)}" for c in described]
+        blocks.append(context("\n".join(lines), CHOICE_HELP_BLOCK))
+    blocks.append(
+        {
+            "type": "actions",
+            "block_id": CHOICE_BLOCK,
+            "elements": [
+                button(c.label, f"desk_choice_{i}", c.value)
+                for i, c in enumerate(choices[:MAX_BUTTONS])
+            ],
+        }
+    )
+    return blocks
+
+
+def render(message: Message) -> tuple[str, list[Block]]:
+    """The `text` and `blocks` arguments of chat.postMessage for one engine message."""
+    blocks = text_sections(message.text)
+    if message.choices:
+        blocks += choice_blocks(message.choices)
+    return escape_clipped(message.text, FALLBACK_LIMIT) or " ", blocks
+
+
+def label_of(blocks: list[Block], value: str) -> str:
+    """The label of the pressed button, read back from the message that carried it."""
+    for block in blocks:
+        if block.get("block_id") == CHOICE_BLOCK:
+            for element in block.get("elements", []):
+                if element.get("value") == value:
+                    return str(element.get("text", {}).get("text", value))
+    return value
+
+
+def without_choices(blocks: list[Block], label: str) -> list[Block]:
+    """The message after a press: buttons gone (it cannot be pressed twice), the choice shown."""
+    kept = [b for b in blocks if b.get("block_id") not in (CHOICE_BLOCK, CHOICE_HELP_BLOCK)]
+    return [*kept, context(f"✓ {escape(label)}")]

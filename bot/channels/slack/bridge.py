@@ -1,0 +1,276 @@
+"""What the Slack listeners share: the desk, the Web API client, and the small helpers around them.
+
+Listeners acknowledge Slack first and then call in here for the slow part (database, Web API).
+`work()` tracks that part so shutdown can let it finish, and turns a failure into an apology for
+the person instead of silence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from bot.config import SlackConfig
+from handlers.desk import Desk
+from handlers.events import Incoming, Message
+from handlers.notify import DIRECT, payload
+from handlers.tickets import Draft
+from storage.store import Store
+
+from .blocks import render
+from .inbound import CHANNEL, Where, member_id
+
+log = logging.getLogger("deskbot.slack")
+
+SORRY = "Sorry, something went wrong on our side. Please try again in a moment."
+NAME_CACHE_SIZE = 2000
+# Acknowledged requests worked on at once. Under a burst the event loop's ready queue then holds
+# a bounded amount of follow-up work ahead of each new request's ack, so acks stay quick (Slack
+# allows 3 s). Opening a modal skips this queue (`urgent`): its trigger_id lives only 3 seconds.
+WORK_SLOTS = 8
+# Of those, desk (database) calls at once: that work is CPU on the event loop, while the rest of
+# a request mostly waits on the Web API.
+DESK_SLOTS = 4
+
+
+class SlackBridge:
+    def __init__(
+        self,
+        *,
+        desk: Desk,
+        store: Store,
+        client: AsyncWebClient,
+        config: SlackConfig,
+    ) -> None:
+        self.desk = desk
+        self.store = store
+        self.client = client
+        self.config = config
+        self._names: OrderedDict[str, str] = OrderedDict()
+        self._locks: dict[tuple[str, str], asyncio.Lock] = {}
+        self._inflight: set[asyncio.Task[Any]] = set()
+        self._idle = asyncio.Event()
+        self._idle.set()
+        # How many acknowledged requests have been worked off; lets callers (tests, benchmarks)
+        # await completion instead of sleeping.
+        self.finished = 0
+        self._progress = asyncio.Event()
+        self._desk_slots = asyncio.Semaphore(DESK_SLOTS)
+        self._work_slots = asyncio.Semaphore(WORK_SLOTS)
+
+    # ---- who ---------------------------------------------------------------------------------
+
+    def is_member(self, user_id: str) -> bool:
+        return member_id(user_id) in self.desk.settings.members
+
+    async def name_of(self, user_id: str, fallback: str = "") -> str:
+        """The person's Slack name (users.info, cached); the fallback when Slack cannot say."""
+        if user_id in self._names:
+            self._names.move_to_end(user_id)
+            return self._names[user_id]
+        try:
+            user = (await self.client.users_info(user=user_id)).get("user") or {}
+        except SlackApiError as exc:
+            log.info("users.info %s failed: %s", user_id, exc.response.get("error"))
+            return fallback or user_id
+        profile = user.get("profile") or {}
+        name = str(
+            profile.get("display_name")
+            or user.get("real_name")
+            or profile.get("real_name")
+            or user.get("name")
+            or fallback
+            or user_id
+        )
+        self._names[user_id] = name
+        if len(self._names) > NAME_CACHE_SIZE:
+            self._names.popitem(last=False)
+        return name
+
+    # ---- doing the work after ack ------------------------------------------------------------
+
+    def lock(self, chat_id: str, user_id: str) -> asyncio.Lock:
+        """One person's messages in one conversation are handled in order, one at a time."""
+        key = (chat_id, user_id)
+        if key not in self._locks:
+            if len(self._locks) > 10_000:
+                self._locks = {k: v for k, v in self._locks.items() if v.locked()}
+            self._locks[key] = asyncio.Lock()
+        return self._locks[key]
+
+    async def work(
+        self,
+        job: Coroutine[Any, Any, None],
+        on_error: Callable[[], Awaitable[None]] | None = None,
+        urgent: bool = False,
+    ) -> None:
+        """Run `job`, the part of a request that comes after its ack."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._inflight.add(task)
+            self._idle.clear()
+        try:
+            if urgent:
+                await job
+            else:
+                async with self._work_slots:
+                    await job
+        except Exception:
+            log.exception("Slack request failed after it was acknowledged")
+            if on_error is not None:
+                try:
+                    await on_error()
+                except Exception:
+                    log.exception("could not tell the user about the failure")
+        finally:
+            if task is not None:
+                self._inflight.discard(task)
+                if not self._inflight:
+                    self._idle.set()
+            self.finished += 1
+            self._progress.set()
+            self._progress = asyncio.Event()
+
+    async def wait_finished(self, count: int, timeout: float = 10.0) -> None:
+        """Wait until `count` acknowledged requests in total have been worked off."""
+        async with asyncio.timeout(timeout):
+            while self.finished < count:
+                await self._progress.wait()
+
+    async def drain(self, timeout: float = 10.0) -> None:
+        """Wait (bounded) for acknowledged requests still being worked on."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            log.warning("%d Slack requests still running at shutdown", len(self._inflight))
+
+    async def first_time(self, event_id: str | None) -> bool:
+        """Record an Events API delivery; False when it was seen before (a retry)."""
+        if not event_id:
+            return True
+        async with self._desk_slots, self.store.transaction() as tx:
+            return await tx.updates.first_time(CHANNEL, event_id, self.desk.clock.now())
+
+    # ---- the desk, one slot at a time ---------------------------------------------------------
+
+    async def handle(self, incoming: Incoming) -> list[Message]:
+        async with self._desk_slots:
+            return await self.desk.handle(incoming)
+
+    async def team_action(
+        self, incoming: Incoming, action: str, reference: str, text: str = ""
+    ) -> list[Message]:
+        async with self._desk_slots:
+            return await self.desk.team_action(incoming, action, reference, text)
+
+    async def submit_report(self, incoming: Incoming, draft: Draft) -> list[Message]:
+        async with self._desk_slots:
+            return await self.desk.submit_report(incoming, draft)
+
+    # ---- answering ---------------------------------------------------------------------------
+
+    async def post(self, where: Where, messages: list[Message]) -> str | None:
+        """Post answers in order. If Slack is still rate limiting after the client's own
+        retries, the rest go to the outbox, which sends them once Slack lets us."""
+        last: str | None = None
+        for index, message in enumerate(messages):
+            text, blocks = render(message)
+            try:
+                answer = await self.client.chat_postMessage(
+                    channel=where.chat_id,
+                    thread_ts=where.thread_id,
+                    text=text,
+                    blocks=blocks,
+                    unfurl_links=False,
+                    unfurl_media=False,
+                )
+            except SlackApiError as exc:
+                if exc.response is None or exc.response.status_code != 429:
+                    raise
+                await self._queue(where, messages[index:])
+                return None
+            last = answer.get("ts")
+        return last
+
+    async def _queue(self, where: Where, messages: list[Message]) -> None:
+        now = self.desk.clock.now()
+        async with self._desk_slots, self.store.transaction() as tx:
+            for message in messages:
+                tx.outbox.add(
+                    key=f"{DIRECT}:{uuid.uuid4().hex}",
+                    channel=CHANNEL,
+                    chat_id=where.chat_id,
+                    thread_id=where.thread_id,
+                    kind=DIRECT,
+                    payload=payload(message),
+                    now=now,
+                )
+        log.info("Slack is rate limiting; %d answer(s) queued in the outbox", len(messages))
+        if self.desk.on_outbox is not None:
+            self.desk.on_outbox()
+
+    async def ephemeral(
+        self, channel: str, user_id: str, messages: list[Message], thread_ts: str | None = None
+    ) -> None:
+        for message in messages:
+            text, blocks = render(Message(message.text))
+            await self.client.chat_postEphemeral(
+                channel=channel, user=user_id, text=text, blocks=blocks, thread_ts=thread_ts
+            )
+
+    async def respond(
+        self,
+        response_url: str,
+        messages: list[Message],
+        *,
+        replace_original: bool = False,
+        blocks_for: Any = None,
+    ) -> None:
+        """Ephemeral answers through a `response_url`. Bolt's `respond()` opens a new HTTP
+        session per call; under load that costs more than the answer, so ours reuses the
+        client's session and its retry handlers."""
+        hook = AsyncWebhookClient(
+            response_url,
+            session=self.client.session,
+            retry_handlers=self.client.retry_handlers,
+        )
+        for message in messages:
+            text, blocks = render(message) if blocks_for is None else blocks_for(message)
+            await hook.send(
+                text=text,
+                blocks=blocks,
+                response_type="ephemeral",
+                replace_original=replace_original,
+            )
+
+    async def dm(self, user_id: str) -> Where:
+        opened = await self.client.conversations_open(users=user_id)
+        return Where(str(opened["channel"]["id"]))
+
+    async def talks_in_thread(self, channel: str, thread_ts: str, user_id: str) -> bool:
+        """Whether the desk is in conversation with `user_id` in this channel thread: a flow is
+        under way with them there, or the thread belongs to a ticket they reported."""
+        async with self._desk_slots, self.store.transaction() as tx:
+            state = await tx.conversations.load(CHANNEL, channel, user_id)
+            if state.flow is not None:
+                return True
+            mine = await tx.tickets.for_reporter(CHANNEL, user_id, limit=50)
+        return any(
+            t.reporter_chat_id == channel and t.reporter_thread_id == thread_ts for t in mine
+        )
+
+    async def alert_ticket(self, thread_ts: str) -> str | None:
+        """The reference of the ticket whose team alert is the root of `thread_ts`."""
+        async with self._desk_slots, self.store.transaction() as tx:
+            ticket = await tx.tickets.by_platform_message(
+                CHANNEL, self.config.team_channel, thread_ts
+            )
+            return ticket.reference if ticket is not None else None

@@ -1,0 +1,124 @@
+"""Events API: direct messages, replies in a ticket's thread, and mentions in shared channels.
+
+Bolt answers every event with 200 before our listener runs. Slack redelivers an event it thinks
+was lost (`X-Slack-Retry-Num`, same `event_id`); the event id is recorded in the processed-updates
+table first, so a redelivery does nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Coroutine
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+
+from handlers.events import Message
+
+from .bridge import SORRY, SlackBridge
+from .inbound import Where, incoming, plain_text, strip_leading_mention
+
+log = logging.getLogger("deskbot.slack")
+
+# Message subtypes that are still a person writing; edits, joins, bot posts and the like are not.
+PERSON_SUBTYPES = frozenset({None, "file_share", "thread_broadcast"})
+
+
+class Events:
+    def __init__(self, bridge: SlackBridge) -> None:
+        self.bridge = bridge
+        self.bot_user_id = ""
+
+    def register(self, app: AsyncApp) -> None:
+        app.event("message")(self.on_message)
+        app.event("app_mention")(self.on_mention)
+
+    async def _bot_user_id(self, context: dict[str, Any]) -> str:
+        if not self.bot_user_id:
+            self.bot_user_id = str(context.get("bot_user_id") or "")
+        return self.bot_user_id
+
+    async def on_message(self, body: dict[str, Any], event: dict[str, Any], context: Any) -> None:
+        if event.get("subtype") not in PERSON_SUBTYPES or event.get("bot_id"):
+            return
+        user_id = str(event.get("user") or "")
+        if not user_id:
+            return
+        bot_user_id = await self._bot_user_id(context)
+        text = str(event.get("text") or "")
+        channel = str(event.get("channel") or "")
+        if event.get("channel_type") == "im":
+            await self._handle_once(body, self._direct(user_id, channel, text), channel)
+            return
+        thread_ts = str(event.get("thread_ts") or "")
+        if not thread_ts or thread_ts == event.get("ts"):
+            return  # top-level channel chatter is not for the desk
+        if bot_user_id and text.lstrip().startswith(f"<@{bot_user_id}"):
+            return  # a command for the bot: the app_mention listener takes it
+        if channel == self.bridge.config.team_channel:
+            job = self._thread_note(user_id, channel, thread_ts, text)
+        else:
+            job = self._thread_reply(user_id, channel, thread_ts, text)
+        await self._handle_once(body, job, None)
+
+    async def on_mention(self, body: dict[str, Any], event: dict[str, Any], context: Any) -> None:
+        user_id = str(event.get("user") or "")
+        channel = str(event.get("channel") or "")
+        if not user_id or not channel or event.get("bot_id"):
+            return
+        bot_user_id = await self._bot_user_id(context)
+        text = strip_leading_mention(str(event.get("text") or ""), bot_user_id)
+        where = Where(channel, str(event.get("thread_ts") or event.get("ts") or "") or None)
+        await self._handle_once(body, self._converse(user_id, where, text), None)
+
+    async def _handle_once(
+        self, body: dict[str, Any], job: Coroutine[Any, Any, None], reply_to: str | None
+    ) -> None:
+        async def once() -> None:
+            if await self.bridge.first_time(body.get("event_id")):
+                await job
+            else:
+                job.close()
+                log.info("event %s was delivered again; already handled", body.get("event_id"))
+
+        async def apologise() -> None:
+            if reply_to:
+                await self.bridge.post(Where(reply_to), [Message(SORRY)])
+
+        await self.bridge.work(once(), apologise)
+
+    async def _direct(self, user_id: str, channel: str, text: str) -> None:
+        await self._converse(user_id, Where(channel), text)
+
+    async def _converse(self, user_id: str, where: Where, text: str) -> None:
+        bridge = self.bridge
+        name = await bridge.name_of(user_id)
+        async with bridge.lock(where.chat_id, user_id):
+            replies = await bridge.handle(
+                incoming(user_id, where, name=name, text=plain_text(text))
+            )
+            await bridge.post(where, replies)
+
+    async def _thread_reply(self, user_id: str, channel: str, thread_ts: str, text: str) -> None:
+        """In a shared channel, the reporter writing in their ticket's thread (or while the desk
+        is asking them something there) is talking to the desk, mention or not."""
+        if await self.bridge.talks_in_thread(channel, thread_ts, user_id):
+            await self._converse(user_id, Where(channel, thread_ts), text)
+
+    async def _thread_note(self, user_id: str, channel: str, thread_ts: str, text: str) -> None:
+        """A member's plain reply under a ticket's alert: an internal note, never sent to the
+        merchant. Only Reply to merchant and the reply commands reach the reporter."""
+        bridge = self.bridge
+        if not bridge.is_member(user_id):
+            return
+        reference = await bridge.alert_ticket(thread_ts)
+        if reference is None:
+            return
+        name = await bridge.name_of(user_id)
+        replies = await bridge.team_action(
+            incoming(user_id, Where(channel, thread_ts), name=name),
+            "note",
+            reference,
+            plain_text(text),
+        )
+        await bridge.ephemeral(channel, user_id, replies, thread_ts)

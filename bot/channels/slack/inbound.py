@@ -1,0 +1,72 @@
+"""From Slack's payloads to the desk's `Incoming`: who wrote, where, and what they wrote.
+
+Slack delivers message text in its own markup: `&`, `<`, `>` arrive escaped, links arrive as
+`<https://x|label>` and mentions as `<@U123>`/`<!here>`. The desk stores what the person typed, so
+the markup is turned back into plain text here (and escaped again whenever it is shown in Slack).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from handlers.events import Incoming
+
+CHANNEL = "slack"
+
+_LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
+_SPECIAL = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
+_SUBTEAM = re.compile(r"<!subteam\^[A-Z0-9]+(?:\|([^>]*))?>")
+_CHANNEL_REF = re.compile(r"<#([A-Z0-9]+)(?:\|([^>]*))?>")
+
+
+def _link(match: re.Match[str]) -> str:
+    url, label = match.group(1), match.group(2)
+    bare = url.removeprefix("mailto:")
+    if not label or label in (url, bare, url.split("://", 1)[-1]):
+        return bare
+    return f"{label} ({bare})"
+
+
+def plain_text(slack_text: str) -> str:
+    """What the person typed, from Slack's message markup. User mentions stay as `<@U123>`."""
+    text = _LINK.sub(_link, slack_text)
+    text = _SPECIAL.sub(lambda m: "@" + m.group(1), text)
+    text = _SUBTEAM.sub(lambda m: m.group(1) or "@group", text)
+    text = _CHANNEL_REF.sub(lambda m: "#" + (m.group(2) or m.group(1)), text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def strip_leading_mention(text: str, bot_user_id: str) -> str:
+    return re.sub(rf"^\s*<@{re.escape(bot_user_id)}(?:\|[^>]*)?>[\s:,]*", "", text)
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """Where answers for one person go: a conversation, and a thread inside it (shared channel)."""
+
+    chat_id: str
+    thread_id: str | None = None
+
+
+def incoming(
+    user_id: str,
+    where: Where,
+    *,
+    name: str = "",
+    text: str = "",
+    choice: str | None = None,
+) -> Incoming:
+    return Incoming(
+        channel=CHANNEL,
+        chat_id=where.chat_id,
+        user_id=user_id,
+        display_name=name,
+        text=text,
+        choice=choice,
+        thread_id=where.thread_id,
+    )
+
+
+def member_id(user_id: str) -> str:
+    return f"{CHANNEL}:{user_id}"

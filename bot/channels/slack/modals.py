@@ -1,0 +1,162 @@
+"""The report modal, the reply-to-merchant modal, and reading their submissions back.
+
+Select options carry the choice definitions as option descriptions, so the reporter sees what
+Critical means while choosing. Where the modal came from (channel, thread) rides in
+`private_metadata`, which Slack hands back untouched with the submission.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from handlers.events import Choice
+
+from .blocks import Block, plain
+
+REPORT_CALLBACK = "desk_report"
+REPLY_CALLBACK = "desk_reply"
+
+TITLE_LIMIT = 150
+DETAILS_LIMIT = 3000
+REPLY_LIMIT = 3000
+OPTION_LIMIT = 75
+
+
+def _option(choice: Choice) -> dict[str, Any]:
+    option: dict[str, Any] = {"text": plain(choice.label, OPTION_LIMIT), "value": choice.value}
+    if choice.description:
+        option["description"] = plain(choice.description, OPTION_LIMIT)
+    return option
+
+
+def _input(block_id: str, label: str, element: dict[str, Any], optional: bool = False) -> Block:
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label, 2000),
+        "element": {**element, "action_id": "value"},
+        "optional": optional,
+    }
+
+
+def _select(placeholder: str, choices: tuple[Choice, ...]) -> dict[str, Any]:
+    return {
+        "type": "static_select",
+        "placeholder": plain(placeholder, 150),
+        "options": [_option(c) for c in choices],
+    }
+
+
+def report_modal(
+    environments: tuple[Choice, ...],
+    severities: tuple[Choice, ...],
+    origin: dict[str, str],
+    title_limit: int = TITLE_LIMIT,
+    details_limit: int = DETAILS_LIMIT,
+) -> dict[str, Any]:
+    """The `/desk report` form. `origin` says where the report was made (channel, thread)."""
+    return {
+        "type": "modal",
+        "callback_id": REPORT_CALLBACK,
+        "title": plain("Report an issue", 24),
+        "submit": plain("Report", 24),
+        "close": plain("Cancel", 24),
+        "private_metadata": json.dumps(origin),
+        "blocks": [
+            _input(
+                "title",
+                "Title",
+                {"type": "plain_text_input", "max_length": min(title_limit, TITLE_LIMIT)},
+            ),
+            _input(
+                "details",
+                "What happened? (steps, order reference, error message)",
+                {
+                    "type": "plain_text_input",
+                    "multiline": True,
+                    "max_length": min(details_limit, DETAILS_LIMIT),
+                },
+            ),
+            _input("environment", "Environment", _select("Where?", environments)),
+            _input("severity", "Severity", _select("How bad is it?", severities)),
+        ],
+    }
+
+
+def reply_modal(reference: str, origin: dict[str, str]) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": REPLY_CALLBACK,
+        "title": plain(f"Reply on {reference}", 24),
+        "submit": plain("Send", 24),
+        "close": plain("Cancel", 24),
+        "private_metadata": json.dumps({**origin, "reference": reference}),
+        "blocks": [
+            _input(
+                "reply",
+                "Your answer to the merchant",
+                {"type": "plain_text_input", "multiline": True, "max_length": REPLY_LIMIT},
+            )
+        ],
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class ReportForm:
+    title: str
+    details: str
+    environment: str
+    severity: str
+
+
+def _value(values: dict[str, Any], block_id: str) -> str:
+    state = values.get(block_id, {}).get("value", {})
+    if state.get("type") == "static_select":
+        selected = state.get("selected_option") or {}
+        return str(selected.get("value") or "")
+    return str(state.get("value") or "")
+
+
+def metadata(view: dict[str, Any]) -> dict[str, str]:
+    try:
+        loaded = json.loads(view.get("private_metadata") or "{}")
+    except json.JSONDecodeError:
+        return {}
+    return {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
+
+
+def read_report(
+    view: dict[str, Any],
+    environments: tuple[Choice, ...],
+    severities: tuple[Choice, ...],
+    title_limit: int = TITLE_LIMIT,
+    details_limit: int = DETAILS_LIMIT,
+) -> ReportForm | dict[str, str]:
+    """The submitted report, or per-block errors (Slack shows them beside the fields)."""
+    values = view.get("state", {}).get("values", {})
+    form = ReportForm(
+        title=_value(values, "title").strip(),
+        details=_value(values, "details").strip(),
+        environment=_value(values, "environment"),
+        severity=_value(values, "severity"),
+    )
+    errors: dict[str, str] = {}
+    if not form.title:
+        errors["title"] = "Please give the issue a short title."
+    elif len(form.title) > title_limit:
+        errors["title"] = f"Please keep the title to {title_limit} characters."
+    if not form.details:
+        errors["details"] = "Please describe what happened."
+    elif len(form.details) > details_limit:
+        errors["details"] = f"Please keep this to {details_limit} characters."
+    if form.environment not in {c.value for c in environments}:
+        errors["environment"] = "Please choose an environment."
+    if form.severity not in {c.value for c in severities}:
+        errors["severity"] = "Please choose a severity."
+    return errors or form
+
+
+def read_reply(view: dict[str, Any]) -> str:
+    return _value(view.get("state", {}).get("values", {}), "reply").strip()

@@ -1,0 +1,137 @@
+"""Slack as one of `deskbot run`'s channels: Socket Mode or HTTP mode around one Bolt app.
+
+The Web API client (and its aiohttp session) is created inside the running event loop on first
+use, since the sender is handed to the outbox before the channel starts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+from typing import TYPE_CHECKING
+
+import aiohttp
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import SlackConfig
+from handlers.delivery import SendError
+from handlers.desk import Desk
+from handlers.notify import Target
+from storage.store import Store
+
+from .bridge import SlackBridge
+from .client import build_app, build_client
+from .events import Events
+from .http import SlackHttpServer
+from .inbound import CHANNEL
+from .interactions import Interactions
+from .retry import Sleep
+from .sender import SlackSender
+from .slash import SlashCommands
+
+if TYPE_CHECKING:
+    from bot.app import Runtime
+
+log = logging.getLogger("deskbot.slack")
+
+
+class SlackService:
+    name = CHANNEL
+
+    def __init__(
+        self,
+        config: SlackConfig,
+        *,
+        host: str = "0.0.0.0",
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.config = config
+        self.host = host
+        self._sleep = sleep
+        self._session: aiohttp.ClientSession | None = None
+        self._client: AsyncWebClient | None = None
+        self.sender = SlackSender(self.client)
+        self.http: SlackHttpServer | None = None
+        self.app: AsyncApp | None = None
+        self.bridge: SlackBridge | None = None
+        self._socket: AsyncSocketModeHandler | None = None
+        self._stopped = False
+
+    def client(self) -> AsyncWebClient:
+        if self._stopped:
+            # The outbox may still try while the process shuts down; the row waits for the next
+            # start instead of opening a session nobody will close.
+            raise SendError("the Slack channel has stopped")
+        if self._client is None:
+            self._session = aiohttp.ClientSession()
+            self._client = build_client(
+                bot_token=self.config.bot_token,
+                api_base_url=self.config.api_base_url,
+                session=self._session,
+                sleep=self._sleep,
+            )
+        return self._client
+
+    def team_targets(self) -> list[Target]:
+        return [Target(CHANNEL, self.config.team_channel)] if self.config.team_channel else []
+
+    def build(self, desk: Desk, store: Store) -> AsyncApp:
+        """The Bolt app with every listener registered (HTTP and Socket Mode share it)."""
+        client = self.client()
+        app = build_app(client=client, signing_secret=self.config.signing_secret)
+        bridge = SlackBridge(desk=desk, store=store, client=client, config=self.config)
+        SlashCommands(bridge).register(app)
+        Interactions(bridge).register(app)
+        Events(bridge).register(app)
+        self.app, self.bridge = app, bridge
+        return app
+
+    async def run(self, runtime: Runtime) -> None:
+        await self.start(runtime.desk, runtime.store)
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await self.stop()
+
+    async def start(self, desk: Desk, store: Store) -> None:
+        """Build the app and start receiving (HTTP server or Socket Mode connection)."""
+        app = self.build(desk, store)
+        if self.config.mode == "http":
+            self.http = SlackHttpServer(
+                app, host=self.host, port=self.config.port, path=self.config.path
+            )
+            await self.http.start()
+            log.info("Slack HTTP mode on %s:%s%s", self.host, self.http.port, self.http.path)
+        else:
+            self._socket = AsyncSocketModeHandler(
+                app, app_token=self.config.app_token, web_client=self.client()
+            )
+            await self._socket.connect_async()
+            log.info("Slack Socket Mode connected")
+        # Everything loaded so far (libraries, the app, the engine) lives as long as the process.
+        # Freezing it keeps full garbage collections from walking it again and again: those
+        # pauses were the tail of the ack latency under load.
+        gc.collect()
+        gc.freeze()
+
+    async def stop(self) -> None:
+        """Stop receiving, let acknowledged work finish, close the Web API session."""
+        if self.http is not None:
+            await self.http.close()
+            self.http = None
+        if self._socket is not None:
+            await self._socket.close_async()
+            self._socket = None
+        if self.bridge is not None:
+            await self.bridge.drain()
+        self._stopped = True
+        await self.close()
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+            self._client = None

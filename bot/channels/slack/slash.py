@@ -1,0 +1,136 @@
+"""`/desk` and its subcommands. Every request is acknowledged at once; the work follows.
+
+Answers meant for one person go back through the command's `response_url` (ephemeral), which
+works in any conversation, even one the bot is not a member of. What belongs to a ticket's
+conversation (an `ask` and its answer) goes to the reporter's home: the DM with the bot, or a
+thread in the shared channel the command came from.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.errors import SlackApiError
+
+from handlers.events import Message
+from handlers.messages import t
+from handlers.report import environment_choices, severity_choices
+
+from .blocks import render
+from .bridge import SORRY, SlackBridge
+from .command import CommandProblem, DeskCommand, parse, usage
+from .inbound import Where, incoming
+from .modals import DETAILS_LIMIT, report_modal
+from .mrkdwn import escape_clipped, mention
+
+log = logging.getLogger("deskbot.slack")
+
+HINT = "Type {command} help to see what I can do."
+
+
+def ephemeral_blocks(hint: str) -> Any:
+    """Ephemeral answers carry no buttons (they would lead nowhere outside a conversation); a
+    hint at the matching subcommand stands in for them."""
+
+    def blocks_for(message: Message) -> tuple[str, list[dict[str, Any]]]:
+        text, blocks = render(Message(message.text))
+        if message.choices:
+            blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": hint}]})
+        return text, blocks
+
+    return blocks_for
+
+
+async def anchor_home(bridge: SlackBridge, user_id: str, channel_id: str, headline: str) -> Where:
+    """Where a ticket's conversation lives: the DM with the bot when the command came from a DM,
+    else a thread under a message the bot posts in the (shared) channel. A channel the bot is not
+    in falls back to the DM."""
+    if channel_id.startswith("D"):
+        return await bridge.dm(user_id)
+    try:
+        posted = await bridge.client.chat_postMessage(
+            channel=channel_id, text=headline, unfurl_links=False, unfurl_media=False
+        )
+        return Where(channel_id, str(posted["ts"]))
+    except SlackApiError as exc:
+        log.info("cannot post in %s (%s); using the DM", channel_id, exc.response.get("error"))
+        return await bridge.dm(user_id)
+
+
+async def open_report_modal(bridge: SlackBridge, trigger_id: str, channel_id: str) -> None:
+    """The report form; `channel_id` is remembered so the ticket's conversation lives there."""
+    settings = bridge.desk.settings
+    view = report_modal(
+        environment_choices(),
+        severity_choices(),
+        {"channel": channel_id},
+        title_limit=settings.max_title_length,
+        details_limit=min(settings.max_details_length, DETAILS_LIMIT),
+    )
+    await bridge.client.views_open(trigger_id=trigger_id, view=view)
+
+
+class SlashCommands:
+    def __init__(self, bridge: SlackBridge) -> None:
+        self.bridge = bridge
+        self.command = bridge.config.command
+
+    def register(self, app: AsyncApp) -> None:
+        app.command(self.command)(self.on_command)
+
+    async def on_command(self, ack: AsyncAck, command: dict[str, Any]) -> None:
+        user_id = str(command.get("user_id", ""))
+        parsed = parse(str(command.get("text", "")), self.command)
+        # Fast answers that need neither the database nor the Web API go back with the ack.
+        if isinstance(parsed, CommandProblem):
+            await ack(text=escape_clipped(parsed.message, 3000))
+            return
+        if parsed.verb == "help":
+            await ack(
+                text=escape_clipped(usage(self.command, self.bridge.is_member(user_id)), 3000)
+            )
+            return
+        if parsed.for_team and not self.bridge.is_member(user_id):
+            await ack(text=escape_clipped(t("team.refused"), 3000))
+            return
+        await ack()
+
+        async def apologise() -> None:
+            await self.bridge.respond(str(command.get("response_url", "")), [Message(SORRY)])
+
+        await self.bridge.work(
+            self._run(parsed, command), apologise, urgent=parsed.verb == "report"
+        )
+
+    async def _run(self, parsed: DeskCommand, command: dict[str, Any]) -> None:
+        bridge = self.bridge
+        user_id = str(command.get("user_id", ""))
+        channel_id = str(command.get("channel_id", ""))
+        hint = HINT.format(command=self.command)
+        if parsed.verb == "report":
+            await open_report_modal(bridge, str(command.get("trigger_id", "")), channel_id)
+            return
+        name = await bridge.name_of(user_id, str(command.get("user_name", "")))
+        if parsed.verb == "ask":
+            headline = f"❓ {mention(user_id)} asked: {escape_clipped(parsed.text, 2900)}"
+            where = await anchor_home(bridge, user_id, channel_id, headline)
+            async with bridge.lock(where.chat_id, user_id):
+                replies = await bridge.handle(
+                    incoming(user_id, where, name=name, text=f"/ask {parsed.text}")
+                )
+            await bridge.post(where, replies)
+            return
+        where = Where(channel_id)
+        text = {
+            "status": f"/status {parsed.reference}",
+            "mine": "/mytickets",
+            "list": f"/list {parsed.list_filter}",
+        }.get(parsed.verb, f"/{parsed.verb} {parsed.reference} {parsed.text}".strip())
+        async with bridge.lock(where.chat_id, user_id):
+            replies = await bridge.handle(incoming(user_id, where, name=name, text=text))
+        await bridge.respond(
+            str(command.get("response_url", "")), replies, blocks_for=ephemeral_blocks(hint)
+        )

@@ -1,0 +1,315 @@
+"""A loopback fake of the Slack Web API, reached by the real slack-sdk through `base_url`.
+
+It speaks the wire format slack-sdk expects: `POST /api/<method>` with the bot token in the
+`Authorization` header, arguments as JSON, form fields or query parameters (slack-sdk uses all
+three depending on the method), answers `{"ok": true, ...}` with HTTP 200, or HTTP 429 with a
+`Retry-After` header when a test asks for rate limiting. Every call is recorded; tests await
+calls instead of polling. `response_url` posts (Bolt's `respond()`) land on `/respond/<id>` and
+are recorded as method `response_url`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+HOST = "127.0.0.1"
+
+
+@dataclass(slots=True)
+class ApiCall:
+    """One request the fake received."""
+
+    method: str
+    params: dict[str, Any]
+    token: str | None
+    rate_limited: bool = False
+
+
+@dataclass(slots=True)
+class PostedMessage:
+    """A message as it stands now in the fake workspace (after any chat.update)."""
+
+    channel: str
+    ts: str
+    text: str
+    blocks: list[dict[str, Any]]
+    thread_ts: str | None = None
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _decode_json_fields(params: dict[str, Any]) -> dict[str, Any]:
+    # Form-encoded calls carry structured arguments (blocks, view) as JSON strings.
+    for key in ("blocks", "view", "attachments", "metadata"):
+        value = params.get(key)
+        if isinstance(value, str) and value[:1] in "[{":
+            params[key] = json.loads(value)
+    return params
+
+
+class FakeSlackApi:
+    """Use as `async with FakeSlackApi(token=...) as fake:`; slack-sdk reaches `fake.base_url`."""
+
+    def __init__(
+        self,
+        *,
+        token: str = "xoxb-test-token",
+        team_id: str = "T0DESK",
+        bot_user_id: str = "UDESKBOT",
+        bot_id: str = "BDESKBOT",
+    ) -> None:
+        self.token = token
+        self.team_id = team_id
+        self.bot_user_id = bot_user_id
+        self.bot_id = bot_id
+        self.calls: list[ApiCall] = []
+        self.messages: dict[tuple[str, str], PostedMessage] = {}
+        self.users: dict[str, dict[str, Any]] = {}
+        self.channels: dict[str, dict[str, Any]] = {}
+        self._rate_limits: dict[str, list[int]] = {}
+        self._waiters: dict[str, list[tuple[int, asyncio.Future[ApiCall]]]] = defaultdict(list)
+        self._ts = itertools.count(1)
+        self._views = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+        # Extensions (Socket Mode) add routes and methods before start().
+        self.extra_routes: list[tuple[str, str, Any]] = []
+        self.extra_methods: dict[str, Any] = {}
+
+    # ---- lifecycle -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._handle_api)
+        app.router.add_get("/api/{method}", self._handle_api)
+        app.router.add_post("/respond/{hook}", self._handle_response_url)
+        for method, path, handler in self.extra_routes:
+            app.router.add_route(method, path, handler)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, HOST, 0)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+
+    async def close(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> FakeSlackApi:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{HOST}:{self.port}/api/"
+
+    def response_url(self, hook: str) -> str:
+        return f"http://{HOST}:{self.port}/respond/{hook}"
+
+    # ---- test controls ---------------------------------------------------------------------
+
+    def add_user(self, user_id: str, name: str, real_name: str = "", **extra: Any) -> None:
+        self.users[user_id] = {
+            "id": user_id,
+            "team_id": self.team_id,
+            "name": name,
+            "real_name": real_name or name,
+            "is_bot": False,
+            "profile": {"display_name": name, "real_name": real_name or name},
+            **extra,
+        }
+
+    def add_channel(self, channel_id: str, name: str, **extra: Any) -> None:
+        self.channels[channel_id] = {
+            "id": channel_id,
+            "name": name,
+            "is_channel": True,
+            "is_im": False,
+            "is_member": True,
+            "is_ext_shared": False,
+            **extra,
+        }
+
+    def rate_limit(self, method: str, times: int, retry_after: int = 1) -> None:
+        """Answer the next `times` calls of `method` with HTTP 429 and `Retry-After`."""
+        self._rate_limits[method] = [times, retry_after]
+
+    def calls_of(self, method: str) -> list[ApiCall]:
+        """Calls of `method` that were answered (not rate limited), in order."""
+        return [c for c in self.calls if c.method == method and not c.rate_limited]
+
+    def wait_for(self, method: str, count: int = 1) -> asyncio.Future[ApiCall]:
+        """A future for the `count`-th answered call of `method` (counting from the start)."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[ApiCall] = loop.create_future()
+        done = self.calls_of(method)
+        if len(done) >= count:
+            future.set_result(done[count - 1])
+        else:
+            self._waiters[method].append((count, future))
+        return future
+
+    def next_call(self, method: str) -> asyncio.Future[ApiCall]:
+        """A future for the next answered call of `method` after this moment."""
+        return self.wait_for(method, len(self.calls_of(method)) + 1)
+
+    async def called(self, method: str, count: int = 1, timeout: float = 5.0) -> ApiCall:
+        """Await the `count`-th call of `method`; the timeout is only a safety net."""
+        return await asyncio.wait_for(self.wait_for(method, count), timeout)
+
+    # ---- HTTP handlers ---------------------------------------------------------------------
+
+    async def _read_params(self, request: web.Request) -> dict[str, Any]:
+        params: dict[str, Any] = dict(request.query)
+        if request.method == "POST" and request.can_read_body:
+            if request.content_type == "application/json":
+                body = await request.json()
+                params.update(body if isinstance(body, dict) else {})
+            else:
+                form = await request.post()
+                params.update({k: v for k, v in form.items() if isinstance(v, str)})
+        return _decode_json_fields(params)
+
+    def _record(self, call: ApiCall) -> None:
+        self.calls.append(call)
+        if call.rate_limited:
+            return
+        answered = len(self.calls_of(call.method))
+        pending = self._waiters[call.method]
+        for item in list(pending):
+            count, future = item
+            if count <= answered:
+                pending.remove(item)
+                if not future.done():
+                    future.set_result(self.calls_of(call.method)[count - 1])
+
+    async def _handle_api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params = await self._read_params(request)
+        auth = request.headers.get("Authorization", "")
+        token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else None
+        limit = self._rate_limits.get(method)
+        if limit and limit[0] > 0:
+            limit[0] -= 1
+            self._record(ApiCall(method, params, token, rate_limited=True))
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"},
+                status=429,
+                headers={"Retry-After": str(limit[1])},
+            )
+        if method in self.extra_methods:
+            answer: dict[str, Any] = self.extra_methods[method](ApiCall(method, params, token))
+        elif token != self.token:
+            answer = {"ok": False, "error": "not_authed" if not token else "invalid_auth"}
+        else:
+            handler = getattr(self, "_api_" + method.replace(".", "_"), None)
+            answer = handler(params) if handler else {"ok": False, "error": "unknown_method"}
+        self._record(ApiCall(method, params, token))
+        return web.json_response(answer)
+
+    async def _handle_response_url(self, request: web.Request) -> web.Response:
+        params = _decode_json_fields(await request.json())
+        params["hook"] = request.match_info["hook"]
+        self._record(ApiCall("response_url", params, None))
+        return web.Response(text="ok", content_type="text/plain")
+
+    # ---- methods ---------------------------------------------------------------------------
+
+    def _next_ts(self) -> str:
+        return f"1764230400.{next(self._ts):06d}"
+
+    def _api_auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "url": "https://deskbot-test.slack.com/",
+            "team": "Deskbot Test",
+            "user": "deskbot",
+            "team_id": self.team_id,
+            "user_id": self.bot_user_id,
+            "bot_id": self.bot_id,
+            "is_enterprise_install": False,
+        }
+
+    def _api_chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = params.get("channel")
+        if not channel:
+            return {"ok": False, "error": "channel_not_found"}
+        if not params.get("text") and not params.get("blocks"):
+            return {"ok": False, "error": "no_text"}
+        ts = self._next_ts()
+        message = PostedMessage(
+            channel=channel,
+            ts=ts,
+            text=params.get("text", ""),
+            blocks=params.get("blocks") or [],
+            thread_ts=params.get("thread_ts"),
+        )
+        self.messages[(channel, ts)] = message
+        return {
+            "ok": True,
+            "channel": channel,
+            "ts": ts,
+            "message": {
+                "type": "message",
+                "text": message.text,
+                "blocks": message.blocks,
+                "ts": ts,
+            },
+        }
+
+    def _api_chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any]:
+        if not params.get("channel") or not params.get("user"):
+            return {"ok": False, "error": "invalid_arguments"}
+        return {"ok": True, "message_ts": self._next_ts()}
+
+    def _api_chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
+        key = (params.get("channel", ""), params.get("ts", ""))
+        message = self.messages.get(key)
+        if message is None:
+            return {"ok": False, "error": "message_not_found"}
+        message.history.append({"text": message.text, "blocks": message.blocks})
+        message.text = params.get("text", message.text)
+        if "blocks" in params:
+            message.blocks = params["blocks"] or []
+        return {"ok": True, "channel": key[0], "ts": key[1], "text": message.text}
+
+    def _api_views_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        if not params.get("trigger_id"):
+            return {"ok": False, "error": "invalid_trigger_id"}
+        view = params.get("view")
+        if not isinstance(view, dict):
+            return {"ok": False, "error": "invalid_arguments"}
+        view_id = f"V{next(self._views):08d}"
+        return {"ok": True, "view": {**view, "id": view_id, "team_id": self.team_id}}
+
+    def _api_conversations_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self.channels.get(params.get("channel", ""))
+        if channel is None:
+            return {"ok": False, "error": "channel_not_found"}
+        return {"ok": True, "channel": channel}
+
+    def _api_users_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        user = self.users.get(params.get("user", ""))
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "user": user}
+
+    def _api_conversations_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        users = str(params.get("users", ""))
+        if not users or "," in users:
+            return {"ok": False, "error": "users_list_not_supplied"}
+        dm = "D" + users
+        self.channels.setdefault(
+            dm, {"id": dm, "is_im": True, "user": users, "is_member": True, "is_channel": False}
+        )
+        return {"ok": True, "channel": {"id": dm}}
