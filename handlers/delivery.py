@@ -15,6 +15,7 @@ from handlers.clock import Clock
 from handlers.notify import ALERT, ALERT_UPDATE, PAGE, TIMELINE
 from storage.outbox import FAILED, PENDING, SENT, Delivery, Outcome
 from storage.store import Store
+from storage.tickets import Link
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,8 @@ def backoff(attempts: int) -> float:
 
 
 AlertKey = tuple[str, str, str]  # ticket reference, channel, chat
+# Posted messages worth tying back to their ticket: a reply to any of them is about that ticket.
+LINKED = (ALERT, TIMELINE, PAGE)
 
 
 class OutboxDispatcher:
@@ -67,26 +70,24 @@ class OutboxDispatcher:
             if not batch:
                 return sent
             alerts: dict[AlertKey, str] = {}
+            links: list[Link] = []
             chats: dict[tuple[str, str], list[Delivery]] = {}
             for item in batch:
                 chats.setdefault((item.channel, item.chat_id), []).append(item)
             results = await asyncio.gather(
-                *(self._send_chat(items, alerts) for items in chats.values())
+                *(self._send_chat(items, alerts, links) for items in chats.values())
             )
             outcomes = [outcome for chat in results for outcome in chat]
             async with self.store.transaction() as tx:
                 await tx.outbox.record(outcomes)
-                for (reference, channel, chat_id), message_id in alerts.items():
-                    ticket = await tx.tickets.get(reference)
-                    if ticket is not None and ticket.id is not None:
-                        tx.tickets.link_message(
-                            ticket.id, channel, chat_id, message_id, self.clock.now()
-                        )
+                await tx.tickets.link_messages(links, self.clock.now())
             sent += sum(1 for outcome in outcomes if outcome.status == SENT)
             if len(batch) < BATCH:
                 return sent
 
-    async def _send_chat(self, items: list[Delivery], alerts: dict[AlertKey, str]) -> list[Outcome]:
+    async def _send_chat(
+        self, items: list[Delivery], alerts: dict[AlertKey, str], links: list[Link]
+    ) -> list[Outcome]:
         """Send one chat's messages in order; after a failure the rest wait for the same retry,
         so a chat never sees them out of order."""
         outcomes: list[Outcome] = []
@@ -112,8 +113,13 @@ class OutboxDispatcher:
                     return outcomes + held
                 continue
             outcomes.append(Outcome(item.id, SENT, self.clock.now(), message_id))
-            if item.kind == ALERT and message_id and item.ticket_reference:
-                alerts[(item.ticket_reference, item.channel, item.chat_id)] = message_id
+            if item.kind in LINKED and message_id and item.ticket_reference:
+                link = Link(
+                    item.ticket_reference, item.channel, item.chat_id, message_id, item.kind
+                )
+                links.append(link)
+                if item.kind == ALERT:
+                    alerts[(item.ticket_reference, item.channel, item.chat_id)] = message_id
         return outcomes
 
     async def _alert_id(self, item: Delivery, alerts: dict[AlertKey, str]) -> str | None:

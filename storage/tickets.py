@@ -3,15 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, insert
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.database import core_connection
 from storage.models import UNRESOLVED, ChannelMessage, Page, Ticket, TicketEvent, TicketMessage
+
+ALERT_PURPOSE = "alert"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A platform message that belongs to a ticket; `purpose` is the outbox kind that posted it."""
+
+    reference: str
+    channel: str
+    chat_id: str
+    message_id: str
+    purpose: str = ALERT_PURPOSE
 
 
 class TicketRepository:
@@ -145,18 +161,35 @@ class TicketRepository:
 
     # Platform messages tied to a ticket (its team alerts).
 
-    def link_message(
-        self, ticket_id: int, channel: str, chat_id: str, message_id: str, now: datetime
-    ) -> None:
-        self.session.add(
-            ChannelMessage(
-                ticket_id=ticket_id,
-                channel=channel,
-                chat_id=chat_id,
-                message_id=message_id,
-                created_at=now,
-            )
+    async def link_messages(self, links: Sequence[Link], now: datetime) -> None:
+        """Remember platform messages that belong to tickets (alerts, timeline entries, pages).
+        A link already known is left as it is: this must never fail a delivery's bookkeeping."""
+        if not links:
+            return
+        references = {link.reference for link in links}
+        rows = await self.session.exec(
+            select(Ticket.reference, Ticket.id).where(col(Ticket.reference).in_(references))
         )
+        ids = dict(rows.all())
+        values = [
+            {
+                "ticket_id": ids[link.reference],
+                "channel": link.channel,
+                "chat_id": link.chat_id,
+                "message_id": link.message_id,
+                "purpose": link.purpose,
+                "created_at": now,
+            }
+            for link in links
+            if link.reference in ids
+        ]
+        if values:
+            connection = core_connection(self.session)
+            insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+            await connection.execute(
+                insert(ChannelMessage.__table__).on_conflict_do_nothing(),  # type: ignore[attr-defined]
+                values,
+            )
 
     async def alert_message_id(self, reference: str, channel: str, chat_id: str) -> str | None:
         query = (
@@ -166,6 +199,7 @@ class TicketRepository:
                 Ticket.reference == reference,
                 ChannelMessage.channel == channel,
                 ChannelMessage.chat_id == chat_id,
+                ChannelMessage.purpose == ALERT_PURPOSE,
             )
             .order_by(col(ChannelMessage.id))
         )

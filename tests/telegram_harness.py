@@ -101,8 +101,9 @@ class DeskOnTelegram:
         return alert
 
     async def alert_linked(self, alert: ApiCall) -> str:
-        """The reference of the ticket `alert` belongs to, once the dispatcher has recorded the
-        alert's message id (it commits that right after Telegram answered). Woken by commits."""
+        """The reference of the ticket a posted message (alert, timeline entry, page) belongs to,
+        once the dispatcher has recorded its message id after Telegram answered. Woken by
+        commits."""
         message_id = str(alert.response["result"]["message_id"])
         while True:
             committed = self.committed

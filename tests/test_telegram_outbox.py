@@ -12,7 +12,7 @@ from telegram import Bot
 from bot.channels.telegram.outbox import TelegramOutboxSender
 from bot.channels.telegram.sender import MAX_FLOOD_WAITS, TelegramSender
 from handlers.delivery import SendError
-from handlers.notify import ALERT, ALERT_UPDATE, NOTICE, TIMELINE
+from handlers.notify import ALERT, ALERT_UPDATE, NOTICE, PAGE, TIMELINE
 from storage.outbox import Delivery
 from tests.fakes.telegram_api import FakeTelegramAPI
 
@@ -76,3 +76,28 @@ async def test_lasting_flood_is_handed_back_with_retry_after(
     assert error.value.retry_after == 30 and not error.value.permanent
     # The next attempt (the dispatcher's retry) goes through.
     assert await sender.deliver(row(NOTICE, "Your ticket was resolved", chat_id="501"), None)
+
+
+async def test_page_mentioning_everyone_mentions_each_member_under_the_alert(
+    outbox: tuple[FakeTelegramAPI, TelegramOutboxSender],
+) -> None:
+    api, sender = outbox
+    alert_id = await sender.deliver(row(ALERT, "New issue INT-1", choices=BUTTONS), None)
+    page = row(PAGE, "Level 2 page for INT-1 <critical>", choices=BUTTONS[:1])
+    page.payload.update({"mention": "everyone", "mention_user_ids": ["111", "222", "x<b>"]})
+    await sender.deliver(page, alert_id)
+    sent = api.calls_of("sendMessage")[-1]
+    assert sent.params["text"].startswith(
+        '<a href="tg://user?id=111">@111</a> <a href="tg://user?id=222">@222</a>\n'
+    )
+    assert "&lt;critical&gt;" in sent.params["text"] and "x<b>" not in sent.params["text"]
+    assert sent.json("reply_parameters")["message_id"] == int(alert_id)
+    assert sent.button_labels == ["Acknowledge"]
+
+
+async def test_page_without_mention_is_plain(
+    outbox: tuple[FakeTelegramAPI, TelegramOutboxSender],
+) -> None:
+    api, sender = outbox
+    await sender.deliver(row(PAGE, "Level 1 page for INT-1"), None)
+    assert api.calls_of("sendMessage")[-1].params["text"] == "Level 1 page for INT-1"

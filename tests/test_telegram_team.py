@@ -67,6 +67,23 @@ async def test_reply_to_an_alert_is_an_internal_note(tmp_path: Path) -> None:
         ]
 
 
+async def test_reply_to_a_timeline_entry_is_a_note_on_its_ticket(tmp_path: Path) -> None:
+    async with desk_on_telegram(tmp_path) as env:
+        await env.report(MERCHANT, "Refund shows REVERSED")
+        which = await env.say(MERCHANT, "The order reference is ORD77")
+        mark = await env.press(MERCHANT, which, "Add to INT-1: Refund shows REVERSED")
+        followup = await env.api.wait_call(
+            "sendMessage",
+            lambda c: c.chat_id == TEAM.id and "ORD77" in c.params["text"],
+            after=mark,
+        )
+        assert await env.alert_linked(followup) == "INT-1"
+        confirm = await env.say(
+            MEMBER, "ORD77 was refunded by the bank", chat=TEAM, reply_to=alert_id(followup)
+        )
+        assert "Internal note added to INT-1" in confirm.params["text"]
+
+
 async def test_slash_reply_to_an_alert_goes_to_the_merchant(tmp_path: Path) -> None:
     async with desk_on_telegram(tmp_path) as env:
         alert = await env.report(MERCHANT, "Card payment link 404")

@@ -18,7 +18,6 @@ TEAM_BLOCK = "desk_team"
 TEAM_ACTION = re.compile(r"^desk_team_(ack|take|resolve|reply)$")
 REPLY_LABEL = "Reply to merchant"
 
-_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _SEVERITY_MARK = {"critical": "🔴", "major": "🟠", "minor": "🟡"}
 _STYLE = {"ack": "primary", "resolve": "danger"}
 HEADER_LIMIT = 150
@@ -69,13 +68,10 @@ def alert_blocks(payload: dict[str, Any]) -> tuple[str, list[Block]]:
 
 
 def page_blocks(payload: dict[str, Any]) -> tuple[str, list[Block]]:
-    """An escalation page. Its mention is the desk's own decision (never user text): the team
-    members by id when the policy says to mention everyone, else nobody."""
+    """An escalation page. Its mention is the desk's own decision (never user text): the policy's
+    `mention = "everyone"` is `<!channel>`, so whoever is in the team channel is notified."""
     text = str(payload.get("text", ""))
-    mentions = ""
-    if payload.get("mention") == "everyone":
-        ids = [str(i) for i in payload.get("mention_user_ids") or [] if _USER_ID.match(str(i))]
-        mentions = " ".join(f"<@{i}>" for i in ids) or "<!channel>"
+    mentions = "<!channel>" if payload.get("mention") == "everyone" else ""
     blocks: list[Block] = []
     if mentions:
         blocks.append(section(mentions))

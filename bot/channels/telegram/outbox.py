@@ -12,11 +12,19 @@ from typing import Any
 
 from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError
 
-from bot.channels.telegram.render import MAX_TEXT, escape, keyboard, split_text
+from bot.channels.telegram.render import (
+    MAX_TEXT,
+    Chunk,
+    escape,
+    keyboard,
+    mentions,
+    render,
+    split_text,
+)
 from bot.channels.telegram.sender import TelegramSender, retry_after_seconds
 from handlers.delivery import SendError
 from handlers.events import Choice, Message
-from handlers.notify import ALERT, ALERT_UPDATE, TIMELINE
+from handlers.notify import ALERT, ALERT_UPDATE, PAGE, TIMELINE
 from storage.outbox import Delivery
 
 log = logging.getLogger(__name__)
@@ -41,8 +49,12 @@ class TelegramOutboxSender:
             if item.kind == ALERT_UPDATE and alert_message_id:
                 await self._edit_alert(item.chat_id, int(alert_message_id), message)
                 return alert_message_id
-            reply_to = int(alert_message_id) if item.kind == TIMELINE and alert_message_id else None
-            ids = await self.sender.send(item.chat_id, message, reply_to=reply_to)
+            threaded = item.kind in (TIMELINE, PAGE) and alert_message_id
+            reply_to = int(alert_message_id) if threaded else None
+            if item.kind == PAGE and item.payload.get("mention") == "everyone":
+                ids = await self._send_with_mentions(item, message, reply_to)
+            else:
+                ids = await self.sender.send(item.chat_id, message, reply_to=reply_to)
         except RetryAfter as error:
             raise SendError("telegram flood control", retry_after_seconds(error)) from error
         except Forbidden as error:
@@ -56,6 +68,22 @@ class TelegramOutboxSender:
             raise SendError(f"telegram: {error.message}") from error
         # The alert's buttons ride on its last piece, and that is the message later edited.
         return str(ids[-1]) if item.kind == ALERT else str(ids[0])
+
+    async def _send_with_mentions(
+        self, item: Delivery, message: Message, reply_to: int | None
+    ) -> list[int]:
+        tags = mentions([str(i) for i in item.payload.get("mention_user_ids") or []])
+        chunks = render(message)
+        if tags:
+            first = chunks[0]
+            chunks[0] = Chunk(f"{tags}\n{first.html}", first.plain, first.markup)
+        ids = []
+        for number, chunk in enumerate(chunks):
+            sent = await self.sender.send_chunk(
+                item.chat_id, chunk, reply_to if number == 0 else None
+            )
+            ids.append(sent.message_id)
+        return ids
 
     async def _edit_alert(self, chat_id: str, message_id: int, message: Message) -> None:
         # An alert is a few lines; should it ever outgrow one message, its head stays editable.

@@ -100,6 +100,13 @@ def render(message: Message) -> list[Chunk]:
     ]
 
 
+def mentions(user_ids: list[str]) -> str:
+    """HTML that notifies each team member by id (the policy's `mention = "everyone"`: a group
+    has no @everyone, so each member is mentioned). Only numeric ids are used."""
+    ids = [i for i in user_ids if i.isdigit()]
+    return " ".join(f'<a href="tg://user?id={i}">@{i}</a>' for i in ids)
+
+
 def chosen_suffix(label: str) -> str:
     """What a pressed keyboard message gets appended so the choice stays visible."""
     return f"\n\n<b>› {escape(label)}</b>"
