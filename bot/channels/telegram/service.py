@@ -26,6 +26,7 @@ from bot.channels.telegram.sender import Sleep, TelegramSender
 from bot.channels.telegram.webhook import WebhookServer
 from bot.config import TelegramConfig
 from handlers.delivery import SendError
+from handlers.messages import t
 from handlers.notify import Target
 from storage.outbox import Delivery
 
@@ -36,23 +37,16 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
-MERCHANT_COMMANDS = [
-    BotCommand("report", "Report an integration issue"),
-    BotCommand("ask", "Ask an integration question"),
-    BotCommand("status", "Where a ticket stands: /status INT-42"),
-    BotCommand("mytickets", "List your tickets"),
-    BotCommand("cancel", "Stop what we are doing"),
-    BotCommand("help", "What I can do"),
-]
-TEAM_COMMANDS = [
-    BotCommand("list", "Open tickets: /list [open|critical|major|minor]"),
-    BotCommand("ack", "Acknowledge: /ack INT-42"),
-    BotCommand("take", "Take a ticket: /take INT-42"),
-    BotCommand("assign", "Assign: /assign INT-42 <member>"),
-    BotCommand("resolve", "Resolve: /resolve INT-42 [note]"),
-    BotCommand("note", "Internal note: /note INT-42 <text>"),
-    BotCommand("reply", "Message the merchant: /reply INT-42 <text>"),
-]
+# Telegram's command menus: the merchant commands everywhere, the team's in the team chat.
+# Their descriptions live in the message catalog with every other user-facing text.
+MERCHANT_COMMANDS = ("report", "ask", "status", "mytickets", "cancel", "help")
+TEAM_COMMANDS = ("list", "ack", "take", "assign", "resolve", "note", "reply")
+
+
+def bot_commands(names: tuple[str, ...]) -> list[BotCommand]:
+    return [BotCommand(name, t(f"command.{name}")) for name in names]
+
+
 # How long a delivery waits for the bot to finish starting before it is retried later.
 READY_WAIT = 30.0
 
@@ -161,9 +155,11 @@ class TelegramService:
         await self.application.update_queue.put(update)
 
     async def _register_commands(self) -> None:
-        await self._set_commands(MERCHANT_COMMANDS, BotCommandScopeDefault())
+        await self._set_commands(bot_commands(MERCHANT_COMMANDS), BotCommandScopeDefault())
         if self.config.team_chat_id:
-            await self._set_commands(TEAM_COMMANDS, BotCommandScopeChat(self.config.team_chat_id))
+            await self._set_commands(
+                bot_commands(TEAM_COMMANDS), BotCommandScopeChat(self.config.team_chat_id)
+            )
 
     async def _set_commands(self, commands: list[BotCommand], scope: BotCommandScope) -> None:
         bot = self.application.bot
