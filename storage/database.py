@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -60,6 +60,12 @@ def _is_locked(error: OperationalError) -> bool:
 
 LOCK_WAIT_SECONDS = 10.0
 _CONNECTION = "deskbot.connection"
+_AFTER_COMMIT = "deskbot.after_commit"
+
+
+def after_commit(session: AsyncSession, callback: Callable[[], None]) -> None:
+    """Run `callback` once this unit of work has committed (never after a rollback)."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(callback)
 
 
 def core_connection(session: AsyncSession) -> AsyncConnection:
@@ -106,29 +112,39 @@ class Database:
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
-        """One unit of work: committed when the block ends, rolled back if it raises."""
-        session = await self._begin()
+        """One unit of work: committed when the block ends, rolled back if it raises.
+
+        The transaction belongs to the connection, and the ORM session joins it: most messages
+        only touch conversation state through Core statements, and a session that owned the
+        transaction would cost its own begin, commit and close on every one of them.
+        """
+        connection = await self._begin()
+        session = self._sessions(bind=connection)
+        session.info[_CONNECTION] = connection
         try:
             yield session
-            await session.commit()
+            await connection.commit()
         except BaseException:
-            await session.rollback()
+            await connection.rollback()
             raise
         finally:
-            await session.close()
+            await connection.close()
+        for callback in session.info.get(_AFTER_COMMIT, ()):
+            callback()
 
-    async def _begin(self) -> AsyncSession:
-        """A session whose transaction has begun, waiting (without blocking the loop) while
+    async def _begin(self) -> AsyncConnection:
+        """A connection whose transaction has begun, waiting (without blocking the loop) while
         another process holds SQLite's write lock."""
         deadline = time.monotonic() + LOCK_WAIT_SECONDS
         delay = 0.001
         while True:
-            session = self._sessions()
+            connection = self.engine.connect()
             try:
-                session.info[_CONNECTION] = await session.connection()
-                return session
+                await connection.start()
+                await connection.begin()
+                return connection
             except OperationalError as error:
-                await session.close()
+                await connection.close()
                 if not _is_locked(error) or time.monotonic() > deadline:
                     raise
             await self._pause(delay)

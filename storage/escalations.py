@@ -8,12 +8,12 @@ matches, rowcount is 0 and this process sends nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import event, func, update
+from sqlalchemy import func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -92,15 +92,3 @@ class EscalationRepository:
     async def open_tickets(self) -> Sequence[Ticket]:
         query = select(Ticket).where(col(Ticket.status).in_(UNRESOLVED)).order_by(col(Ticket.id))
         return (await self.session.exec(query)).all()
-
-
-def after_commit(session: AsyncSession, callback: Callable[[], None]) -> None:
-    """Run `callback` once this session's transaction has committed (never on rollback).
-
-    Used to wake the scheduler for a new due time only when other sessions can see the row.
-    """
-
-    def fire(_session: object) -> None:
-        callback()
-
-    event.listen(session.sync_session, "after_commit", fire, once=True)

@@ -18,7 +18,8 @@ from handlers.escalation.planner import Planner
 from handlers.escalation.policy import SEVERITIES, EscalationPolicy
 from handlers.escalation.texts import text
 from handlers.notify import Notifier
-from storage.escalations import EscalationRepository, Snapshot, after_commit
+from storage.database import after_commit
+from storage.escalations import EscalationRepository, Snapshot
 from storage.models import Kind, Severity, Status, Ticket
 from storage.store import Store, Transaction
 
