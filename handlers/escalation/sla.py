@@ -96,7 +96,10 @@ def ticket_sla(
     business = False
     if ticket.severity in SEVERITIES:
         business = policy.for_severity(ticket.severity).business_hours_only
-    measure: Measure = calendar.elapsed if business else _wall
+    return _status(ticket, now, calendar.elapsed if business else _wall)
+
+
+def _status(ticket: SlaTicket, now: datetime, measure: Measure) -> SlaStatus:
     return SlaStatus(
         acknowledge=clock_state(
             started=ticket.created_at,
@@ -124,21 +127,6 @@ def list_note(ticket: SlaTicket, now: datetime) -> str:
     The chat list has no policy at hand, so "at risk" is judged on wall-clock time here;
     `deskbot tickets list` and the digest count business hours where the policy says so.
     """
-    status = SlaStatus(
-        acknowledge=clock_state(
-            started=ticket.created_at,
-            due=ticket.acknowledge_due_at,
-            done_at=ticket.acknowledged_at or ticket.resolved_at,
-            breached_at=ticket.acknowledge_breached_at,
-            now=now,
-        ),
-        resolve=clock_state(
-            started=ticket.created_at,
-            due=ticket.resolve_due_at,
-            done_at=ticket.resolved_at,
-            breached_at=ticket.resolve_breached_at,
-            now=now,
-        ),
-    )
+    status = _status(ticket, now, _wall)
     summary = status.summary()
     return f" · SLA: {summary}" if status.breached or status.at_risk else ""
