@@ -1,14 +1,14 @@
 """Where each user stands in a conversation flow.
 
-Read and written on every message, so these are single Core statements (one SELECT, one upsert)
-rather than ORM loads and flushes.
+Read and written on every message, so these are single statements (one SELECT, one upsert)
+rather than ORM loads and flushes; on SQLite they go straight to the driver connection.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, select
@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.database import core_connection
+from storage.database import core_connection, sqlite_driver
 from storage.models import Conversation
 
 _table = Conversation.__table__  # type: ignore[attr-defined]
@@ -38,6 +38,21 @@ def _upsert(insert: Any) -> Any:
 
 _SAVE = {"sqlite": _upsert(sqlite_insert), "postgresql": _upsert(pg_insert)}
 
+_SQLITE_LOAD = (
+    "SELECT flow, step, data FROM conversation WHERE channel = ? AND chat_id = ? AND user_id = ?"
+)
+_SQLITE_SAVE = (
+    "INSERT INTO conversation (channel, chat_id, user_id, flow, step, data, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (channel, chat_id, user_id) DO UPDATE SET "
+    "flow = excluded.flow, step = excluded.step, data = excluded.data, "
+    "updated_at = excluded.updated_at"
+)
+
+
+def _sqlite_time(moment: datetime) -> str:
+    # The text form SQLAlchemy's SQLite DateTime stores and reads back (naive UTC).
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
 
 @dataclass(slots=True)
 class ConversationState:
@@ -51,16 +66,26 @@ class ConversationRepository:
         self.session = session
 
     async def load(self, channel: str, chat_id: str, user_id: str) -> ConversationState:
-        connection = core_connection(self.session)
-        key = {"channel": channel, "chat_id": chat_id, "user_id": user_id}
-        row = (await connection.execute(_LOAD, key)).first()
-        if row is None:
+        driver = await sqlite_driver(self.session)
+        if driver is not None:
+            found = driver.execute(_SQLITE_LOAD, (channel, chat_id, user_id)).fetchone()
+        else:
+            key = {"channel": channel, "chat_id": chat_id, "user_id": user_id}
+            found = (await core_connection(self.session).execute(_LOAD, key)).first()
+        if found is None:
             return ConversationState()
-        return ConversationState(row.flow, row.step, json.loads(row.data))
+        flow, step, data = found
+        return ConversationState(flow, step, json.loads(data))
 
     async def save(
         self, channel: str, chat_id: str, user_id: str, state: ConversationState, now: datetime
     ) -> None:
+        data = json.dumps(state.data, ensure_ascii=False)
+        driver = await sqlite_driver(self.session)
+        if driver is not None:
+            values = (channel, chat_id, user_id, state.flow, state.step, data, _sqlite_time(now))
+            driver.execute(_SQLITE_SAVE, values)
+            return
         connection = core_connection(self.session)
         row = {
             "channel": channel,
@@ -68,7 +93,7 @@ class ConversationRepository:
             "user_id": user_id,
             "flow": state.flow,
             "step": state.step,
-            "data": json.dumps(state.data, ensure_ascii=False),
+            "data": data,
             "updated_at": now,
         }
         await connection.execute(_SAVE[connection.dialect.name], row)
