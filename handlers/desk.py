@@ -46,11 +46,9 @@ class Desk:
 
     async def handle(self, incoming: Incoming) -> list[Message]:
         async with self.store.transaction() as tx:
-            state = await tx.conversations.load(
-                incoming.channel, incoming.chat_id, incoming.user_id
-            )
+            turn = await self._turn(tx, incoming)
+            state = turn.state
             before = (state.flow, state.step, dict(state.data))
-            turn = Turn(self, incoming, tx, state, self.clock.now())
             if not await self._first_delivery(turn):
                 return []
             await self._dispatch(turn)
@@ -67,10 +65,7 @@ class Desk:
         """Run a team command for an adapter that knows the ticket from context (a button on an
         alert, a reply in a ticket's thread) rather than from typed text."""
         async with self.store.transaction() as tx:
-            state = await tx.conversations.load(
-                incoming.channel, incoming.chat_id, incoming.user_id
-            )
-            turn = Turn(self, incoming, tx, state, self.clock.now())
+            turn = await self._turn(tx, incoming)
             if not await self._first_delivery(turn):
                 return []
             await team.run(turn, action, f"{reference} {text}".strip())
@@ -80,14 +75,15 @@ class Desk:
     async def submit_report(self, incoming: Incoming, draft: Draft) -> list[Message]:
         """File a report collected by a channel's own form (Slack's modal) in one step."""
         async with self.store.transaction() as tx:
-            state = await tx.conversations.load(
-                incoming.channel, incoming.chat_id, incoming.user_id
-            )
-            turn = Turn(self, incoming, tx, state, self.clock.now())
+            turn = await self._turn(tx, incoming)
             ticket = await open_ticket(turn, draft)
             created_replies(turn, ticket)
         self._wake(tx)
         return turn.replies
+
+    async def _turn(self, tx: Transaction, incoming: Incoming) -> Turn:
+        state = await tx.conversations.load(incoming.channel, incoming.chat_id, incoming.user_id)
+        return Turn(self, incoming, tx, state, self.clock.now())
 
     async def _first_delivery(self, turn: Turn) -> bool:
         delivery = turn.incoming.delivery_id
