@@ -166,6 +166,37 @@ EN: dict[str, str] = {
     "timeline.status": "{reference}: {change} by {actor}",
     "timeline.note": "Internal note on {reference} by {actor}:\n{text}",
     "timeline.reply": "Reply sent to the reporter of {reference} by {actor}:\n{text}",
+    # Escalation: pages, the merchant's notice, the daily digest
+    "page": (
+        "🚨 Level {level} page{repeat}: {reference} ({severity}) is not acknowledged\n"
+        "Title: {title}\n"
+        "Open for {age} · Reporter: {reporter}\n"
+        "Press Acknowledge or type: ack {reference}"
+    ),
+    "page.repeat": " (repeat {repeat} of {max_repeats})",
+    "page.acknowledge": "Acknowledge",
+    "notify.paged": (
+        "The integration team has been paged about your critical ticket {reference}. "
+        "I'll tell you as soon as someone acknowledges it."
+    ),
+    "digest.title": "Daily digest for {date} ({time} {zone})",
+    "digest.empty": "No open tickets. 🎉",
+    "digest.open": "Open tickets: {count} ({counts})",
+    "digest.severity": "{severity} ({count}):",
+    "digest.unrated": "No severity",
+    "digest.line": "• {reference} {title} ({age} old, {state})",
+    "digest.acknowledged": "acknowledged",
+    "digest.unacknowledged": "not acknowledged",
+    "digest.more": "  … and {count} more",
+    "digest.breached": "SLA breached: {items}",
+    "digest.at_risk": "SLA at risk: {items}",
+    "digest.sla_item": "{reference} ({clocks})",
+    "digest.clock.acknowledge": "acknowledge",
+    "digest.clock.resolve": "resolve",
+    "digest.clock_and": " and ",
+    "digest.none": "none",
+    "digest.oldest": "Oldest unacknowledged: {reference} [{severity}] {title} ({age} old)",
+    "digest.oldest_none": "Oldest unacknowledged: none, everything is acknowledged",
     # Command menus (Telegram shows these next to each command)
     "command.report": "Report an integration issue",
     "command.ask": "Ask an integration question",

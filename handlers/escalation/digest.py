@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from handlers.escalation.durations import humanize
 from handlers.escalation.policy import SEVERITIES
 from handlers.escalation.sla import Clock, SlaStatus
+from handlers.messages import t
 
 # Past this many per severity the digest says "and N more": it is a summary, the list is in
 # `deskbot tickets list`.
@@ -34,55 +35,64 @@ def _short(title: str, limit: int = 60) -> str:
 
 def _clocks(sla: SlaStatus, wanted: Clock) -> str:
     names = [
-        name
+        t(f"digest.clock.{name}")
         for name, state in (("acknowledge", sla.acknowledge), ("resolve", sla.resolve))
         if state is wanted
     ]
-    return " and ".join(names)
+    return t("digest.clock_and").join(names)
+
+
+def _sla_items(lines: Sequence[DigestLine], wanted: Clock) -> str:
+    items = [
+        t("digest.sla_item", reference=ln.reference, clocks=_clocks(ln.sla, wanted))
+        for ln in lines
+        if wanted in (ln.sla.acknowledge, ln.sla.resolve)
+    ]
+    return ", ".join(items) or t("digest.none")
 
 
 def compose_digest(lines: Sequence[DigestLine], now: datetime, zone: ZoneInfo) -> str:
     local = now.astimezone(zone)
-    out = [f"Daily digest for {local:%a %d %b %Y} ({local:%H:%M} {local.tzname()})"]
+    date, time = f"{local:%a %d %b %Y}", f"{local:%H:%M}"
+    out = [t("digest.title", date=date, time=time, zone=local.tzname())]
     if not lines:
-        out.append("No open tickets. 🎉")
+        out.append(t("digest.empty"))
         return "\n".join(out)
     by_severity = {sev: [ln for ln in lines if ln.severity == sev] for sev in SEVERITIES}
     unrated = [ln for ln in lines if ln.severity not in SEVERITIES]
     counts = ", ".join(f"{sev} {len(items)}" for sev, items in by_severity.items())
-    out.append(f"Open tickets: {len(lines)} ({counts})")
-    for sev, items in [*by_severity.items(), ("no severity", unrated)]:
+    out.append(t("digest.open", count=len(lines), counts=counts))
+    groups = [(t.word("severity", sev), items) for sev, items in by_severity.items()]
+    for label, items in [*groups, (t("digest.unrated"), unrated)]:
         if not items:
             continue
         out.append("")
-        out.append(f"{sev.capitalize()} ({len(items)}):")
+        out.append(t("digest.severity", severity=label, count=len(items)))
         ordered = sorted(items, key=lambda ln: ln.created_at)
         for line in ordered[:PER_SEVERITY]:
-            state = "acknowledged" if line.acknowledged else "not acknowledged"
+            state = t("digest.acknowledged" if line.acknowledged else "digest.unacknowledged")
             age = humanize(now - line.created_at)
-            out.append(f"• {line.reference} {_short(line.title)} ({age} old, {state})")
+            out.append(
+                t("digest.line", reference=line.reference, title=_short(line.title), age=age,
+                  state=state)
+            )  # fmt: skip
         if len(ordered) > PER_SEVERITY:
-            out.append(f"  … and {len(ordered) - PER_SEVERITY} more")
-    breached = [ln for ln in lines if ln.sla.breached]
-    at_risk = [ln for ln in lines if ln.sla.at_risk]
+            out.append(t("digest.more", count=len(ordered) - PER_SEVERITY))
     out.append("")
-    if breached:
-        items = ", ".join(f"{ln.reference} ({_clocks(ln.sla, Clock.breached)})" for ln in breached)
-        out.append(f"SLA breached: {items}")
-    else:
-        out.append("SLA breached: none")
-    if at_risk:
-        items = ", ".join(f"{ln.reference} ({_clocks(ln.sla, Clock.at_risk)})" for ln in at_risk)
-        out.append(f"SLA at risk: {items}")
-    else:
-        out.append("SLA at risk: none")
+    out.append(t("digest.breached", items=_sla_items(lines, Clock.breached)))
+    out.append(t("digest.at_risk", items=_sla_items(lines, Clock.at_risk)))
     waiting = [ln for ln in lines if not ln.acknowledged]
     if waiting:
         oldest = min(waiting, key=lambda ln: ln.created_at)
         out.append(
-            f"Oldest unacknowledged: {oldest.reference} [{oldest.severity}] "
-            f"{_short(oldest.title)} ({humanize(now - oldest.created_at)} old)"
+            t(
+                "digest.oldest",
+                reference=oldest.reference,
+                severity=oldest.severity,
+                title=_short(oldest.title),
+                age=humanize(now - oldest.created_at),
+            )
         )
     else:
-        out.append("Oldest unacknowledged: none, everything is acknowledged")
+        out.append(t("digest.oldest_none"))
     return "\n".join(out)

@@ -16,7 +16,7 @@ from handlers.clock import Clock
 from handlers.escalation.paging import Audience, write_page
 from handlers.escalation.planner import Planner
 from handlers.escalation.policy import SEVERITIES, EscalationPolicy
-from handlers.escalation.texts import text
+from handlers.messages import t
 from handlers.notify import Notifier
 from storage.database import after_commit
 from storage.escalations import EscalationRepository, Snapshot
@@ -196,7 +196,7 @@ class Escalator:
             first = snapshot.level == 0 and snapshot.repeats == 0
             if first and ticket.severity == Severity.critical:
                 self.notifier.to_reporter(
-                    tx, ticket, text("notify.paged", reference=ticket.reference), now
+                    tx, ticket, t("notify.paged", reference=ticket.reference), now
                 )
             log.info(
                 "paged %s level %d repeat %d (%.1fs after due) to %s",

@@ -14,8 +14,8 @@ from datetime import datetime
 from handlers.escalation.durations import humanize
 from handlers.escalation.planner import PlannedPage
 from handlers.escalation.policy import SeverityPolicy
-from handlers.escalation.texts import text
 from handlers.events import Choice, Message
+from handlers.messages import t
 from handlers.notify import PAGE, Target, payload
 from handlers.render import reporter_label
 from storage.models import Ticket
@@ -50,9 +50,9 @@ class Audience:
 
 def page_message(ticket: Ticket, page: PlannedPage, sev: SeverityPolicy, now: datetime) -> Message:
     repeat = (
-        text("page.repeat", repeat=page.repeat, max_repeats=sev.max_repeats) if page.repeat else ""
+        t("page.repeat", repeat=page.repeat, max_repeats=sev.max_repeats) if page.repeat else ""
     )
-    body = text(
+    body = t(
         "page",
         level=page.level,
         repeat=repeat,
@@ -62,7 +62,7 @@ def page_message(ticket: Ticket, page: PlannedPage, sev: SeverityPolicy, now: da
         age=humanize(now - ticket.created_at),
         reporter=reporter_label(ticket),
     )
-    ack = Choice(text("page.acknowledge"), f"team:ack:{ticket.reference}")
+    ack = Choice(t("page.acknowledge"), f"team:ack:{ticket.reference}")
     return Message(body, (ack,))
 
 
