@@ -11,6 +11,7 @@ class RedactSecrets(logging.Filter):
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
         self.secrets = sorted({s for s in secrets if s and len(s) >= 6}, key=len, reverse=True)
+        self._formatter = logging.Formatter()
 
     def redact(self, text: str) -> str:
         for secret in self.secrets:
@@ -21,6 +22,12 @@ class RedactSecrets(logging.Filter):
         if self.secrets:
             record.msg = self.redact(record.getMessage())
             record.args = None
+            # A traceback can carry a secret too (an HTTP error quoting the request URL);
+            # formatted here, the handler prints this text instead of formatting its own.
+            if record.exc_info:
+                record.exc_text = self.redact(self._formatter.formatException(record.exc_info))
+            if record.stack_info:
+                record.stack_info = self.redact(record.stack_info)
         return True
 
 
