@@ -102,16 +102,19 @@ class SlackSigner:
         block_id: str = "actions",
         response_url: str = "https://hooks.slack.invalid/actions/1",
         timestamp: int | None = None,
+        label: str = "",
+        ephemeral: bool = False,
     ) -> SignedRequest:
-        """A button press on `message` (as the fake API stores it: ts, text, blocks)."""
-        payload = {
+        """A button press on `message` (as the fake API stores it: ts, text, blocks). On an
+        ephemeral message Slack sends no `message` and no usable ts: only the response_url."""
+        payload: dict[str, Any] = {
             "type": "block_actions",
             "user": {"id": user_id, "username": user_id.lower(), "team_id": self.team_id},
             "container": {
                 "type": "message",
                 "message_ts": message["ts"],
                 "channel_id": channel_id,
-                "is_ephemeral": False,
+                "is_ephemeral": ephemeral,
             },
             "trigger_id": f"{next(_ids)}.1.trigger",
             "channel": {"id": channel_id, "name": "channel"},
@@ -129,10 +132,13 @@ class SlackSigner:
                     "action_id": action_id,
                     "block_id": block_id,
                     "value": value,
+                    "text": {"type": "plain_text", "text": label or value},
                     "action_ts": f"{int(time.time())}.000001",
                 }
             ],
         }
+        if ephemeral:
+            del payload["message"]
         return self.interaction(payload, timestamp=timestamp)
 
     def view_submission(

@@ -19,6 +19,7 @@ import aiohttp
 
 from bot.channels.slack.service import SlackService
 from bot.config import SlackConfig
+from bot.kb_config import kb_settings, open_knowledge
 from handlers.clock import FakeClock
 from handlers.delivery import OutboxDispatcher
 from handlers.desk import Desk, DeskSettings
@@ -117,6 +118,8 @@ class SlackHarness:
                         value=element["value"],
                         block_id=block.get("block_id", ""),
                         response_url=self.fake.response_url(f"act-{len(self.fake.calls)}"),
+                        label=label,
+                        ephemeral=not message.ts,
                     )
                     return await self.send(request, work)
         raise AssertionError(f"no button {label!r} in {json.dumps(message.blocks)[:500]}")
@@ -166,7 +169,9 @@ def report_values(
 
 
 @asynccontextmanager
-async def running_slack(tmp_path: Path, mode: str = "http") -> AsyncIterator[SlackHarness]:
+async def running_slack(
+    tmp_path: Path, mode: str = "http", knowledge: bool = False
+) -> AsyncIterator[SlackHarness]:
     fake = FakeSlackApi(token=TOKEN)
     socket = FakeSlackSocket(fake, APP_TOKEN)
     async with fake, aiohttp.ClientSession() as session:
@@ -201,6 +206,8 @@ async def running_slack(tmp_path: Path, mode: str = "http") -> AsyncIterator[Sla
             team_targets=service.team_targets(),
             clock=clock,
             on_outbox=dispatcher.wake,
+            # The shipped knowledge base, for the tests of answers; off otherwise.
+            knowledge=open_knowledge(kb_settings({})) if knowledge else None,
         )
         await asyncio.wait_for(service.start(desk, store), 10)
         harness = SlackHarness(fake, service, desk, store, dispatcher, clock, session)

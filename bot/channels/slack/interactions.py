@@ -39,7 +39,8 @@ log = logging.getLogger("deskbot.slack")
 
 
 def _pressed(body: dict[str, Any]) -> tuple[str, str, str, dict[str, Any]]:
-    """(user, channel, value, message) of a block_actions payload."""
+    """(user, channel, value, message) of a block_actions payload; `message` is empty for a
+    press on an ephemeral message (Slack does not send those back)."""
     action = (body.get("actions") or [{}])[0]
     channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
         "channel_id", ""
@@ -88,8 +89,10 @@ class Interactions:
     ) -> None:
         bridge = self.bridge
         blocks = message.get("blocks") or []
-        label = label_of(blocks, value)
-        if (body.get("container") or {}).get("is_ephemeral"):
+        action = (body.get("actions") or [{}])[0]
+        label = str((action.get("text") or {}).get("text") or label_of(blocks, value))
+        private = bool((body.get("container") or {}).get("is_ephemeral"))
+        if private:
             await bridge.respond(
                 str(body.get("response_url", "")),
                 [Message(label)],
@@ -109,7 +112,10 @@ class Interactions:
         name = await bridge.name_of(user_id)
         async with bridge.lock(where.chat_id, user_id):
             replies = await bridge.handle(incoming(user_id, where, name=name, choice=value))
-        await bridge.post(where, replies)
+        if private:  # what follows a private message stays private
+            await bridge.respond(str(body.get("response_url", "")), replies)
+        else:
+            await bridge.post(where, replies)
 
     # ---- team buttons on an alert ------------------------------------------------------------
 

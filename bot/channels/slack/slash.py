@@ -114,6 +114,16 @@ class SlashCommands:
             await open_report_modal(bridge, str(command.get("trigger_id", "")), channel_id)
             return
         name = await bridge.name_of(user_id, str(command.get("user_name", "")))
+        if parsed.verb == "ask" and bridge.desk.can_answer(parsed.text):
+            # An answer from the knowledge base is for the asker alone, Yes/No and all; only a
+            # question for the team gets a home in the conversation (below).
+            where = Where(channel_id)
+            async with bridge.lock(where.chat_id, user_id):
+                replies = await bridge.handle(
+                    incoming(user_id, where, name=name, text=f"/ask {parsed.text}")
+                )
+            await bridge.respond(str(command.get("response_url", "")), replies)
+            return
         if parsed.verb == "ask":
             headline = f"❓ {mention(user_id)} asked: {escape_clipped(parsed.text, 2900)}"
             where = await anchor_home(bridge, user_id, channel_id, headline)
