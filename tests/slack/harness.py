@@ -170,7 +170,7 @@ def report_values(
 
 @asynccontextmanager
 async def running_slack(
-    tmp_path: Path, mode: str = "http", knowledge: bool = False
+    tmp_path: Path, mode: str = "http", knowledge: bool = False, prefix: str = "INT"
 ) -> AsyncIterator[SlackHarness]:
     fake = FakeSlackApi(token=TOKEN)
     socket = FakeSlackSocket(fake, APP_TOKEN)
@@ -198,11 +198,11 @@ async def running_slack(
         database = Database(f"sqlite+aiosqlite:///{tmp_path / 'slack.db'}")
         await database.upgrade()
         clock = FakeClock()
-        store = Store(database, "INT")
+        store = Store(database, prefix)
         dispatcher = OutboxDispatcher(store, {"slack": service.sender}, clock)
         desk = Desk(
             store,
-            DeskSettings(members=frozenset({f"slack:{MEMBER}"})),
+            DeskSettings(members=frozenset({f"slack:{MEMBER}"}), reference_prefix=prefix),
             team_targets=service.team_targets(),
             clock=clock,
             on_outbox=dispatcher.wake,

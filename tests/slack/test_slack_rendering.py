@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from bot.channels.slack import command
 from bot.channels.slack.blocks import (
     CHOICE_BLOCK,
     SECTION_LIMIT,
@@ -12,7 +13,7 @@ from bot.channels.slack.blocks import (
     text_sections,
     without_choices,
 )
-from bot.channels.slack.command import CommandProblem, DeskCommand, parse
+from bot.channels.slack.command import CommandProblem, DeskCommand
 from bot.channels.slack.mrkdwn import escape, escape_clipped
 from handlers.events import Choice, Message
 
@@ -62,6 +63,10 @@ def test_long_text_is_split_into_sections_within_limits() -> None:
     assert joined.count("&amp;") == 4000
 
 
+def parse(text: str) -> DeskCommand | CommandProblem:
+    return command.parse(text, "/desk", "INT")
+
+
 def test_parse_subcommands() -> None:
     assert parse("") == DeskCommand("help")
     assert parse("  HELP ") == DeskCommand("help")
@@ -83,3 +88,37 @@ def test_parse_bad_input_gets_an_answer() -> None:
         outcome = parse(bad)
         assert isinstance(outcome, CommandProblem), bad
         assert outcome.message
+
+
+def test_command_texts_come_from_the_catalog_unchanged() -> None:
+    assert command.usage("/desk", "INT", team=True) == "\n".join(
+        [
+            "/desk report: report an integration issue (opens a form)",
+            "/desk ask <question>: ask an integration question",
+            "/desk status INT-42: the status of a ticket",
+            "/desk mine: your tickets",
+            "/desk list [open|critical|major|minor]: tickets for the team",
+            "/desk ack|take|resolve INT-42: act on a ticket",
+            "/desk reply INT-42 <text>: answer the merchant",
+            "/desk note INT-42 <text>: an internal note (the merchant never sees it)",
+        ]
+    )
+    problems = {
+        "ask": "Please add your question: /desk ask <question>",
+        "list all": "Usage: /desk list [open|critical|major|minor]",
+        "status nope": "Please name a ticket like INT-42: /desk status INT-42",
+        "reply INT-1": "Please add the text: /desk reply INT-42 <text>",
+        "ack INT-1 x": "Usage: /desk ack INT-42",
+        "zap": "I don't know “zap”.\n" + command.usage("/desk", "INT"),
+    }
+    for text, expected in problems.items():
+        assert parse(text) == CommandProblem(expected), text
+
+
+def test_parse_reads_references_with_the_desks_prefix() -> None:
+    assert command.parse("status ops-7", "/desk", "OPS") == DeskCommand("status", reference="OPS-7")
+    assert command.parse("ack 7", "/desk", "OPS") == DeskCommand("ack", reference="OPS-7")
+    assert command.parse("status", "/desk", "OPS") == CommandProblem(
+        "Please name a ticket like OPS-42: /desk status OPS-42"
+    )
+    assert "/desk status OPS-42" in command.usage("/desk", "OPS")

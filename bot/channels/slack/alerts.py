@@ -16,7 +16,6 @@ from .mrkdwn import escape_clipped
 
 TEAM_BLOCK = "desk_team"
 TEAM_ACTION = re.compile(r"^desk_team_(ack|take|resolve|reply)$")
-REPLY_LABEL = "Reply to merchant"
 
 _SEVERITY_MARK = {"critical": "🔴", "major": "🟠", "minor": "🟡"}
 _STYLE = {"ack": "primary", "resolve": "danger"}
@@ -37,7 +36,9 @@ def _team_buttons(choices: list[dict[str, Any]], reference: str, status: str) ->
             )
         )
     if status != "closed":
-        elements.append(button(REPLY_LABEL, "desk_team_reply", f"team:reply:{reference}"))
+        elements.append(
+            button(t("slack.alert.reply"), "desk_team_reply", f"team:reply:{reference}")
+        )
     return elements
 
 

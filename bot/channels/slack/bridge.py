@@ -30,7 +30,6 @@ from .inbound import CHANNEL, Where, member_id
 
 log = logging.getLogger("deskbot.slack")
 
-SORRY = "Sorry, something went wrong on our side. Please try again in a moment."
 NAME_CACHE_SIZE = 2000
 # Acknowledged requests worked on at once. Under a burst the event loop's ready queue then holds
 # a bounded amount of follow-up work ahead of each new request's ack, so acks stay quick (Slack

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+
+from handlers.messages import t
+from handlers.references import normalise_reference
 
 MERCHANT_VERBS = ("report", "ask", "status", "mine", "help")
 TEAM_VERBS = ("list", "ack", "take", "resolve", "reply", "note")
 LIST_FILTERS = ("open", "critical", "major", "minor")
 
-_REFERENCE = re.compile(r"^(?:INT-?)?(\d{1,9})$", re.IGNORECASE)
-
 
 @dataclass(frozen=True, slots=True)
 class DeskCommand:
-    """A parsed `/desk` request. `reference` is normalised (`INT-42`); `text` is verbatim."""
+    """A parsed `/desk` request. `reference` is normalised with the desk's prefix (`INT-42`);
+    `text` is verbatim."""
 
     verb: str
     reference: str | None = None
@@ -33,30 +34,20 @@ class CommandProblem:
     message: str
 
 
-def usage(command: str = "/desk", team: bool = False) -> str:
-    lines = [
-        f"{command} report: report an integration issue (opens a form)",
-        f"{command} ask <question>: ask an integration question",
-        f"{command} status INT-42: the status of a ticket",
-        f"{command} mine: your tickets",
-    ]
+def usage(command: str, prefix: str, team: bool = False) -> str:
+    """The subcommands this person may use; `prefix` is the desk's reference prefix."""
+    keys = ["report", "ask", "status", "mine"]
     if team:
-        lines += [
-            f"{command} list [open|critical|major|minor]: tickets for the team",
-            f"{command} ack|take|resolve INT-42: act on a ticket",
-            f"{command} reply INT-42 <text>: answer the merchant",
-            f"{command} note INT-42 <text>: an internal note (the merchant never sees it)",
-        ]
-    return "\n".join(lines)
+        keys += ["list", "act", "reply", "note"]
+    filters = "|".join(LIST_FILTERS)
+    return "\n".join(
+        t(f"slack.usage.{key}", command=command, prefix=prefix, filters=filters) for key in keys
+    )
 
 
-def normalise_reference(raw: str) -> str | None:
-    match = _REFERENCE.match(raw.strip())
-    return f"INT-{int(match.group(1))}" if match else None
-
-
-def parse(text: str, command: str = "/desk") -> DeskCommand | CommandProblem:
-    """`text` is what Slack sends in the slash command's `text` field."""
+def parse(text: str, command: str, prefix: str) -> DeskCommand | CommandProblem:
+    """`text` is what Slack sends in the slash command's `text` field; references are read with
+    the desk's `prefix` (`42`, `ops-42` -> `OPS-42`), as the engine reads them in chat."""
     stripped = text.strip()
     if not stripped:
         return DeskCommand("help")
@@ -67,23 +58,25 @@ def parse(text: str, command: str = "/desk") -> DeskCommand | CommandProblem:
         return DeskCommand(verb)
     if verb == "ask":
         if not rest:
-            return CommandProblem(f"Please add your question: {command} ask <question>")
+            return CommandProblem(t("slack.command.question_missing", command=command))
         return DeskCommand("ask", text=rest)
     if verb == "list":
         chosen = rest.lower() or "open"
         if chosen not in LIST_FILTERS:
-            return CommandProblem(f"Usage: {command} list [{'|'.join(LIST_FILTERS)}]")
+            shape = t("slack.command.shape_list", command=command, filters="|".join(LIST_FILTERS))
+            return CommandProblem(t("slack.command.usage", shape=shape))
         return DeskCommand("list", list_filter=chosen)
     if verb in ("status", "ack", "take", "resolve", "reply", "note"):
         raw_ref, _, body = rest.partition(" ")
-        reference = normalise_reference(raw_ref) if raw_ref else None
+        reference = normalise_reference(raw_ref, prefix) if raw_ref else None
         needs_text = verb in ("reply", "note")
-        shape = f"{command} {verb} INT-42" + (" <text>" if needs_text else "")
+        shape_key = "slack.command.shape_text" if needs_text else "slack.command.shape"
+        shape = t(shape_key, command=command, verb=verb, prefix=prefix)
         if reference is None:
-            return CommandProblem(f"Please name a ticket like INT-42: {shape}")
+            return CommandProblem(t("slack.command.reference_missing", prefix=prefix, shape=shape))
         if needs_text and not body.strip():
-            return CommandProblem(f"Please add the text: {shape}")
+            return CommandProblem(t("slack.command.text_missing", shape=shape))
         if not needs_text and body.strip():
-            return CommandProblem(f"Usage: {shape}")
+            return CommandProblem(t("slack.command.usage", shape=shape))
         return DeskCommand(verb, reference=reference, text=body.strip())
-    return CommandProblem(f"I don't know “{verb}”.\n{usage(command)}")
+    return CommandProblem(t("slack.command.unknown", verb=verb, usage=usage(command, prefix)))

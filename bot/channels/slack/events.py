@@ -14,8 +14,9 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from handlers.events import Message
+from handlers.messages import t
 
-from .bridge import SORRY, SlackBridge
+from .bridge import SlackBridge
 from .inbound import Where, incoming, plain_text, strip_leading_mention
 
 log = logging.getLogger("deskbot.slack")
@@ -83,7 +84,7 @@ class Events:
 
         async def apologise() -> None:
             if reply_to:
-                await self.bridge.post(Where(reply_to), [Message(SORRY)])
+                await self.bridge.post(Where(reply_to), [Message(t("slack.failed"))])
 
         await self.bridge.work(once(), apologise)
 

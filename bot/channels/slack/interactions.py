@@ -21,7 +21,7 @@ from handlers.tickets import Draft
 
 from .alerts import TEAM_ACTION, parse_team_value
 from .blocks import CHOICE_ACTION, label_of, without_choices
-from .bridge import SORRY, SlackBridge
+from .bridge import SlackBridge
 from .inbound import Where, incoming
 from .modals import (
     REPLY_CALLBACK,
@@ -71,7 +71,9 @@ class Interactions:
         where = Where(channel, message.get("thread_ts"))
 
         async def apologise() -> None:
-            await self.bridge.ephemeral(channel, user_id, [Message(SORRY)], where.thread_id)
+            await self.bridge.ephemeral(
+                channel, user_id, [Message(t("slack.failed"))], where.thread_id
+            )
 
         await self.bridge.work(
             self._choice(body, user_id, where, value, message),
@@ -124,7 +126,7 @@ class Interactions:
         user_id, channel, value, message = _pressed(body)
 
         async def apologise() -> None:
-            await self.bridge.ephemeral(channel, user_id, [Message(SORRY)])
+            await self.bridge.ephemeral(channel, user_id, [Message(t("slack.failed"))])
 
         await self.bridge.work(
             self._team(body, user_id, channel, value, message),
@@ -173,13 +175,15 @@ class Interactions:
 
         async def apologise() -> None:
             where = await self.bridge.dm(user_id)
-            await self.bridge.post(where, [Message(SORRY)])
+            await self.bridge.post(where, [Message(t("slack.failed"))])
 
         await self.bridge.work(self._file_report(user_id, origin, form), apologise)
 
     async def _file_report(self, user_id: str, origin: dict[str, str], form: ReportForm) -> None:
         bridge = self.bridge
-        headline = f"📝 {mention(user_id)} reported an issue: {escape_clipped(form.title, 2900)}"
+        headline = t(
+            "slack.report.headline", user=mention(user_id), title=escape_clipped(form.title, 2900)
+        )
         where = await anchor_home(bridge, user_id, origin.get("channel", ""), headline)
         name = await bridge.name_of(user_id)
         draft = Draft(
@@ -194,7 +198,7 @@ class Interactions:
     async def on_reply(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         text = read_reply(view)
         if not text:
-            await ack(response_action="errors", errors={"reply": "Please write the answer."})
+            await ack(response_action="errors", errors={"reply": t("slack.reply.error.empty")})
             return
         await ack()
         user_id = str((body.get("user") or {}).get("id", ""))
@@ -203,7 +207,7 @@ class Interactions:
         thread = origin.get("thread") or None
 
         async def apologise() -> None:
-            await self.bridge.ephemeral(channel, user_id, [Message(SORRY)], thread)
+            await self.bridge.ephemeral(channel, user_id, [Message(t("slack.failed"))], thread)
 
         await self.bridge.work(self._reply(user_id, origin, text), apologise)
 

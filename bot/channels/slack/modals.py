@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from handlers.events import Choice
+from handlers.messages import t
 
 from .blocks import Block, plain
 
@@ -60,27 +61,35 @@ def report_modal(
     return {
         "type": "modal",
         "callback_id": REPORT_CALLBACK,
-        "title": plain("Report an issue", 24),
-        "submit": plain("Report", 24),
-        "close": plain("Cancel", 24),
+        "title": plain(t("slack.report.modal_title"), 24),
+        "submit": plain(t("slack.report.submit"), 24),
+        "close": plain(t("slack.modal.cancel"), 24),
         "private_metadata": json.dumps(origin),
         "blocks": [
             _input(
                 "title",
-                "Title",
+                t("slack.report.field.title"),
                 {"type": "plain_text_input", "max_length": min(title_limit, TITLE_LIMIT)},
             ),
             _input(
                 "details",
-                "What happened? (steps, order reference, error message)",
+                t("slack.report.field.details"),
                 {
                     "type": "plain_text_input",
                     "multiline": True,
                     "max_length": min(details_limit, DETAILS_LIMIT),
                 },
             ),
-            _input("environment", "Environment", _select("Where?", environments)),
-            _input("severity", "Severity", _select("How bad is it?", severities)),
+            _input(
+                "environment",
+                t("slack.report.field.environment"),
+                _select(t("slack.report.field.environment_placeholder"), environments),
+            ),
+            _input(
+                "severity",
+                t("slack.report.field.severity"),
+                _select(t("slack.report.field.severity_placeholder"), severities),
+            ),
         ],
     }
 
@@ -89,14 +98,14 @@ def reply_modal(reference: str, origin: dict[str, str]) -> dict[str, Any]:
     return {
         "type": "modal",
         "callback_id": REPLY_CALLBACK,
-        "title": plain(f"Reply on {reference}", 24),
-        "submit": plain("Send", 24),
-        "close": plain("Cancel", 24),
+        "title": plain(t("slack.reply.modal_title", reference=reference), 24),
+        "submit": plain(t("slack.reply.submit"), 24),
+        "close": plain(t("slack.modal.cancel"), 24),
         "private_metadata": json.dumps({**origin, "reference": reference}),
         "blocks": [
             _input(
                 "reply",
-                "Your answer to the merchant",
+                t("slack.reply.field"),
                 {"type": "plain_text_input", "multiline": True, "max_length": REPLY_LIMIT},
             )
         ],
@@ -144,17 +153,17 @@ def read_report(
     )
     errors: dict[str, str] = {}
     if not form.title:
-        errors["title"] = "Please give the issue a short title."
+        errors["title"] = t("slack.report.error.title_empty")
     elif len(form.title) > title_limit:
-        errors["title"] = f"Please keep the title to {title_limit} characters."
+        errors["title"] = t("slack.report.error.title_too_long", limit=title_limit)
     if not form.details:
-        errors["details"] = "Please describe what happened."
+        errors["details"] = t("slack.report.error.details_empty")
     elif len(form.details) > details_limit:
-        errors["details"] = f"Please keep this to {details_limit} characters."
+        errors["details"] = t("slack.report.error.details_too_long", limit=details_limit)
     if form.environment not in {c.value for c in environments}:
-        errors["environment"] = "Please choose an environment."
+        errors["environment"] = t("slack.report.error.environment")
     if form.severity not in {c.value for c in severities}:
-        errors["severity"] = "Please choose a severity."
+        errors["severity"] = t("slack.report.error.severity")
     return errors or form
 
 

@@ -20,15 +20,13 @@ from handlers.messages import t
 from handlers.report import environment_choices, severity_choices
 
 from .blocks import render
-from .bridge import SORRY, SlackBridge
+from .bridge import SlackBridge
 from .command import CommandProblem, DeskCommand, parse, usage
 from .inbound import Where, incoming
 from .modals import DETAILS_LIMIT, report_modal
 from .mrkdwn import escape_clipped, mention
 
 log = logging.getLogger("deskbot.slack")
-
-HINT = "Type {command} help to see what I can do."
 
 
 def ephemeral_blocks(hint: str) -> Any:
@@ -77,21 +75,23 @@ class SlashCommands:
     def __init__(self, bridge: SlackBridge) -> None:
         self.bridge = bridge
         self.command = bridge.config.command
+        # The desk's (configured) prefix, so `/desk status 42` and the usage texts match the
+        # references the desk hands out.
+        self.prefix = bridge.desk.settings.reference_prefix
 
     def register(self, app: AsyncApp) -> None:
         app.command(self.command)(self.on_command)
 
     async def on_command(self, ack: AsyncAck, command: dict[str, Any]) -> None:
         user_id = str(command.get("user_id", ""))
-        parsed = parse(str(command.get("text", "")), self.command)
+        parsed = parse(str(command.get("text", "")), self.command, self.prefix)
         # Fast answers that need neither the database nor the Web API go back with the ack.
         if isinstance(parsed, CommandProblem):
             await ack(text=escape_clipped(parsed.message, 3000))
             return
         if parsed.verb == "help":
-            await ack(
-                text=escape_clipped(usage(self.command, self.bridge.is_member(user_id)), 3000)
-            )
+            team = self.bridge.is_member(user_id)
+            await ack(text=escape_clipped(usage(self.command, self.prefix, team), 3000))
             return
         if parsed.for_team and not self.bridge.is_member(user_id):
             await ack(text=escape_clipped(t("team.refused"), 3000))
@@ -99,7 +99,9 @@ class SlashCommands:
         await ack()
 
         async def apologise() -> None:
-            await self.bridge.respond(str(command.get("response_url", "")), [Message(SORRY)])
+            await self.bridge.respond(
+                str(command.get("response_url", "")), [Message(t("slack.failed"))]
+            )
 
         await self.bridge.work(
             self._run(parsed, command), apologise, urgent=parsed.verb == "report"
@@ -109,7 +111,7 @@ class SlashCommands:
         bridge = self.bridge
         user_id = str(command.get("user_id", ""))
         channel_id = str(command.get("channel_id", ""))
-        hint = HINT.format(command=self.command)
+        hint = t("slack.hint", command=self.command)
         if parsed.verb == "report":
             await open_report_modal(bridge, str(command.get("trigger_id", "")), channel_id)
             return
@@ -125,7 +127,8 @@ class SlashCommands:
             await bridge.respond(str(command.get("response_url", "")), replies)
             return
         if parsed.verb == "ask":
-            headline = f"❓ {mention(user_id)} asked: {escape_clipped(parsed.text, 2900)}"
+            question = escape_clipped(parsed.text, 2900)
+            headline = t("slack.ask.headline", user=mention(user_id), question=question)
             where = await anchor_home(bridge, user_id, channel_id, headline)
             async with bridge.lock(where.chat_id, user_id):
                 replies = await bridge.handle(

@@ -32,8 +32,6 @@ log = logging.getLogger(__name__)
 # Team commands that, sent as a reply to an alert, act on that alert's ticket.
 CONTEXT_ACTIONS = ("ack", "take", "assign", "resolve", "note", "reply")
 ANSWER_LIMIT = 200  # answerCallbackQuery shows at most 200 characters
-FAILED = "Sorry, something went wrong on our side. Please try again in a moment."
-PRIVATE_ONLY = "I take reports and questions in a private chat: open a chat with @{username}."
 
 
 class TelegramRouter:
@@ -68,7 +66,7 @@ class TelegramRouter:
         elif str(chat.id) == self.team_chat_id:
             await self._team_message(message, incoming)
         elif commands.parse(incoming.text, in_flow=False) is not None and incoming.text[:1] == "/":
-            text = PRIVATE_ONLY.format(username=self.bot_username)
+            text = t("telegram.private_only", username=self.bot_username)
             await self.sender.send(chat.id, Message(text), reply_to=message.message_id)
 
     async def _team_message(self, message: TgMessage, incoming: Incoming) -> None:
@@ -148,7 +146,7 @@ class TelegramRouter:
             return list(await call(*args))
         except Exception:
             log.exception("telegram update could not be handled")
-            return [Message(FAILED)]
+            return [Message(t("telegram.failed"))]
 
     async def _send_all(
         self, chat_id: int | str, replies: list[Message], reply_to: int | None = None
