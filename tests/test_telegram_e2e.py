@@ -158,6 +158,8 @@ async def test_commands_are_registered_for_merchants_and_the_team_group(tmp_path
         team_menu = [c["command"] for c in env.api.commands["chat"]]
         assert {"report", "ask", "status", "mytickets"} <= set(merchant_menu)
         assert {"ack", "take", "resolve", "reply", "list"} <= set(team_menu)
+        status = next(c for c in env.api.commands["default"] if c["command"] == "status")
+        assert status["description"] == "Where a ticket stands: /status INT-42"
 
 
 async def test_rejected_formatting_on_the_alert_is_resent_as_plain_text(tmp_path: Path) -> None:

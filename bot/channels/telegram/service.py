@@ -43,8 +43,8 @@ MERCHANT_COMMANDS = ("report", "ask", "status", "mytickets", "cancel", "help")
 TEAM_COMMANDS = ("list", "ack", "take", "assign", "resolve", "note", "reply")
 
 
-def bot_commands(names: tuple[str, ...]) -> list[BotCommand]:
-    return [BotCommand(name, t(f"command.{name}")) for name in names]
+def bot_commands(names: tuple[str, ...], prefix: str) -> list[BotCommand]:
+    return [BotCommand(name, t(f"command.{name}", prefix=prefix)) for name in names]
 
 
 # How long a delivery waits for the bot to finish starting before it is retried later.
@@ -107,7 +107,7 @@ class TelegramService:
         app.add_error_handler(self._on_error)
         async with app:
             self.ready.set()
-            await self._register_commands()
+            await self._register_commands(runtime.desk.settings.reference_prefix)
             await app.start()
             try:
                 await self._serve()
@@ -154,12 +154,12 @@ class TelegramService:
         update = Update.de_json(data, self.application.bot)
         await self.application.update_queue.put(update)
 
-    async def _register_commands(self) -> None:
-        await self._set_commands(bot_commands(MERCHANT_COMMANDS), BotCommandScopeDefault())
+    async def _register_commands(self, prefix: str) -> None:
+        merchant = bot_commands(MERCHANT_COMMANDS, prefix)
+        await self._set_commands(merchant, BotCommandScopeDefault())
         if self.config.team_chat_id:
-            await self._set_commands(
-                bot_commands(TEAM_COMMANDS), BotCommandScopeChat(self.config.team_chat_id)
-            )
+            team = bot_commands(TEAM_COMMANDS, prefix)
+            await self._set_commands(team, BotCommandScopeChat(self.config.team_chat_id))
 
     async def _set_commands(self, commands: list[BotCommand], scope: BotCommandScope) -> None:
         bot = self.application.bot
