@@ -3,6 +3,7 @@ transaction as everything the event changed."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -11,7 +12,7 @@ from handlers.clock import Clock, SystemClock
 from handlers.events import Incoming, Message
 from handlers.knowledge import KnowledgeSource
 from handlers.messages import t
-from handlers.notify import Notifier, Target
+from handlers.notify import DIRECT, Notifier, Target, payload
 from handlers.tickets import Draft, created_replies, open_ticket
 from handlers.turn import TicketObserver, Turn
 from storage.store import Store, Transaction
@@ -58,6 +59,29 @@ class Desk:
                 )
         self._wake(tx)
         return turn.replies
+
+    async def queue(
+        self,
+        channel: str,
+        chat_id: str,
+        messages: Sequence[Message],
+        thread_id: str | None = None,
+    ) -> None:
+        """Hand answers a channel could not deliver right now (rate limit, outage) to the
+        outbox, which sends them, in order, once the platform takes them again."""
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            for message in messages:
+                tx.outbox.add(
+                    key=f"{DIRECT}:{uuid.uuid4().hex}",
+                    channel=channel,
+                    chat_id=chat_id,
+                    thread_id=thread_id,
+                    kind=DIRECT,
+                    payload=payload(message),
+                    now=now,
+                )
+        self._wake(tx)
 
     def can_answer(self, question: str) -> bool:
         """Whether the knowledge base has a confident answer to `question` (a channel that can

@@ -117,6 +117,23 @@ async def test_flood_on_the_team_alert_still_delivers_it(tmp_path: Path) -> None
         assert 3.0 in env.sleep.waits
 
 
+async def test_an_answer_telegram_cannot_take_now_goes_out_through_the_outbox(
+    tmp_path: Path,
+) -> None:
+    async with desk_on_telegram(tmp_path) as env:
+        env.api.fail_next(
+            "sendMessage", 502, "Bad Gateway", when=lambda c: c.chat_id == MERCHANT.id
+        )
+        mark = env.api.mark()
+        await env.api.push_text(MERCHANT, "/mytickets")
+        # The direct answer failed with a 502; the router handed it to the outbox, whose
+        # sender delivers it.
+        delivered = await env.answer(MERCHANT.id, after=mark)
+        assert "no tickets yet" in delivered.params["text"]
+        statuses = [c.status for c in env.api.calls_of("sendMessage", after=mark, ok_only=False)]
+        assert statuses == [502, 200]
+
+
 async def test_duplicated_update_after_a_restart_creates_one_ticket(tmp_path: Path) -> None:
     async with desk_on_telegram(tmp_path) as env:
         update = env.api.make_text_update(MERCHANT, UNKNOWN_QUESTION)

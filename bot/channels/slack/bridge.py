@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
@@ -21,7 +20,6 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from bot.config import SlackConfig
 from handlers.desk import Desk
 from handlers.events import Incoming, Message
-from handlers.notify import DIRECT, payload
 from handlers.tickets import Draft
 from storage.store import Store
 
@@ -200,21 +198,9 @@ class SlackBridge:
         return last
 
     async def _queue(self, where: Where, messages: list[Message]) -> None:
-        now = self.desk.clock.now()
-        async with self._desk_slots, self.store.transaction() as tx:
-            for message in messages:
-                tx.outbox.add(
-                    key=f"{DIRECT}:{uuid.uuid4().hex}",
-                    channel=CHANNEL,
-                    chat_id=where.chat_id,
-                    thread_id=where.thread_id,
-                    kind=DIRECT,
-                    payload=payload(message),
-                    now=now,
-                )
+        async with self._desk_slots:
+            await self.desk.queue(CHANNEL, where.chat_id, messages, where.thread_id)
         log.info("Slack is rate limiting; %d answer(s) queued in the outbox", len(messages))
-        if self.desk.on_outbox is not None:
-            self.desk.on_outbox()
 
     async def ephemeral(
         self, channel: str, user_id: str, messages: list[Message], thread_ts: str | None = None

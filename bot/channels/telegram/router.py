@@ -16,6 +16,7 @@ from dataclasses import replace
 from telegram import CallbackQuery, Update
 from telegram import Message as TgMessage
 from telegram.constants import ChatType
+from telegram.error import BadRequest, NetworkError, RetryAfter
 
 from bot.channels.telegram.inbound import CHANNEL, from_callback, from_message, pressed_label
 from bot.channels.telegram.render import chosen_suffix
@@ -152,7 +153,16 @@ class TelegramRouter:
         self, chat_id: int | str, replies: list[Message], reply_to: int | None = None
     ) -> None:
         for number, reply in enumerate(replies):
-            await self.sender.send(chat_id, reply, reply_to=reply_to if number == 0 else None)
+            try:
+                await self.sender.send(chat_id, reply, reply_to=reply_to if number == 0 else None)
+            except BadRequest:
+                raise  # a request Telegram refuses as such will not get better later
+            except (RetryAfter, NetworkError) as error:
+                # Still flooded after the sender's own waits, or Telegram unreachable: the rest
+                # go to the outbox, which delivers them in order once Telegram takes them.
+                log.warning("telegram: %d answer(s) queued in the outbox: %s", len(replies), error)
+                await self.desk.queue(CHANNEL, str(chat_id), replies[number:])
+                return
 
 
 def _acts_on_context(parsed: tuple[str, str]) -> bool:
