@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from handlers import ask, commands, merchant, report, team
 from handlers.clock import Clock, SystemClock
-from handlers.events import Incoming, Message
+from handlers.events import Incoming, Message, storable, storable_incoming
 from handlers.knowledge import KnowledgeSource
 from handlers.messages import t
 from handlers.notify import DIRECT, Notifier, Target, payload
@@ -97,7 +97,7 @@ class Desk:
             turn = await self._turn(tx, incoming)
             if not await self._first_delivery(turn):
                 return []
-            await team.run(turn, action, f"{reference} {text}".strip())
+            await team.run(turn, action, f"{reference} {storable(text)}".strip())
         self._wake(tx)
         return turn.replies
 
@@ -105,12 +105,16 @@ class Desk:
         """File a report collected by a channel's own form (Slack's modal) in one step."""
         async with self.store.transaction() as tx:
             turn = await self._turn(tx, incoming)
+            draft = replace(
+                draft, title=storable(draft.title), description=storable(draft.description)
+            )
             ticket = await open_ticket(turn, draft)
             created_replies(turn, ticket)
         self._wake(tx)
         return turn.replies
 
     async def _turn(self, tx: Transaction, incoming: Incoming) -> Turn:
+        incoming = storable_incoming(incoming)
         state = await tx.conversations.load(incoming.channel, incoming.chat_id, incoming.user_id)
         return Turn(self, incoming, tx, state, self.clock.now())
 

@@ -7,7 +7,21 @@ is plain text holding user content verbatim; each adapter escapes it for its own
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+
+def storable(text: str) -> str:
+    """User text as it will be stored: verbatim, except NUL, which PostgreSQL cannot hold in a
+    text column at all. It becomes U+FFFD (the replacement character) on every database alike."""
+    return text.replace("\x00", "\ufffd") if "\x00" in text else text
+
+
+def storable_incoming(incoming: Incoming) -> Incoming:
+    if "\x00" not in incoming.text and "\x00" not in incoming.display_name:
+        return incoming
+    return replace(
+        incoming, text=storable(incoming.text), display_name=storable(incoming.display_name)
+    )
 
 
 @dataclass(frozen=True, slots=True)

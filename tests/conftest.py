@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from handlers.clock import FakeClock
 from handlers.delivery import OutboxDispatcher
@@ -22,9 +24,20 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+# The suite runs on SQLite. DESKBOT_TEST_DATABASE_URL=postgresql+asyncpg://... runs the tests
+# that use this fixture on PostgreSQL instead (each test starts from an empty schema).
+POSTGRES_URL = os.environ.get("DESKBOT_TEST_DATABASE_URL", "")
+
+
 @pytest.fixture
 async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}")
+    if POSTGRES_URL:
+        db = Database(POSTGRES_URL)
+        async with db.engine.begin() as connection:
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
+    else:
+        db = Database(f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}")
     await db.upgrade()
     yield db
     await db.close()

@@ -17,15 +17,15 @@ from handlers.escalation.policy import EscalationPolicy
 from handlers.notify import Target
 from storage import Database, Store
 from storage.escalations import EscalationRepository, Snapshot
-from tests.conftest import TEAM
+from tests.conftest import POSTGRES_URL, TEAM
 from tests.escalation.conftest import make_escalator, outbox, pages
 from tests.support import Chat
 
 
 @pytest.fixture
 async def second_database(tmp_path: Path, database: Database) -> AsyncIterator[Database]:
-    # The same file as the `database` fixture, through its own engine and connections.
-    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}")
+    # The same database as the `database` fixture, through its own engine and connections.
+    db = Database(POSTGRES_URL or f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}")
     yield db
     await db.close()
 
