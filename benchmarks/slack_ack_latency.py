@@ -62,6 +62,11 @@ mode = "http"
 port = {port}
 api_base_url = "{api_base_url}"
 team_channel = "CTEAM"
+
+[kb]
+# Off, so every `ask` takes the same path (a question ticket: an answer in the DM and a team
+# alert) and the expected answers below can be counted; acks do not depend on it.
+path = ""
 """,
         encoding="utf-8",
     )
