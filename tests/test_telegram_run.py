@@ -11,6 +11,7 @@ import pytest
 
 from bot.channels.telegram.service import TelegramService
 from bot.config import parse_config
+from bot.config_error import ConfigError
 from bot.run import configured_services, serve
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.telegram_harness import MERCHANT, TEAM, desk_on_telegram
@@ -63,3 +64,16 @@ async def test_token_and_secret_never_reach_the_logs(
     assert env.api.token not in caplog.text
     assert env.api.token.split(":")[1] not in caplog.text
     assert env.config.telegram.webhook_secret not in caplog.text
+
+
+async def test_a_token_telegram_rejects_stops_start_up_naming_the_key(tmp_path: Path) -> None:
+    async with FakeTelegramAPI() as api:
+        raw = {
+            "desk": {"database_url": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}"},
+            "telegram": {"token": "999:revoked-token", "api_base_url": api.api_base_url},
+        }
+        config = parse_config(raw, env={})
+        with pytest.raises(ConfigError) as refused:
+            await asyncio.wait_for(serve(config, configured_services(config, "tester")), 10)
+    assert refused.value.key == "telegram.token"
+    assert "revoked-token" not in str(refused.value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
@@ -10,6 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import parse_config
+from bot.config_error import ConfigError
+from bot.run import configured_services, serve
+from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_signing import SignedRequest
 from tests.slack.harness import (
     MERCHANT,
@@ -57,8 +62,8 @@ async def test_bad_signatures_get_401_and_nothing_happens(slack: SlackHarness) -
         status, _ = await slack.send(request, work=False)
         assert status == 401
     assert await ticket_count(slack) == 0
-    # Only the fake's own bookkeeping: the bot made no Web API call at all.
-    assert [c.method for c in slack.fake.calls] == []
+    # The bot made no Web API call beyond checking its token at start-up.
+    assert [c.method for c in slack.fake.calls] == ["auth.test"]
 
 
 async def test_redelivered_event_creates_one_ticket(slack: SlackHarness) -> None:
@@ -176,3 +181,24 @@ def test_manifest_declares_what_the_adapter_uses() -> None:
         "/slack/events",
     ):
         assert needed in manifest, needed
+
+
+async def test_a_token_slack_rejects_stops_start_up_naming_the_key(tmp_path: Path) -> None:
+    async with FakeSlackApi(token="xoxb-the-real-one") as fake:
+        config = parse_config(
+            {
+                "desk": {"database_url": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}"},
+                "slack": {
+                    "bot_token": "xoxb-revoked",
+                    "signing_secret": "s",
+                    "mode": "http",
+                    "port": 3999,
+                    "api_base_url": fake.base_url,
+                },
+            },
+            env={},
+        )
+        with pytest.raises(ConfigError) as refused:
+            await asyncio.wait_for(serve(config, configured_services(config, "tester")), 10)
+    assert refused.value.key == "slack.bot_token"
+    assert "xoxb-revoked" not in str(refused.value)

@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING
 import aiohttp
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import SlackConfig
+from bot.config_error import ConfigError
 from handlers.delivery import SendError
 from handlers.desk import Desk
 from handlers.notify import Target
@@ -36,6 +38,16 @@ if TYPE_CHECKING:
     from bot.app import Runtime
 
 log = logging.getLogger("deskbot.slack")
+
+
+# auth.test answers for a token that will never work.
+REJECTED_TOKEN = (
+    "invalid_auth",
+    "not_authed",
+    "account_inactive",
+    "token_revoked",
+    "token_expired",
+)
 
 
 class SlackService:
@@ -98,6 +110,7 @@ class SlackService:
 
     async def start(self, desk: Desk, store: Store) -> None:
         """Build the app and start receiving (HTTP server or Socket Mode connection)."""
+        await self._check_token()
         app = self.build(desk, store)
         if self.config.mode == "http":
             self.http = SlackHttpServer(
@@ -116,6 +129,19 @@ class SlackService:
         # pauses were the tail of the ack latency under load.
         gc.collect()
         gc.freeze()
+
+    async def _check_token(self) -> None:
+        """A token Slack refuses is a configuration error: say so once, naming the key."""
+        try:
+            await self.client().auth_test()
+        except SlackApiError as error:
+            code = str(error.response.get("error", "")) if error.response is not None else ""
+            if code in REJECTED_TOKEN:
+                await self.close()
+                raise ConfigError(
+                    "slack.bot_token", f"Slack rejected the bot token ({code})"
+                ) from None
+            raise
 
     async def stop(self) -> None:
         """Stop receiving, let acknowledged work finish, close the Web API session."""

@@ -15,7 +15,7 @@ from telegram import (
     BotCommandScopeDefault,
     Update,
 )
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.channels.telegram.ordering import PerChatOrder
@@ -25,6 +25,7 @@ from bot.channels.telegram.router import TelegramRouter
 from bot.channels.telegram.sender import Sleep, TelegramSender
 from bot.channels.telegram.webhook import WebhookServer
 from bot.config import TelegramConfig
+from bot.config_error import ConfigError
 from handlers.delivery import SendError
 from handlers.messages import t
 from handlers.notify import Target
@@ -51,14 +52,18 @@ def bot_commands(names: tuple[str, ...], prefix: str) -> list[BotCommand]:
 READY_WAIT = 30.0
 
 
-def build_application(config: TelegramConfig) -> Application:  # type: ignore[type-arg]
+def build_application(
+    config: TelegramConfig, requests: tuple[AiohttpRequest, AiohttpRequest]
+) -> Application:  # type: ignore[type-arg]
+    """`requests`: the HTTP clients for API calls and for long polling, in that order."""
+    calls, updates = requests
     builder = (
         ApplicationBuilder()
         .token(config.token)
         .base_url(f"{config.api_base_url}/bot")
         .base_file_url(f"{config.api_base_url}/file/bot")
-        .request(AiohttpRequest(connection_limit=64))
-        .get_updates_request(AiohttpRequest(connection_limit=2))
+        .request(calls)
+        .get_updates_request(updates)
         .concurrent_updates(PerChatOrder())
         # Timers live in the database and APScheduler runs them; PTB's own job queue stays off.
         .job_queue(None)
@@ -88,7 +93,8 @@ class TelegramService:
 
     def __init__(self, config: TelegramConfig, *, sleep: Sleep = asyncio.sleep) -> None:
         self.config = config
-        self.application = build_application(config)
+        self._requests = (AiohttpRequest(connection_limit=64), AiohttpRequest(connection_limit=2))
+        self.application = build_application(config, self._requests)
         self.messages = TelegramSender(self.application.bot, sleep=sleep)
         self.ready = asyncio.Event()
         self.sender = _ReadyOutboxSender(TelegramOutboxSender(self.messages), self.ready)
@@ -105,6 +111,16 @@ class TelegramService:
         app = self.application
         app.add_handler(TypeHandler(Update, self._on_update))
         app.add_error_handler(self._on_error)
+        try:
+            await app.initialize()
+        except InvalidToken:
+            # PTB leaves its HTTP clients open when getMe fails; close them before leaving.
+            for request in self._requests:
+                await request.shutdown()
+            # Never the exception's own text: it quotes the token.
+            raise ConfigError(
+                "telegram.token", "Telegram rejected the bot token; check it with @BotFather"
+            ) from None
         async with app:
             self.ready.set()
             await self._register_commands(runtime.desk.settings.reference_prefix)
