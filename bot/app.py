@@ -11,7 +11,7 @@ from bot.kb_config import kb_settings, open_knowledge
 from handlers.clock import Clock, SystemClock
 from handlers.delivery import OutboxDispatcher, Sender
 from handlers.desk import Desk, DeskSettings
-from handlers.notify import Target
+from handlers.notify import Notifier, Target
 from storage import Database, Store
 
 
@@ -49,7 +49,7 @@ async def open_runtime(
     try:
         await database.upgrade()
         store = Store(database, config.desk.reference_prefix)
-        dispatcher = OutboxDispatcher(store, senders, clock)
+        dispatcher = OutboxDispatcher(store, senders, clock, Notifier(team_targets))
         desk = Desk(
             store,
             desk_settings(config),

@@ -12,9 +12,10 @@ from datetime import timedelta
 from typing import Protocol
 
 from handlers.clock import Clock
-from handlers.notify import ALERT, ALERT_UPDATE, PAGE, TIMELINE
+from handlers.messages import t
+from handlers.notify import ALERT, ALERT_UPDATE, NOTICE, PAGE, TIMELINE, Notifier
 from storage.outbox import FAILED, PENDING, SENT, Delivery, Outcome
-from storage.store import Store
+from storage.store import Store, Transaction
 from storage.tickets import Link
 
 log = logging.getLogger(__name__)
@@ -50,10 +51,18 @@ LINKED = (ALERT, TIMELINE, PAGE)
 
 
 class OutboxDispatcher:
-    def __init__(self, store: Store, senders: Mapping[str, Sender], clock: Clock) -> None:
+    def __init__(
+        self,
+        store: Store,
+        senders: Mapping[str, Sender],
+        clock: Clock,
+        notifier: Notifier | None = None,
+    ) -> None:
         self.store = store
         self.senders = dict(senders)
         self.clock = clock
+        # Tells the team when a notice cannot reach its reporter; None: nobody to tell.
+        self.notifier = notifier
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
@@ -81,9 +90,27 @@ class OutboxDispatcher:
             async with self.store.transaction() as tx:
                 await tx.outbox.record(outcomes)
                 await tx.tickets.link_messages(links, self.clock.now())
+                await self._report_undeliverable(tx, batch, outcomes)
             sent += sum(1 for outcome in outcomes if outcome.status == SENT)
             if len(batch) < BATCH:
                 return sent
+
+    async def _report_undeliverable(
+        self, tx: Transaction, batch: list[Delivery], outcomes: list[Outcome]
+    ) -> None:
+        """A notice the reporter will never get (blocked bot, chat gone) is said in the ticket's
+        timeline, so the team does not take a reply for delivered when it was not."""
+        if self.notifier is None:
+            return
+        items = {item.id: item for item in batch}
+        for outcome in outcomes:
+            item = items[outcome.id]
+            if outcome.status != FAILED or item.kind != NOTICE or not item.ticket_reference:
+                continue
+            ticket = await tx.tickets.get(item.ticket_reference)
+            if ticket is not None:
+                text = t("timeline.undeliverable", reference=ticket.reference, reason=outcome.error)
+                self.notifier.timeline(tx, ticket, text, self.clock.now())
 
     async def _send_chat(
         self, items: list[Delivery], alerts: dict[AlertKey, str], links: list[Link]

@@ -166,6 +166,9 @@ EN: dict[str, str] = {
     "timeline.status": "{reference}: {change} by {actor}",
     "timeline.note": "Internal note on {reference} by {actor}:\n{text}",
     "timeline.reply": "Reply sent to the reporter of {reference} by {actor}:\n{text}",
+    "timeline.undeliverable": (
+        "⚠️ A message to the reporter of {reference} could not be delivered: {reason}"
+    ),
     # Escalation: pages, the merchant's notice, the daily digest
     "page": (
         "🚨 Level {level} page{repeat}: {reference} ({severity}) is not acknowledged\n"

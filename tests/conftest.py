@@ -12,7 +12,7 @@ from sqlalchemy import text
 from handlers.clock import FakeClock
 from handlers.delivery import OutboxDispatcher
 from handlers.desk import Desk, DeskSettings
-from handlers.notify import Target
+from handlers.notify import Notifier, Target
 from storage import Database, Store
 from tests.support import Chat, RecordingSender
 
@@ -55,7 +55,7 @@ def sent() -> RecordingSender:
 
 @pytest.fixture
 def dispatcher(store: Store, sent: RecordingSender, clock: FakeClock) -> OutboxDispatcher:
-    return OutboxDispatcher(store, {"console": sent}, clock)
+    return OutboxDispatcher(store, {"console": sent}, clock, Notifier([Target("console", "team")]))
 
 
 @pytest.fixture

@@ -92,3 +92,19 @@ async def test_a_crashing_sender_is_retried_with_backoff(
     clock.advance(timedelta(seconds=1))
     assert await dispatcher.deliver_due() == 1
     assert await _statuses(store) == [("alert", "sent", 3)]
+
+
+async def test_a_notice_that_cannot_reach_the_reporter_is_said_in_the_timeline(
+    alice: Chat, lead: Chat, dispatcher: OutboxDispatcher, sent: RecordingSender, store: Store
+) -> None:
+    await alice.report()
+    await dispatcher.deliver_due()  # the alert
+    await lead.say("reply INT-1 Please resend with a new order reference")
+    sent.failures.append(SendError("403 bot was blocked by the user", permanent=True))
+    await dispatcher.deliver_due()  # the notice fails for good; the timeline says so
+    await dispatcher.deliver_due()
+    timeline = sent.texts("team", "timeline")
+    assert timeline[-1] == (
+        "⚠️ A message to the reporter of INT-1 could not be delivered: "
+        "403 bot was blocked by the user"
+    )
