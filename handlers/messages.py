@@ -157,6 +157,12 @@ EN: dict[str, str] = {
         "Reporter: {reporter}\n"
         "Status: {status}"
     ),
+    "alert.question": (
+        "New question {reference}\n"
+        "Question: {title}\n"
+        "Reporter: {reporter}\n"
+        "Status: {status}"
+    ),
     "alert.status_by": "{status} by {actor}",
     "alert.assignee": "Assignee: {assignee}",
     "alert.acknowledge": "Acknowledge",

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from handlers.events import Choice, Message
 from handlers.messages import t
-from storage.models import Status, Ticket
+from storage.models import Kind, Status, Ticket
 
 
 def reporter_label(ticket: Ticket) -> str:
@@ -48,7 +48,8 @@ def team_buttons(ticket: Ticket) -> tuple[Choice, ...]:
 def alert(ticket: Ticket) -> Message:
     """The team's alert for a ticket, re-rendered from its current state after every change."""
     text = t(
-        "alert.new",
+        # A question has no severity or environment to show.
+        "alert.question" if ticket.kind == Kind.question else "alert.new",
         kind=t.word("kind", ticket.kind),
         reference=ticket.reference,
         severity=t.word("severity", ticket.severity),
