@@ -158,10 +158,7 @@ EN: dict[str, str] = {
         "Status: {status}"
     ),
     "alert.question": (
-        "New question {reference}\n"
-        "Question: {title}\n"
-        "Reporter: {reporter}\n"
-        "Status: {status}"
+        "New question {reference}\nQuestion: {title}\nReporter: {reporter}\nStatus: {status}"
     ),
     "alert.status_by": "{status} by {actor}",
     "alert.assignee": "Assignee: {assignee}",
