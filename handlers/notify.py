@@ -62,31 +62,20 @@ class Notifier:
         )
 
     def new_ticket(self, tx: Transaction, ticket: Ticket, now: datetime) -> None:
+        message = alert(ticket)
         for target in self.team_targets:
-            tx.outbox.add(
-                key=f"{ALERT}:{ticket.reference}:{target.channel}:{target.chat_id}",
-                channel=target.channel,
-                chat_id=target.chat_id,
-                kind=ALERT,
-                payload=payload(alert(ticket), ticket),
-                now=now,
-                ticket_reference=ticket.reference,
-            )
+            # Deterministic: a ticket's alert can be queued once per place, never twice.
+            key = f"{ALERT}:{ticket.reference}:{target.channel}:{target.chat_id}"
+            self._to_team(tx, ticket, target, ALERT, message, now, key)
 
     def ticket_changed(
         self, tx: Transaction, ticket: Ticket, timeline_text: str, now: datetime
     ) -> None:
         """Re-render the alert in place and add the change to the ticket's timeline."""
+        message = alert(ticket)
         for target in self.team_targets:
-            common = {"channel": target.channel, "chat_id": target.chat_id, "now": now}
-            tx.outbox.add(
-                key=f"{ALERT_UPDATE}:{ticket.reference}:{uuid.uuid4().hex}",
-                kind=ALERT_UPDATE,
-                payload=payload(alert(ticket), ticket),
-                ticket_reference=ticket.reference,
-                **common,
-            )
-            self._timeline(tx, ticket, target, timeline_text, now)
+            self._to_team(tx, ticket, target, ALERT_UPDATE, message, now)
+            self._to_team(tx, ticket, target, TIMELINE, Message(timeline_text), now)
 
     def timeline(
         self,
@@ -100,17 +89,24 @@ class Notifier:
         thread), which would otherwise get an echo of it."""
         for target in self.team_targets:
             if target != skip:
-                self._timeline(tx, ticket, target, text, now)
+                self._to_team(tx, ticket, target, TIMELINE, Message(text), now)
 
-    def _timeline(
-        self, tx: Transaction, ticket: Ticket, target: Target, text: str, now: datetime
+    def _to_team(
+        self,
+        tx: Transaction,
+        ticket: Ticket,
+        target: Target,
+        kind: str,
+        message: Message,
+        now: datetime,
+        key: str | None = None,
     ) -> None:
         tx.outbox.add(
-            key=f"{TIMELINE}:{ticket.reference}:{uuid.uuid4().hex}",
+            key=key or f"{kind}:{ticket.reference}:{uuid.uuid4().hex}",
             channel=target.channel,
             chat_id=target.chat_id,
-            kind=TIMELINE,
-            payload=payload(Message(text), ticket),
+            kind=kind,
+            payload=payload(message, ticket),
             now=now,
             ticket_reference=ticket.reference,
         )

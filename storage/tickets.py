@@ -55,9 +55,6 @@ class TicketRepository:
         result = await self.session.exec(select(Ticket).where(Ticket.reference == reference))
         return result.first()
 
-    async def get_by_id(self, ticket_id: int) -> Ticket | None:
-        return await self.session.get(Ticket, ticket_id)
-
     async def for_reporter(
         self, channel: str, user_id: str, unresolved_only: bool = False, limit: int = 20
     ) -> Sequence[Ticket]:
