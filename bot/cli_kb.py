@@ -1,7 +1,8 @@
 """`deskbot kb search|check|stats`: the knowledge base from the command line.
 
 The knowledge base is `--kb PATH` when given, else `[kb] path` from the config (see
-bot/kb_config.py); `[kb] min_score` is the threshold `search` reports against.
+bot/kb_config.py); `[kb] min_score` is the threshold `search` reports against, and `check` fails
+when an entry has no answer in one of `[kb] languages`.
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ def _search(args: argparse.Namespace, settings: KbSettings, out: TextIO, err: Te
 
 def _check(settings: KbSettings, out: TextIO, err: TextIO) -> int:
     assert settings.path is not None
-    problems = check(settings.path)
+    problems = check(settings.path, settings.languages)
     if problems:
         for problem in problems:
             print(problem, file=err)
