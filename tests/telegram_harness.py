@@ -20,6 +20,7 @@ from bot.channels.telegram.service import TelegramService
 from bot.config import Config, parse_config
 from handlers.clock import FakeClock
 from storage.models import Ticket
+from tests.databases import fresh_database_url
 from tests.fakes.telegram_api import ApiCall, FakeTelegramAPI
 from tests.fakes.telegram_objects import FakeUser, group_chat
 
@@ -181,7 +182,7 @@ async def desk_on_telegram(
                 "webhook_secret": WEBHOOK_SECRET,
             }
         raw = {
-            "desk": {"database_url": f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}"},
+            "desk": {"database_url": await fresh_database_url(tmp_path)},
             "team": {"members": [f"telegram:{m.id}" for m in members]},
             "telegram": telegram,
             **(extra or {}),
