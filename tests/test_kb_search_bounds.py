@@ -14,6 +14,7 @@ from bot.cli import main
 from handlers.knowledge import KnowledgeBase, fuzzy
 from handlers.knowledge.fuzzy import FuzzyVocabulary
 from handlers.knowledge.search import MAX_FUZZY_TERMS
+from tests.databases import database_url_for
 from tests.slack.harness import MERCHANT, running_slack
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,7 +71,7 @@ def test_kb_search_refuses_a_question_over_the_length_limit(
 ) -> None:
     cfg = tmp_path / "config.toml"
     cfg.write_text(
-        f'[desk]\ndatabase_url = "sqlite+aiosqlite:///{tmp_path / "d.db"}"\n'
+        f'[desk]\ndatabase_url = "{database_url_for(tmp_path)}"\n'
         "max_details_length = 200\n",
         "utf-8",
     )
