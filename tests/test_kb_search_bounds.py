@@ -71,8 +71,7 @@ def test_kb_search_refuses_a_question_over_the_length_limit(
 ) -> None:
     cfg = tmp_path / "config.toml"
     cfg.write_text(
-        f'[desk]\ndatabase_url = "{database_url_for(tmp_path)}"\n'
-        "max_details_length = 200\n",
+        f'[desk]\ndatabase_url = "{database_url_for(tmp_path)}"\nmax_details_length = 200\n',
         "utf-8",
     )
     status = main(["kb", "search", "how " + "x" * 3990 + "?", "--config", str(cfg)])
