@@ -199,6 +199,13 @@ async def measure_desk(side: TelegramSide, merchants: int, flows: int, folder: P
             "api_base_url": side.api_base_url,
             "team_chat_id": TEAM.id,
         },
+        # Throughput, not abuse: a merchant here files more than the default limits allow.
+        "limits": {
+            "open_tickets": 0,
+            "tickets_per_hour": 0,
+            "critical_per_hour": 0,
+            "messages_per_minute": 0,
+        },
     }
     config = parse_config(raw, env={})
     service = TelegramService(config.telegram)

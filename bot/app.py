@@ -32,6 +32,7 @@ def desk_settings(config: Config) -> DeskSettings:
         leads=config.team.leads,
         max_title_length=config.desk.max_title_length,
         max_details_length=config.desk.max_details_length,
+        limits=config.limits,
     )
 
 

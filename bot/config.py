@@ -16,6 +16,8 @@ from urllib.parse import urlparse
 
 from bot.config_error import ConfigError
 from bot.config_escalation import parse_escalation
+from bot.config_limits import parse_limits
+from handlers.limits import Limits
 
 DEFAULT_PATH = Path("config.toml")
 _PREFIX = re.compile(r"^[A-Z][A-Z0-9]{0,9}$")
@@ -79,6 +81,7 @@ class Config:
     # Parsed by the escalation policy loader; kept raw here so this module stays about the shape.
     escalation: Mapping[str, Any] = field(default_factory=dict)
     kb: Mapping[str, Any] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
     source: str = "built-in defaults"
 
 
@@ -241,7 +244,7 @@ def _slack(raw: Any, env: Mapping[str, str]) -> SlackConfig:
     return cfg
 
 
-_SECTIONS = ("desk", "team", "telegram", "slack", "escalation", "kb")
+_SECTIONS = ("desk", "team", "telegram", "slack", "escalation", "kb", "limits")
 
 
 def parse_config(
@@ -267,6 +270,7 @@ def parse_config(
         slack=_slack(raw.get("slack", {}), env),
         escalation=escalation,
         kb=kb,
+        limits=parse_limits(raw.get("limits", {}), desk.max_details_length),
         source=source,
     )
 

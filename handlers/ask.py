@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+from handlers import limits
 from handlers.events import Choice
 from handlers.knowledge import Answer, Entry, KnowledgeBase
 from handlers.messages import t
@@ -157,7 +158,8 @@ async def _feedback(turn: Turn, choice: str) -> bool:
         turn.reset()
         reference = await _pass_to_team(turn, question, shown)
         _log(turn, question, Outcome.not_helpful, shown[-1] if shown else None, None, reference)
-        turn.say(t("ask.escalated", reference=reference))
+        if reference is not None:
+            turn.say(t("ask.escalated", reference=reference))
         return True
     if choice.startswith(ENTRY):
         return _open_related(turn, choice.removeprefix(ENTRY), question, shown)
@@ -191,10 +193,17 @@ async def _no_answer(turn: Turn, kb: KnowledgeBase | None, question: str) -> Non
         closest[0].score if closest else None,
         reference,
     )
-    turn.say(t("ask.logged", reference=reference))
+    if reference is not None:
+        turn.say(t("ask.logged", reference=reference))
 
 
-async def _pass_to_team(turn: Turn, question: str, shown: list[str]) -> str:
+async def _pass_to_team(turn: Turn, question: str, shown: list[str]) -> str | None:
+    """The reference of the question ticket filed for the team; None (the reporter told why)
+    when a limit stops it."""
+    refusal = await limits.ticket_refusal(turn, None)
+    if refusal is not None:
+        turn.say(refusal.text)
+        return None
     title_limit = turn.desk.settings.max_title_length
     title = " ".join(question.split())
     if len(title) > title_limit:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from handlers.references import looks_like_reference
 
 MERCHANT = ("start", "help", "menu", "report", "ask", "status", "mytickets", "mine", "cancel")
-TEAM = ("ack", "take", "assign", "resolve", "note", "reply", "list")
+TEAM = ("ack", "take", "assign", "resolve", "note", "reply", "list", "block", "unblock")
 ALL = MERCHANT + TEAM
 _BARE_ALONE = ("start", "help", "menu", "report", "mytickets", "mine", "cancel")
 _LIST_FILTERS = ("", "open", "critical", "major", "minor")
@@ -39,5 +39,7 @@ def parse(text: str, in_flow: bool) -> tuple[str, str] | None:
     if word == "list" and rest.lower() in _LIST_FILTERS:
         return word, rest
     if word in ("status", *TEAM) and rest and looks_like_reference(rest.split()[0]):
+        return word, rest
+    if word in ("block", "unblock") and rest and ":" in rest.split()[0]:
         return word, rest
     return None

@@ -45,6 +45,15 @@ def backoff(attempts: int) -> float:
     return min(2.0 ** max(attempts, 0), MAX_BACKOFF)
 
 
+def rank(item: Delivery) -> int:
+    """Critical alerts and pages go to a team chat before anything else waiting for it, so a
+    genuine outage is not queued behind a backlog. A ticket's own messages keep their order:
+    its alert is first among them anyway, and pages only follow it."""
+    facts = item.payload.get("ticket") or {}
+    urgent = item.kind in (ALERT, PAGE) and facts.get("severity") == "critical"
+    return 0 if urgent else 1
+
+
 AlertKey = tuple[str, str, str]  # ticket reference, channel, chat
 # Posted messages worth tying back to their ticket: a reply to any of them is about that ticket.
 LINKED = (ALERT, TIMELINE, PAGE)
@@ -81,7 +90,7 @@ class OutboxDispatcher:
             alerts: dict[AlertKey, str] = {}
             links: list[Link] = []
             chats: dict[tuple[str, str], list[Delivery]] = {}
-            for item in batch:
+            for item in sorted(batch, key=lambda item: (rank(item), item.id)):
                 chats.setdefault((item.channel, item.chat_id), []).append(item)
             results = await asyncio.gather(
                 *(self._send_chat(items, alerts, links) for items in chats.values())

@@ -7,10 +7,11 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from handlers import ask, commands, merchant, report, team
+from handlers import ask, blocking, commands, limits, merchant, report, team
 from handlers.clock import Clock, SystemClock
 from handlers.events import Incoming, Message, storable, storable_incoming
 from handlers.knowledge import KnowledgeSource
+from handlers.limits import Limits, MessageRate
 from handlers.messages import t
 from handlers.notify import DIRECT, Notifier, Target, payload
 from handlers.tickets import Draft, created_replies, open_ticket
@@ -27,6 +28,7 @@ class DeskSettings:
     leads: tuple[str, ...] = ()
     max_title_length: int = 120
     max_details_length: int = 4000
+    limits: Limits = field(default_factory=Limits)
 
 
 @dataclass
@@ -41,6 +43,7 @@ class Desk:
     # Called after a transaction that queued outgoing messages, to wake the sender.
     on_outbox: Callable[[], None] | None = None
     notifier: Notifier = field(init=False)
+    message_rate: MessageRate = field(init=False, default_factory=MessageRate)
 
     def __post_init__(self) -> None:
         self.notifier = Notifier(self.team_targets)
@@ -52,7 +55,8 @@ class Desk:
             before = (state.flow, state.step, dict(state.data))
             if not await self._first_delivery(turn):
                 return []
-            await self._dispatch(turn)
+            if await limits.admit(turn):
+                await self._dispatch(turn)
             if (state.flow, state.step, state.data) != before:
                 await tx.conversations.save(
                     incoming.channel, incoming.chat_id, incoming.user_id, state, turn.now
@@ -107,11 +111,18 @@ class Desk:
         """File a report collected by a channel's own form (Slack's modal) in one step."""
         async with self.store.transaction() as tx:
             turn = await self._turn(tx, incoming)
-            draft = replace(
-                draft, title=storable(draft.title), description=storable(draft.description)
-            )
-            ticket = await open_ticket(turn, draft)
-            created_replies(turn, ticket)
+            if await limits.admit(turn):
+                refusal = await limits.ticket_refusal(turn, draft.severity)
+                if refusal is not None:
+                    turn.say(refusal.text)
+                else:
+                    draft = replace(
+                        draft,
+                        title=storable(draft.title),
+                        description=storable(draft.description),
+                    )
+                    ticket = await open_ticket(turn, draft)
+                    created_replies(turn, ticket)
         self._wake(tx)
         return turn.replies
 
@@ -170,6 +181,8 @@ class Desk:
             await merchant.status(turn, args)
         elif name in ("mytickets", "mine"):
             await merchant.my_tickets(turn)
+        elif name in blocking.COMMANDS:
+            await blocking.run(turn, name, args)
         elif name in commands.TEAM:
             await team.run(turn, name, args)
         else:

@@ -102,6 +102,10 @@ async def free_text(turn: Turn, text: str) -> bool:
     if not open_tickets:
         return False
     turn.reset()
+    limit = turn.desk.settings.limits.max_followup_length
+    if len(text.strip()) > limit:
+        turn.say(t("report.too_long", length=len(text.strip()), limit=limit))
+        return True
     turn.go(FOLLOWUP, "which", text=text)
     choices = [
         Choice(

@@ -29,9 +29,9 @@ EN: dict[str, str] = {
         "Integration Team: +255 753 308 308"
     ),
     "menu.team": (
-        "Team commands: ack REF, take REF, assign REF <member>, resolve REF [note], "
+        "Team commands: ack REF, take REF, assign REF <member>, resolve REF [REF...] [note], "
         "note REF <text> (internal), reply REF <text> (to the reporter), "
-        "list [open|critical|major|minor]"
+        "list [open|critical|major|minor], block <channel:id> [hours], unblock <channel:id>"
     ),
     "menu.choice.report": "Report an issue",
     "menu.choice.ask": "Ask a question",
@@ -138,6 +138,50 @@ EN: dict[str, str] = {
     "team.assigned": "{reference} assigned to {assignee}.",
     "team.unknown_member": "{member} is not a team member. Members: {members}",
     "team.resolved": "{reference} resolved by {actor}.",
+    "team.resolve_too_many": (
+        "Only the first {limit} references were resolved; send the rest again."
+    ),
+    "team.blocked": (
+        "{identity} is blocked until {until}: the desk answers them with a notice and reads "
+        "nothing else. Lift it with: unblock {identity}"
+    ),
+    "team.unblocked": "{identity} is no longer blocked.",
+    "team.not_blocked": "{identity} was not blocked.",
+    "team.block.bad_identity": (
+        "“{identity}” is not a reporter identity. Write it as in the team notice: "
+        "telegram:<user id>, slack:<user id> or console:<name>."
+    ),
+    "team.block.bad_hours": "Hours must be a whole number from 1 to {max}.",
+    "team.block.member": "{identity} is a team member and cannot be blocked.",
+    "limits.open_tickets": (
+        "You have {count} open tickets, the most the desk takes from one person at a time. "
+        "To add to one of them, just type your message; or wait until one is resolved."
+    ),
+    "limits.tickets_per_hour": (
+        "You have reported {count} issues in the last hour, the most the desk takes from one "
+        "person. Please try again in {minutes} minutes."
+    ),
+    "limits.critical_per_hour": (
+        "You have reported {count} Critical issues in the last hour, the most the desk takes "
+        "from one person. Choose Major to send this report now, or try Critical again in "
+        "{minutes} minutes."
+    ),
+    "limits.messages": (
+        "You are sending messages faster than the desk can read them (more than {limit} a "
+        "minute). Please wait a minute: messages sent meanwhile are not read."
+    ),
+    "limits.blocked": (
+        "The integration team has paused your messages to the desk until {until}. For anything "
+        "urgent, contact your integration manager."
+    ),
+    "limits.team_notice": (
+        "⚠ {name} ({identity}) is over the report limit: {reason}. To stop their messages: "
+        "block {identity} [hours]"
+    ),
+    "limits.reason.open": "{count} open tickets",
+    "limits.reason.hour": "{count} tickets in the last hour",
+    "limits.reason.critical": "{count} Critical tickets in the last hour",
+    "limits.reason.messages": "more than {limit} messages a minute",
     "team.already_resolved": "{reference} is already {status}.",
     "team.noted": "Internal note added to {reference}.",
     "team.replied": "Reply sent to the reporter of {reference}.",
@@ -226,6 +270,9 @@ EN: dict[str, str] = {
     "slack.usage.list": "{command} list [{filters}]: tickets for the team",
     "slack.usage.act": "{command} ack|take|resolve {prefix}-42: act on a ticket",
     "slack.usage.reply": "{command} reply {prefix}-42 <text>: answer the merchant",
+    "slack.usage.block": (
+        "{command} block|unblock slack:<user id> [hours]: stop a reporter who floods the desk"
+    ),
     "slack.usage.note": (
         "{command} note {prefix}-42 <text>: an internal note (the merchant never sees it)"
     ),

@@ -61,6 +61,17 @@ class Notifier:
             ticket_reference=ticket.reference,
         )
 
+    def to_team(self, tx: Transaction, target: Target, text: str, now: datetime) -> None:
+        """A message to a team place about no ticket in particular."""
+        tx.outbox.add(
+            key=f"{DIRECT}:{uuid.uuid4().hex}",
+            channel=target.channel,
+            chat_id=target.chat_id,
+            kind=DIRECT,
+            payload=payload(Message(text)),
+            now=now,
+        )
+
     def new_ticket(self, tx: Transaction, ticket: Ticket, now: datetime) -> None:
         message = alert(ticket)
         for target in self.team_targets:

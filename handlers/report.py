@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from handlers import limits
 from handlers.events import Choice
 from handlers.messages import SEVERITY_DEFINITIONS, t
 from handlers.tickets import Draft, created_replies, open_ticket
@@ -41,6 +42,11 @@ def match_choice(choices: tuple[Choice, ...], choice: str | None, text: str) -> 
 
 async def start(turn: Turn, args: str = "") -> None:
     turn.reset()
+    refusal = await limits.ticket_refusal(turn, None)
+    if refusal is not None:
+        # Said before the merchant types a whole report that could not be filed.
+        turn.say(refusal.text)
+        return
     turn.go(FLOW, "title")
     if args.strip():
         await _title(turn, args)
@@ -145,6 +151,15 @@ async def _confirm(turn: Turn, choice: str | None, text: str) -> bool:
         turn.say(t("cancelled"))
         return True
     data = turn.state.data
+    refusal = await limits.ticket_refusal(turn, data["severity"])
+    if refusal is not None and refusal.critical:
+        turn.go(FLOW, "severity")
+        turn.say(refusal.text, severity_choices())
+        return True
+    if refusal is not None:
+        # The report stays at this step: Confirm files it once the limit allows.
+        turn.say(refusal.text, confirm_choices())
+        return True
     ticket = await open_ticket(
         turn,
         Draft(

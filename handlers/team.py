@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 
 from handlers.escalation.sla import list_note
 from handlers.merchant import find_ticket
 from handlers.messages import t
 from handlers.notify import Target
+from handlers.references import looks_like_reference
 from handlers.render import age
 from handlers.turn import Turn
 from storage.models import UNRESOLVED, Status, Ticket
@@ -16,13 +18,15 @@ USAGE = {
     "ack": "ack REF",
     "take": "take REF",
     "assign": "assign REF <member>",
-    "resolve": "resolve REF [note]",
+    "resolve": "resolve REF [REF...] [note]",
     "note": "note REF <text>",
     "reply": "reply REF <text>",
     "list": "list [open|critical|major|minor]",
 }
 LIST_FILTERS = ("open", "critical", "major", "minor")
 DONE = (Status.resolved, Status.closed)
+MAX_RESOLVE = 100  # references in one `resolve`
+_LEADING = re.compile(r"([^\s,]+)[\s,]*")
 
 
 async def run(turn: Turn, command: str, args: str) -> None:
@@ -34,6 +38,9 @@ async def run(turn: Turn, command: str, args: str) -> None:
         return
     if not args.strip():
         turn.say(t("team.usage", usage=USAGE[command]))
+        return
+    if command == "resolve":
+        await _resolve_all(turn, args)
         return
     ticket = await find_ticket(turn, command, args)
     if ticket is None:
@@ -158,6 +165,30 @@ async def resolve(turn: Turn, ticket: Ticket, text: str) -> None:
     await _observe(turn, ticket, "resolved")
     _changed(turn, ticket, t.word("status", Status.resolved))
     turn.say(t("team.resolved", reference=ticket.reference, actor=turn.actor_name))
+
+
+async def _resolve_all(turn: Turn, args: str) -> None:
+    """`resolve INT-1 INT-2, INT-3 [note]`: every leading reference is resolved, each with the
+    note, so a flood of tickets is cleared in one command. After the first, only references
+    written in full (`INT-2`, `#2`) count: "resolve INT-1 3 retries fixed it" is one ticket."""
+    rest = args.strip()
+    references: list[str] = []
+    while (word := _LEADING.match(rest)) is not None:
+        token = word.group(1)
+        full = "-" in token or token.startswith("#")
+        if not looks_like_reference(token) or (references and not full):
+            break
+        references.append(token)
+        rest = rest[word.end() :]
+    if not references:
+        await find_ticket(turn, "resolve", args)  # says what is wrong with it
+        return
+    for reference in list(dict.fromkeys(references))[:MAX_RESOLVE]:
+        ticket = await find_ticket(turn, "resolve", reference)
+        if ticket is not None:
+            await resolve(turn, ticket, rest.strip())
+    if len(references) > MAX_RESOLVE:
+        turn.say(t("team.resolve_too_many", limit=MAX_RESOLVE))
 
 
 async def note(turn: Turn, ticket: Ticket, text: str) -> None:

@@ -202,3 +202,16 @@ class KbLog(SQLModel, table=True):
     score: float | None = None
     outcome: str
     ticket_reference: str | None = None
+
+
+class Reporter(SQLModel, table=True):
+    """What the desk remembers about one reporter's limits: a block set by the team, and when
+    the team was last told they went over a limit (told once per hour, not per message)."""
+
+    __tablename__ = "reporter"
+
+    channel: str = Field(primary_key=True)
+    user_id: str = Field(primary_key=True)
+    blocked_until: datetime | None = Field(default=None, sa_column=_utc())
+    blocked_by: str | None = None
+    over_limit_told_at: datetime | None = Field(default=None, sa_column=_utc())

@@ -65,7 +65,7 @@ async def test_unknown_commands_are_named(alice: Chat) -> None:
 
 async def test_team_commands_with_missing_arguments(lead: Chat) -> None:
     assert await lead.say("/ack") == "Usage: ack REF"
-    assert await lead.say("/resolve") == "Usage: resolve REF [note]"
+    assert await lead.say("/resolve") == "Usage: resolve REF [REF...] [note]"
     assert "doesn't look like a ticket reference" in await lead.say("/ack <!channel>")
     assert await lead.say("/take INT-5") == "There is no ticket INT-5."
 

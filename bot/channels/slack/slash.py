@@ -146,6 +146,8 @@ class SlashCommands:
             "status": f"/status {parsed.reference}",
             "mine": "/mytickets",
             "list": f"/list {parsed.list_filter}",
+            "block": f"/block {parsed.text}",
+            "unblock": f"/unblock {parsed.text}",
         }.get(parsed.verb, f"/{parsed.verb} {parsed.reference} {parsed.text}".strip())
         async with bridge.lock(where.chat_id, user_id):
             replies = await bridge.handle(incoming(user_id, where, name=name, text=text))
