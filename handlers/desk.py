@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 
 from handlers import ask, blocking, commands, limits, merchant, report, team
 from handlers.clock import Clock, SystemClock
@@ -70,10 +71,13 @@ class Desk:
         chat_id: str,
         messages: Sequence[Message],
         thread_id: str | None = None,
+        retry_after: float = 0.0,
     ) -> None:
         """Hand answers a channel could not deliver right now (rate limit, outage) to the
-        outbox, which sends them, in order, once the platform takes them again."""
+        outbox, which sends them, in order, once the platform takes them again (not before
+        `retry_after` seconds)."""
         now = self.clock.now()
+        due = now + timedelta(seconds=max(retry_after, 0.0))
         async with self.store.transaction() as tx:
             for message in messages:
                 tx.outbox.add(
@@ -84,6 +88,7 @@ class Desk:
                     kind=DIRECT,
                     payload=payload(message),
                     now=now,
+                    due=due,
                 )
         self._wake(tx)
 

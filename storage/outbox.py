@@ -104,7 +104,9 @@ class OutboxRepository:
         now: datetime,
         thread_id: str | None = None,
         ticket_reference: str | None = None,
+        due: datetime | None = None,
     ) -> None:
+        """`due`: not before then (a platform's retry_after); default `now`."""
         self.added += 1
         self._pending.append(
             {
@@ -117,7 +119,7 @@ class OutboxRepository:
                 "payload": json.dumps(payload, ensure_ascii=False),
                 "status": PENDING,
                 "attempts": 0,
-                "next_attempt_at": now,
+                "next_attempt_at": due or now,
                 "created_at": now,
             }
         )
@@ -205,3 +207,17 @@ class OutboxRepository:
         if ticket_reference is not None:
             query = query.where(OutboxItem.ticket_reference == ticket_reference)
         return (await self.session.exec(query)).all()
+
+    async def waiting(self, channel: str, chat_id: str) -> bool:
+        """Whether a message to this chat is still waiting in the outbox (a channel that queued
+        answers sends the next ones the same way, so they stay in order)."""
+        query = (
+            select(OutboxItem.id)
+            .where(
+                OutboxItem.status == PENDING,
+                OutboxItem.channel == channel,
+                OutboxItem.chat_id == chat_id,
+            )
+            .limit(1)
+        )
+        return (await self.session.exec(query)).first() is not None

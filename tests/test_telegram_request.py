@@ -95,3 +95,38 @@ async def test_per_chat_order_keeps_a_chat_in_order_and_lets_chats_overlap() -> 
         await asyncio.gather(*tasks)
     assert events.index("end a1") < events.index("start a2")
     assert processor._locks == {}
+
+
+async def test_a_burst_from_one_chat_leaves_slots_for_the_others() -> None:
+    # Issue 13, item 3: the slot was taken before the chat's lock, so a chat's queued updates
+    # held every slot while they waited for their turn.
+    processor = PerChatOrder(max_concurrent_updates=4)
+    user = FakeUser(501, "Alice")
+    hold = asyncio.Event()
+    other_done = asyncio.Event()
+
+    def update(update_id: int, chat_id: int) -> Update:
+        message = {
+            "message_id": update_id,
+            "date": 0,
+            "text": "x",
+            "from": user.to_json(),
+            "chat": {"id": chat_id, "type": "private"},
+        }
+        return Update.de_json({"update_id": update_id, "message": message}, None)
+
+    async def flood_work() -> None:
+        await hold.wait()
+
+    async def other_work() -> None:
+        other_done.set()
+
+    async with processor:
+        burst = [
+            asyncio.create_task(processor.process_update(update(n, 1), flood_work()))
+            for n in range(20)
+        ]
+        other = asyncio.create_task(processor.process_update(update(100, 2), other_work()))
+        await asyncio.wait_for(other_done.wait(), 5)
+        hold.set()
+        await asyncio.gather(*burst, other)

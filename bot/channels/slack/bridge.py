@@ -8,9 +8,11 @@ the person instead of silence.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -25,6 +27,7 @@ from storage.store import Store
 
 from .blocks import render
 from .inbound import CHANNEL, Where, member_id
+from .retry import RateLimitRetry, retry_after_seconds_from_headers
 
 log = logging.getLogger("deskbot.slack")
 
@@ -62,6 +65,11 @@ class SlackBridge:
         self._progress = asyncio.Event()
         self._desk_slots = asyncio.Semaphore(DESK_SLOTS)
         self._work_slots = asyncio.Semaphore(WORK_SLOTS)
+        self._gates: dict[str, asyncio.Lock] = {}
+        self._answer_client: AsyncWebClient | None = None
+        # Conversations whose answers were queued after a 429, and when those are due.
+        self._queued_chats: dict[str, datetime] = {}
+        self._waiting: dict[str, int] = {}
 
     # ---- who ---------------------------------------------------------------------------------
 
@@ -108,8 +116,12 @@ class SlackBridge:
         job: Coroutine[Any, Any, None],
         on_error: Callable[[], Awaitable[None]] | None = None,
         urgent: bool = False,
+        who: str | None = None,
     ) -> None:
-        """Run `job`, the part of a request that comes after its ack."""
+        """Run `job`, the part of a request that comes after its ack. `who` (the Slack user)
+        waits for their own earlier requests before taking one of the shared slots, so one
+        person's burst holds one slot, not all of them (issue 13: 40 DMs from one merchant made
+        everyone else wait 32 s when the slot came first)."""
         task = asyncio.current_task()
         if task is not None:
             self._inflight.add(task)
@@ -118,7 +130,7 @@ class SlackBridge:
             if urgent:
                 await job
             else:
-                async with self._work_slots:
+                async with self._turn_of(who), self._work_slots:
                     await job
         except Exception:
             log.exception("Slack request failed after it was acknowledged")
@@ -135,6 +147,21 @@ class SlackBridge:
             self.finished += 1
             self._progress.set()
             self._progress = asyncio.Event()
+
+    @contextlib.asynccontextmanager
+    async def _turn_of(self, who: str | None) -> AsyncIterator[None]:
+        if who is None:
+            yield
+            return
+        gate = self._gates.setdefault(who, asyncio.Lock())
+        self._waiting[who] = self._waiting.get(who, 0) + 1
+        try:
+            async with gate:
+                yield
+        finally:
+            self._waiting[who] -= 1
+            if not self._waiting[who]:
+                del self._waiting[who], self._gates[who]
 
     async def wait_finished(self, count: int, timeout: float = 10.0) -> None:
         """Wait until `count` acknowledged requests in total have been worked off."""
@@ -174,14 +201,36 @@ class SlackBridge:
 
     # ---- answering ---------------------------------------------------------------------------
 
+    @property
+    def answer_client(self) -> AsyncWebClient:
+        """The client for answers: like `client`, but a 429 comes back at once instead of being
+        waited out inside the call, which would hold a work slot for as long as Slack says."""
+        if self._answer_client is None:
+            c = self.client
+            self._answer_client = AsyncWebClient(
+                token=c.token,
+                base_url=c.base_url,
+                session=c.session,
+                timeout=c.timeout,
+                logger=c.logger,
+                retry_handlers=[h for h in c.retry_handlers if not isinstance(h, RateLimitRetry)],
+            )
+        return self._answer_client
+
     async def post(self, where: Where, messages: list[Message]) -> str | None:
-        """Post answers in order. If Slack is still rate limiting after the client's own
-        retries, the rest go to the outbox, which sends them once Slack lets us."""
+        """Post answers in order. If Slack is rate limiting the conversation, they go to the
+        outbox, which sends them once Slack lets us; until it has, later answers to the same
+        conversation go the same way, so they arrive in order."""
+        chat = where.chat_id
+        if messages and await self._outbox_holds(chat):
+            ahead = (self._queued_chats[chat] - self.desk.clock.now()).total_seconds()
+            await self._queue(where, messages, max(ahead, 0.0))
+            return None
         last: str | None = None
         for index, message in enumerate(messages):
             text, blocks = render(message)
             try:
-                answer = await self.client.chat_postMessage(
+                answer = await self.answer_client.chat_postMessage(
                     channel=where.chat_id,
                     thread_ts=where.thread_id,
                     text=text,
@@ -192,14 +241,27 @@ class SlackBridge:
             except SlackApiError as exc:
                 if exc.response is None or exc.response.status_code != 429:
                     raise
-                await self._queue(where, messages[index:])
+                wait = retry_after_seconds_from_headers(exc.response.headers)
+                self._queued_chats[chat] = self.desk.clock.now() + timedelta(seconds=wait)
+                await self._queue(where, messages[index:], wait)
                 return None
             last = answer.get("ts")
         return last
 
-    async def _queue(self, where: Where, messages: list[Message]) -> None:
+    async def _outbox_holds(self, chat: str) -> bool:
+        if chat not in self._queued_chats:
+            return False
+        async with self._desk_slots, self.store.transaction() as tx:
+            waiting = await tx.outbox.waiting(CHANNEL, chat)
+        if not waiting:
+            self._queued_chats.pop(chat, None)
+        return waiting
+
+    async def _queue(self, where: Where, messages: list[Message], retry_after: float) -> None:
         async with self._desk_slots:
-            await self.desk.queue(CHANNEL, where.chat_id, messages, where.thread_id)
+            await self.desk.queue(
+                CHANNEL, where.chat_id, messages, where.thread_id, retry_after=retry_after
+            )
         log.info("Slack is rate limiting; %d answer(s) queued in the outbox", len(messages))
 
     async def ephemeral(

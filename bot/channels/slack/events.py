@@ -86,7 +86,8 @@ class Events:
             if reply_to:
                 await self.bridge.post(Where(reply_to), [Message(t("slack.failed"))])
 
-        await self.bridge.work(once(), apologise)
+        user = (body.get("event") or {}).get("user")
+        await self.bridge.work(once(), apologise, who=str(user) if user else None)
 
     async def _direct(self, user_id: str, channel: str, text: str) -> None:
         await self._converse(user_id, Where(channel), text)

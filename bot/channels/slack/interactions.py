@@ -79,6 +79,7 @@ class Interactions:
             self._choice(body, user_id, where, value, message),
             apologise,
             urgent=value == "menu:report",
+            who=user_id,
         )
 
     async def _choice(
@@ -133,6 +134,7 @@ class Interactions:
             self._team(body, user_id, channel, value, message),
             apologise,
             urgent=value.startswith("team:reply:"),
+            who=user_id,
         )
 
     async def _team(
@@ -178,7 +180,7 @@ class Interactions:
             where = await self.bridge.dm(user_id)
             await self.bridge.post(where, [Message(t("slack.failed"))])
 
-        await self.bridge.work(self._file_report(user_id, origin, form), apologise)
+        await self.bridge.work(self._file_report(user_id, origin, form), apologise, who=user_id)
 
     async def _file_report(self, user_id: str, origin: dict[str, str], form: ReportForm) -> None:
         bridge = self.bridge
@@ -210,7 +212,7 @@ class Interactions:
         async def apologise() -> None:
             await self.bridge.ephemeral(channel, user_id, [Message(t("slack.failed"))], thread)
 
-        await self.bridge.work(self._reply(user_id, origin, text), apologise)
+        await self.bridge.work(self._reply(user_id, origin, text), apologise, who=user_id)
 
     async def _reply(self, user_id: str, origin: dict[str, str], text: str) -> None:
         bridge = self.bridge

@@ -109,7 +109,7 @@ class SlashCommands:
             )
 
         await self.bridge.work(
-            self._run(parsed, command), apologise, urgent=parsed.verb == "report"
+            self._run(parsed, command), apologise, urgent=parsed.verb == "report", who=user_id
         )
 
     async def _run(self, parsed: DeskCommand, command: dict[str, Any]) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from datetime import datetime, timedelta
 
 from telegram import CallbackQuery, Update
 from telegram import Message as TgMessage
@@ -20,7 +21,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
 from bot.channels.telegram.inbound import CHANNEL, from_callback, from_message, pressed_label
 from bot.channels.telegram.render import MAX_TEXT, chosen_suffix, utf16_len
-from bot.channels.telegram.sender import TelegramSender
+from bot.channels.telegram.sender import TelegramSender, retry_after_seconds
 from handlers import commands
 from handlers.desk import Desk
 from handlers.events import Incoming, Message
@@ -41,6 +42,9 @@ class TelegramRouter:
         self.store = store
         self.sender = sender
         self.team_chat_id = team_chat_id
+        # Chats whose answers were queued in the outbox after a 429, and when those are due
+        # (see _send_all).
+        self._queued_chats: dict[str, datetime] = {}
 
     @property
     def bot_username(self) -> str:
@@ -160,17 +164,38 @@ class TelegramRouter:
     async def _send_all(
         self, chat_id: int | str, replies: list[Message], reply_to: int | None = None
     ) -> None:
+        """Answer now, or hand the answers to the outbox when Telegram is throttling this chat
+        (429) or unreachable: waiting out a 429 here would hold a processing slot and the chat's
+        turn for as long as Telegram says. Until the outbox has sent what it holds for the chat,
+        later answers go the same way, so they arrive in order."""
+        chat = str(chat_id)
+        if replies and await self._outbox_holds(chat):
+            # Not due before what is queued ahead of them, so they cannot overtake it.
+            ahead = (self._queued_chats[chat] - self.desk.clock.now()).total_seconds()
+            await self.desk.queue(CHANNEL, chat, replies, retry_after=max(ahead, 0.0))
+            return
         for number, reply in enumerate(replies):
             try:
-                await self.sender.send(chat_id, reply, reply_to=reply_to if number == 0 else None)
+                await self.sender.send(
+                    chat_id, reply, reply_to=reply_to if number == 0 else None, patient=False
+                )
             except BadRequest:
                 raise  # a request Telegram refuses as such will not get better later
             except (RetryAfter, NetworkError) as error:
-                # Still flooded after the sender's own waits, or Telegram unreachable: the rest
-                # go to the outbox, which delivers them in order once Telegram takes them.
                 log.warning("telegram: %d answer(s) queued in the outbox: %s", len(replies), error)
-                await self.desk.queue(CHANNEL, str(chat_id), replies[number:])
+                wait = retry_after_seconds(error) if isinstance(error, RetryAfter) else 0.0
+                self._queued_chats[chat] = self.desk.clock.now() + timedelta(seconds=wait)
+                await self.desk.queue(CHANNEL, chat, replies[number:], retry_after=wait)
                 return
+
+    async def _outbox_holds(self, chat: str) -> bool:
+        if chat not in self._queued_chats:
+            return False
+        async with self.store.transaction() as tx:
+            waiting = await tx.outbox.waiting(CHANNEL, chat)
+        if not waiting:
+            del self._queued_chats[chat]
+        return waiting
 
 
 def _acts_on_context(parsed: tuple[str, str]) -> bool:

@@ -49,6 +49,10 @@ def is_not_modified(error: BadRequest) -> bool:
     return "message is not modified" in error.message.lower()
 
 
+async def _once(call: Callable[[], Awaitable[T]]) -> T:
+    return await call()
+
+
 class TelegramSender:
     def __init__(self, bot: Bot, *, sleep: Sleep = asyncio.sleep) -> None:
         self.bot = bot
@@ -66,22 +70,36 @@ class TelegramSender:
         return await call()
 
     async def send(
-        self, chat_id: int | str, message: Message, *, reply_to: int | None = None
+        self,
+        chat_id: int | str,
+        message: Message,
+        *,
+        reply_to: int | None = None,
+        patient: bool = True,
     ) -> list[int]:
-        """Send `message` (split if long); returns the Telegram message ids, in order."""
+        """Send `message` (split if long); returns the Telegram message ids, in order.
+        `patient=False`: a 429 is raised at once instead of waited out."""
         ids: list[int] = []
         for number, chunk in enumerate(render(message)):
-            sent = await self.send_chunk(chat_id, chunk, reply_to if number == 0 else None)
+            sent = await self.send_chunk(
+                chat_id, chunk, reply_to if number == 0 else None, patient=patient
+            )
             ids.append(sent.message_id)
         return ids
 
     async def send_chunk(
-        self, chat_id: int | str, chunk: Chunk, reply_to: int | None = None
+        self,
+        chat_id: int | str,
+        chunk: Chunk,
+        reply_to: int | None = None,
+        *,
+        patient: bool = True,
     ) -> TgMessage:
         # Replying to a message that was deleted must not lose the text.
         reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
+        attempt = self.retrying if patient else _once
         try:
-            return await self.retrying(
+            return await attempt(
                 lambda: self.bot.send_message(
                     chat_id,
                     chunk.html,
@@ -94,7 +112,7 @@ class TelegramSender:
             if not is_entity_error(error):
                 raise
             log.warning("telegram rejected formatting (%s); sending plain text", error.message)
-        return await self.retrying(
+        return await attempt(
             lambda: self.bot.send_message(
                 chat_id, chunk.plain, reply_markup=chunk.markup, reply_parameters=reply
             )
