@@ -13,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import math
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -78,6 +80,8 @@ class FakeSlackApi:
         self.users: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, dict[str, Any]] = {}
         self._rate_limits: dict[str, list[int]] = {}
+        self._per_channel = 0.0  # chat.postMessage a second into one channel; 0: unlimited
+        self._channel_free: dict[str, float] = {}
         self._waiters: dict[str, list[tuple[int, asyncio.Future[ApiCall]]]] = defaultdict(list)
         self._ts = itertools.count(1)
         self._views = itertools.count(1)
@@ -149,6 +153,21 @@ class FakeSlackApi:
         """Answer the next `times` calls of `method` with HTTP 429 and `Retry-After`."""
         self._rate_limits[method] = [times, retry_after]
 
+    def limit_per_channel(self, per_second: float) -> None:
+        """Like Slack's chat.postMessage limit (about one message a second into one channel):
+        a faster post gets HTTP 429 with `Retry-After` in whole seconds."""
+        self._per_channel = per_second
+
+    def _channel_wait(self, method: str, params: dict[str, Any]) -> int:
+        if not self._per_channel or method != "chat.postMessage":
+            return 0
+        channel, now = str(params.get("channel", "")), time.monotonic()
+        free = self._channel_free.get(channel, now)
+        if now < free:
+            return max(1, math.ceil(free - now))
+        self._channel_free[channel] = now + 1 / self._per_channel
+        return 0
+
     def calls_of(self, method: str) -> list[ApiCall]:
         """Calls of `method` that were answered (not rate limited), in order."""
         return [c for c in self.calls if c.method == method and not c.rate_limited]
@@ -203,6 +222,13 @@ class FakeSlackApi:
         params = await self._read_params(request)
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else None
+        if wait := self._channel_wait(method, params):
+            self._record(ApiCall(method, params, token, rate_limited=True))
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"},
+                status=429,
+                headers={"Retry-After": str(wait)},
+            )
         limit = self._rate_limits.get(method)
         if limit and limit[0] > 0:
             limit[0] -= 1

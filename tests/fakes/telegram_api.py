@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,6 +37,9 @@ class _Failure:
     when: Callable[[ApiCall], bool] | None
 
 
+_CHAT_LIMITED = frozenset({"sendmessage", "editmessagetext", "editmessagereplymarkup"})
+
+
 class FakeTelegramAPI(BotApiMethods):
     """`async with FakeTelegramAPI() as api:`; point the bot at `api.base_url` (PTB) or
     `api.api_base_url` (the desk's `[telegram] api_base_url`)."""
@@ -55,6 +59,8 @@ class FakeTelegramAPI(BotApiMethods):
         self._callback_ids = itertools.count(1)
         self._open_callbacks: set[str] = set()
         self._failures: dict[str, list[_Failure]] = {}
+        self._per_chat = 0.0  # messages a second into one chat; 0: unlimited
+        self._chat_free: dict[str, float] = {}
         self._changed = asyncio.Condition()
         self._closing = False
         self.long_polls = 0  # getUpdates calls that found nothing and started waiting
@@ -267,7 +273,7 @@ class FakeTelegramAPI(BotApiMethods):
         handler = getattr(self, f"_api_{method.lower()}", None)
         if handler is None:
             return await self._finish(call, ApiError(404, "Not Found"))
-        failure = self._take_failure(call)
+        failure = self._take_failure(call) or self._chat_throttled(call)
         if failure is not None:
             return await self._finish(call, failure)
         try:
@@ -277,6 +283,22 @@ class FakeTelegramAPI(BotApiMethods):
         except (KeyError, ValueError) as error:
             return await self._finish(call, ApiError(400, f"Bad Request: {error}"))
         return await self._finish(call, result)
+
+    def limit_per_chat(self, per_second: float) -> None:
+        """Like Telegram's flood control: at most `per_second` messages into one chat (sent or
+        edited); a faster one gets 429 with the whole seconds to wait in `retry_after`."""
+        self._per_chat = per_second
+
+    def _chat_throttled(self, call: ApiCall) -> ApiError | None:
+        if not self._per_chat or call.method.lower() not in _CHAT_LIMITED:
+            return None
+        chat, now = str(call.params.get("chat_id", "")), self._now()
+        free = self._chat_free.get(chat, now)
+        if now < free:
+            wait = max(1, math.ceil(free - now))
+            return ApiError(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
+        self._chat_free[chat] = now + 1 / self._per_chat
+        return None
 
     def _take_failure(self, call: ApiCall) -> ApiError | None:
         failures = self._failures.get(call.method.lower(), [])
