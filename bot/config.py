@@ -29,6 +29,7 @@ class DeskConfig:
     log_level: str = "INFO"
     max_title_length: int = 120
     max_details_length: int = 4000
+    outbox_lease_seconds: int = 10
 
 
 @dataclass(frozen=True)
@@ -162,8 +163,9 @@ def _desk(raw: Any) -> DeskConfig:
     level = s.one_of("log_level", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
     title = s.integer("max_title_length", 120, 10, 1000)
     details = s.integer("max_details_length", 4000, 100, 20000)
+    lease = s.integer("outbox_lease_seconds", 10, 1, 600)
     s.finish()
-    return DeskConfig(prefix, url, level, title, details)
+    return DeskConfig(prefix, url, level, title, details, outbox_lease_seconds=lease)
 
 
 def _team(raw: Any) -> TeamConfig:

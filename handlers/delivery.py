@@ -29,7 +29,8 @@ from storage.tickets import Link
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 300.0
-# How long a leased row is left alone; renewed every RENEW_EVERY while its batch is in flight.
+# How long a leased row is left alone (the default of `[desk] outbox_lease_seconds`); renewed
+# every RENEW_EVERY (or a third of the lease) while its batch is in flight.
 LEASE = timedelta(seconds=10)
 RENEW_EVERY = 3.0
 BATCH = 200
@@ -123,13 +124,18 @@ class OutboxDispatcher:
         senders: Mapping[str, Sender],
         clock: Clock,
         notifier: Notifier | None = None,
+        lease: timedelta = LEASE,
     ) -> None:
         self.store = store
+        self.lease = lease
         self.senders = dict(senders)
         self.clock = clock
         # Tells the team when a notice cannot reach its reporter; None: nobody to tell.
         self.notifier = notifier
         self._wake = asyncio.Event()
+        self._batches = 0  # batches being delivered by this process
+        self._quiet = asyncio.Event()
+        self._quiet.set()
 
     def wake(self) -> None:
         self._wake.set()
@@ -149,7 +155,9 @@ class OutboxDispatcher:
         """Lease the next due rows; pages whose ticket was acknowledged meanwhile are cancelled
         instead."""
         async with self.store.transaction() as tx:
-            batch = await tx.outbox.claim_due(list(self.senders), self.clock.now(), LEASE, BATCH)
+            batch = await tx.outbox.claim_due(
+                list(self.senders), self.clock.now(), self.lease, BATCH
+            )
             pages = [item.id for item in batch if item.kind == PAGE]
             cancelled = set(await tx.outbox.cancel_acknowledged_pages(pages))
         return [item for item in batch if item.id not in cancelled]
@@ -158,6 +166,8 @@ class OutboxDispatcher:
         """Send rows this process has leased: chats side by side, each chat in order. Returns
         how many were sent."""
         book = _Book(self, batch)
+        self._batches += 1
+        self._quiet.clear()
         renewer = asyncio.create_task(self._renew(book))
         claimed_at = time.monotonic()
         chats: dict[tuple[str, str], list[Delivery]] = {}
@@ -172,14 +182,26 @@ class OutboxDispatcher:
             with contextlib.suppress(asyncio.CancelledError):
                 await renewer
             await book.close()
+            self._batches -= 1
+            if not self._batches:
+                self._quiet.set()
         return book.sent
+
+    async def settle(self) -> None:
+        """Until nothing is due and nothing is being delivered by this process (the console
+        prints a line's answers before it reads the next)."""
+        while True:
+            await self.deliver_due()
+            if not self._batches:
+                return
+            await self._quiet.wait()
 
     async def _renew(self, book: _Book) -> None:
         while True:
-            await asyncio.sleep(RENEW_EVERY)
+            await asyncio.sleep(min(RENEW_EVERY, self.lease.total_seconds() / 3))
             try:
                 async with self.store.transaction() as tx:
-                    await tx.outbox.renew(sorted(book.open), self.clock.now() + LEASE)
+                    await tx.outbox.renew(sorted(book.open), self.clock.now() + self.lease)
             except Exception:
                 log.exception("could not renew the outbox lease")
 
@@ -282,8 +304,11 @@ class OutboxDispatcher:
                         task.add_done_callback(self._landed(flying))
                 except Exception:
                     log.exception("outbox delivery pass failed")
+                # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation
+                # that lands just as the event is set, and the loop would never stop.
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), poll_seconds)
+                    async with asyncio.timeout(poll_seconds):
+                        await self._wake.wait()
         finally:
             for task in flying:
                 task.cancel()

@@ -4,15 +4,16 @@ transaction as everything the event changed."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
-from handlers import ask, commands, merchant, report, team
+from handlers import ask, commands, faults, merchant, report, team
 from handlers.clock import Clock, SystemClock
 from handlers.events import Incoming, Message, storable, storable_incoming
 from handlers.knowledge import KnowledgeSource
 from handlers.messages import t
-from handlers.notify import DIRECT, Notifier, Target, payload
+from handlers.notify import DIRECT, REPLY, Notifier, Target, payload
 from handlers.tickets import Draft, created_replies, open_ticket
 from handlers.turn import TicketObserver, Turn
 from storage.store import Store, Transaction
@@ -27,6 +28,19 @@ class DeskSettings:
     leads: tuple[str, ...] = ()
     max_title_length: int = 120
     max_details_length: int = 4000
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyTo:
+    """Where the answers to one incoming event go when they are written to the outbox in the
+    event's own transaction: a chat (and thread) on the event's channel, plus hints its sender
+    understands (`extra` on every answer, `first` on the first one only, e.g. Telegram's
+    reply-to)."""
+
+    chat_id: str
+    thread_id: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    first: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -45,19 +59,24 @@ class Desk:
     def __post_init__(self) -> None:
         self.notifier = Notifier(self.team_targets)
 
-    async def handle(self, incoming: Incoming) -> list[Message]:
+    async def handle(self, incoming: Incoming, reply_to: ReplyTo | None = None) -> list[Message]:
+        """Run one incoming event. With `reply_to`, its answers are also written to the outbox
+        in the same transaction (the channel then sends nothing itself): a crash after the
+        commit loses no answer, and a redelivered event re-sends none."""
         async with self.store.transaction() as tx:
             turn = await self._turn(tx, incoming)
             state = turn.state
             before = (state.flow, state.step, dict(state.data))
             if not await self._first_delivery(turn):
+                self._redelivered()
                 return []
             await self._dispatch(turn)
             if (state.flow, state.step, state.data) != before:
                 await tx.conversations.save(
                     incoming.channel, incoming.chat_id, incoming.user_id, state, turn.now
                 )
-        self._wake(tx)
+            self._queue_replies(turn, reply_to)
+        self._committed(tx)
         return turn.replies
 
     async def queue(
@@ -89,19 +108,28 @@ class Desk:
         return self.knowledge is not None and self.knowledge.current().answer(question) is not None
 
     async def team_action(
-        self, incoming: Incoming, action: str, reference: str, text: str = ""
+        self,
+        incoming: Incoming,
+        action: str,
+        reference: str,
+        text: str = "",
+        reply_to: ReplyTo | None = None,
     ) -> list[Message]:
         """Run a team command for an adapter that knows the ticket from context (a button on an
         alert, a reply in a ticket's thread) rather than from typed text."""
         async with self.store.transaction() as tx:
             turn = await self._turn(tx, incoming)
             if not await self._first_delivery(turn):
+                self._redelivered()
                 return []
             await team.run(turn, action, f"{reference} {storable(text)}".strip())
-        self._wake(tx)
+            self._queue_replies(turn, reply_to)
+        self._committed(tx)
         return turn.replies
 
-    async def submit_report(self, incoming: Incoming, draft: Draft) -> list[Message]:
+    async def submit_report(
+        self, incoming: Incoming, draft: Draft, reply_to: ReplyTo | None = None
+    ) -> list[Message]:
         """File a report collected by a channel's own form (Slack's modal) in one step."""
         async with self.store.transaction() as tx:
             turn = await self._turn(tx, incoming)
@@ -110,8 +138,37 @@ class Desk:
             )
             ticket = await open_ticket(turn, draft)
             created_replies(turn, ticket)
-        self._wake(tx)
+            self._queue_replies(turn, reply_to)
+        self._committed(tx)
         return turn.replies
+
+    def _queue_replies(self, turn: Turn, reply_to: ReplyTo | None) -> None:
+        if reply_to is None:
+            return
+        incoming = turn.incoming
+        # Keyed by the delivery when there is one: the same answer can only be queued once.
+        origin = incoming.delivery_id or uuid.uuid4().hex
+        for number, message in enumerate(turn.replies):
+            hints = {**reply_to.extra, **(reply_to.first if number == 0 else {})}
+            turn.tx.outbox.add(
+                key=f"{REPLY}:{incoming.channel}:{origin}:{number}",
+                channel=incoming.channel,
+                chat_id=reply_to.chat_id,
+                thread_id=reply_to.thread_id,
+                kind=REPLY,
+                payload=payload(message, **hints),
+                now=turn.now,
+                ahead=True,
+            )
+
+    def _committed(self, tx: Transaction) -> None:
+        faults.reach("work.committed")
+        self._wake(tx)
+
+    def _redelivered(self) -> None:
+        # Whatever answers of the first delivery did not go out are still in the outbox.
+        if self.on_outbox is not None:
+            self.on_outbox()
 
     async def _turn(self, tx: Transaction, incoming: Incoming) -> Turn:
         incoming = storable_incoming(incoming)

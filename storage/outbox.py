@@ -100,6 +100,7 @@ class OutboxRepository:
         self.session = session
         # Rows are inserted in one batch when the transaction ends (see Store).
         self._pending: list[dict[str, Any]] = []
+        self._ahead = 0
         self.added = 0  # rows queued in this transaction, so callers know to wake the sender
 
     async def flush(self) -> None:
@@ -107,6 +108,7 @@ class OutboxRepository:
             connection = core_connection(self.session)
             await connection.execute(insert(OutboxItem.__table__), self._pending)  # type: ignore[attr-defined]
             self._pending = []
+            self._ahead = 0
 
     def add(
         self,
@@ -119,23 +121,29 @@ class OutboxRepository:
         now: datetime,
         thread_id: str | None = None,
         ticket_reference: str | None = None,
+        ahead: bool = False,
     ) -> None:
+        """`ahead`: before the rows this transaction queued without it (an answer to the
+        person who acted goes before the notices their action caused)."""
         self.added += 1
-        self._pending.append(
-            {
-                "idempotency_key": key,
-                "channel": channel,
-                "chat_id": chat_id,
-                "thread_id": thread_id,
-                "kind": kind,
-                "ticket_reference": ticket_reference,
-                "payload": json.dumps(payload, ensure_ascii=False),
-                "status": PENDING,
-                "attempts": 0,
-                "next_attempt_at": now,
-                "created_at": now,
-            }
-        )
+        row = {
+            "idempotency_key": key,
+            "channel": channel,
+            "chat_id": chat_id,
+            "thread_id": thread_id,
+            "kind": kind,
+            "ticket_reference": ticket_reference,
+            "payload": json.dumps(payload, ensure_ascii=False),
+            "status": PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        if ahead:
+            self._pending.insert(self._ahead, row)
+            self._ahead += 1
+        else:
+            self._pending.append(row)
 
     async def claim_due(
         self, channels: Sequence[str], now: datetime, lease: timedelta, limit: int = 200
@@ -189,6 +197,15 @@ class OutboxRepository:
             await core_connection(self.session).execute(
                 _RENEW, [{"b_id": i, "b_until": until} for i in ids]
             )
+
+    async def release(self, channel: str, chat_id: str) -> None:
+        """End the leases on one chat's rows: for a chat only this process serves (a console
+        user), a lease left by a killed predecessor need not be waited out."""
+        await core_connection(self.session).execute(
+            update(_t)
+            .where(_t.c.channel == channel, _t.c.chat_id == chat_id, _t.c.status == PENDING)
+            .values(claimed_until=None)
+        )
 
     async def cancel_acknowledged_pages(self, ids: Sequence[int]) -> list[int]:
         """Of the page rows `ids`, cancel those whose ticket is acknowledged or closed by now;
