@@ -63,6 +63,7 @@ async def open_runtime(
             team_targets=team_targets,
             clock=clock,
             on_outbox=dispatcher.wake,
+            courier=dispatcher,
             knowledge=knowledge,
         )
         yield Runtime(config, database, store, desk, dispatcher, clock)

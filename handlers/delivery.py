@@ -66,55 +66,80 @@ AlertKey = tuple[str, str, str]  # ticket reference, channel, chat
 LINKED = (ALERT, TIMELINE, PAGE)
 
 
-class _Book:
-    """The outcomes of one batch, written as they come: while one commit runs, the outcomes that
-    arrive meanwhile gather for the next, so a burst costs few commits and a lone message is
-    marked sent right after the platform took it."""
+class _Ledger:
+    """Outcomes of every batch in flight, written as they come: while one commit runs, the
+    outcomes that arrive meanwhile gather for the next, so a burst costs few commits and a lone
+    message is marked sent right after the platform took it."""
 
-    def __init__(self, dispatcher: OutboxDispatcher, batch: list[Delivery]) -> None:
+    def __init__(self, dispatcher: OutboxDispatcher) -> None:
         self.dispatcher = dispatcher
-        self.items = {item.id: item for item in batch}
-        self.open = set(self.items)  # leased rows with no outcome yet (their lease is renewed)
-        self.alerts: dict[AlertKey, str] = {}
-        self.sent = 0
-        self._outcomes: list[Outcome] = []
+        self._outcomes: list[tuple[Delivery, Outcome]] = []
         self._links: list[Link] = []
         self._writer: asyncio.Task[None] | None = None
+        self._queued = 0  # outcomes handed in so far
+        self._done = 0  # outcomes written (or given up on)
+        self._progress = asyncio.Event()
 
-    def add(self, outcome: Outcome, link: Link | None = None) -> None:
-        self._outcomes.append(outcome)
+    def add(self, item: Delivery, outcome: Outcome, link: Link | None) -> int:
+        """Queue an outcome for the next commit; returns its place in line for `written`."""
+        self._outcomes.append((item, outcome))
         if link is not None:
             self._links.append(link)
+        self._queued += 1
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write())
+        return self._queued
+
+    async def written(self, place: int) -> None:
+        while self._done < place:
+            progress = self._progress
+            await progress.wait()
+
+    async def _write(self) -> None:
+        failures = 0
+        while self._outcomes:
+            taken, links = self._outcomes, self._links
+            self._outcomes, self._links = [], []
+            try:
+                await self.dispatcher._record(taken, links)
+            except Exception:
+                failures += 1
+                if failures <= 3:
+                    self._outcomes[:0], self._links[:0] = taken, links
+                    await asyncio.sleep(0.2 * failures)
+                    continue
+                # The database is gone: these rows are sent again once their lease ends.
+                log.exception("could not record %d outbox outcomes", len(taken))
+            self._done += len(taken)
+            self._progress.set()
+            self._progress = asyncio.Event()
+        if self.dispatcher._held:
+            self.dispatcher._wake.set()  # rows held behind these chats may go now
+
+
+class _Book:
+    """One batch in flight: its rows still open (their lease is renewed), alerts it posted."""
+
+    def __init__(self, ledger: _Ledger, batch: list[Delivery]) -> None:
+        self.ledger = ledger
+        self.items = {item.id: item for item in batch}
+        self.open = set(self.items)
+        self.alerts: dict[AlertKey, str] = {}
+        self.sent = 0
+        self._last = 0
+
+    def add(self, outcome: Outcome, link: Link | None = None) -> None:
         self.open.discard(outcome.id)
         if outcome.status == SENT:
             self.sent += 1
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.create_task(self._write())
+        self._last = self.ledger.add(self.items[outcome.id], outcome, link)
 
     def settled(self, item_id: int) -> None:
         """A row settled elsewhere (a cancelled page): no outcome to write, no lease to renew."""
         self.open.discard(item_id)
 
     async def close(self) -> None:
-        while self._writer is not None and not self._writer.done():
-            await self._writer
-
-    async def _write(self) -> None:
-        failures = 0
-        while self._outcomes:
-            outcomes, links = self._outcomes, self._links
-            self._outcomes, self._links = [], []
-            try:
-                await self.dispatcher._record(self.items, outcomes, links)
-            except Exception:
-                failures += 1
-                if failures > 3:
-                    # The database is gone: these rows are sent again once their lease ends.
-                    log.exception("could not record %d outbox outcomes", len(outcomes))
-                    return
-                self._outcomes[:0], self._links[:0] = outcomes, links
-                await asyncio.sleep(0.2 * failures)
-        self.dispatcher.wake()  # rows of these chats held behind the batch may go now
+        await self.ledger.written(self._last)
 
 
 class OutboxDispatcher:
@@ -134,11 +159,22 @@ class OutboxDispatcher:
         self.notifier = notifier
         self._wake = asyncio.Event()
         self._batches = 0  # batches being delivered by this process
+        self._direct: set[asyncio.Task[int]] = set()
+        self._ledger = _Ledger(self)
+        # Rows may be waiting behind this process's leases: worth a claim when a batch lands.
+        self._held = True
         self._quiet = asyncio.Event()
         self._quiet.set()
 
     def wake(self) -> None:
+        self._held = True
         self._wake.set()
+
+    def send_now(self, batch: list[Delivery]) -> None:
+        """Deliver rows written leased to this process (answers, right after their commit)."""
+        task = asyncio.create_task(self.deliver(batch))
+        self._direct.add(task)
+        task.add_done_callback(self._direct.discard)
 
     async def deliver_due(self) -> int:
         """Deliver everything due now; returns how many were sent."""
@@ -154,18 +190,21 @@ class OutboxDispatcher:
     async def claim(self) -> list[Delivery]:
         """Lease the next due rows; pages whose ticket was acknowledged meanwhile are cancelled
         instead."""
+        batches = self._batches
         async with self.store.transaction() as tx:
             batch = await tx.outbox.claim_due(
                 list(self.senders), self.clock.now(), self.lease, BATCH
             )
             pages = [item.id for item in batch if item.kind == PAGE]
             cancelled = set(await tx.outbox.cancel_acknowledged_pages(pages))
+        if not batch and not batches:
+            self._held = False  # nothing due, nothing of ours in flight: nothing held
         return [item for item in batch if item.id not in cancelled]
 
     async def deliver(self, batch: list[Delivery]) -> int:
         """Send rows this process has leased: chats side by side, each chat in order. Returns
         how many were sent."""
-        book = _Book(self, batch)
+        book = _Book(self._ledger, batch)
         self._batches += 1
         self._quiet.clear()
         renewer = asyncio.create_task(self._renew(book))
@@ -205,13 +244,12 @@ class OutboxDispatcher:
             except Exception:
                 log.exception("could not renew the outbox lease")
 
-    async def _record(
-        self, items: Mapping[int, Delivery], outcomes: list[Outcome], links: list[Link]
-    ) -> None:
+    async def _record(self, taken: list[tuple[Delivery, Outcome]], links: list[Link]) -> None:
+        outcomes = [outcome for _, outcome in taken]
         async with self.store.transaction() as tx:
             await tx.outbox.record(outcomes)
             await tx.tickets.link_messages(links, self.clock.now())
-            await self._report_undeliverable(tx, items, outcomes)
+            await self._report_undeliverable(tx, {item.id: item for item, _ in taken}, outcomes)
 
     async def _report_undeliverable(
         self, tx: Transaction, items: Mapping[int, Delivery], outcomes: list[Outcome]

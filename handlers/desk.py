@@ -6,7 +6,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from datetime import timedelta
+from typing import Any, Protocol
 
 from handlers import ask, commands, faults, merchant, report, team
 from handlers.clock import Clock, SystemClock
@@ -16,6 +17,7 @@ from handlers.messages import t
 from handlers.notify import DIRECT, REPLY, Notifier, Target, payload
 from handlers.tickets import Draft, created_replies, open_ticket
 from handlers.turn import TicketObserver, Turn
+from storage.outbox import Delivery
 from storage.store import Store, Transaction
 
 FLOWS = {report.FLOW: report, ask.FLOW: ask}
@@ -28,6 +30,12 @@ class DeskSettings:
     leads: tuple[str, ...] = ()
     max_title_length: int = 120
     max_details_length: int = 4000
+
+
+class Courier(Protocol):
+    lease: timedelta
+
+    def send_now(self, deliveries: list[Delivery]) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +62,9 @@ class Desk:
     knowledge: KnowledgeSource | None = None
     # Called after a transaction that queued outgoing messages, to wake the sender.
     on_outbox: Callable[[], None] | None = None
+    # Sends answers written leased to this process right after their commit (the outbox
+    # dispatcher); None leaves every answer to `on_outbox`'s sender.
+    courier: Courier | None = None
     notifier: Notifier = field(init=False)
 
     def __post_init__(self) -> None:
@@ -75,7 +86,7 @@ class Desk:
                 await tx.conversations.save(
                     incoming.channel, incoming.chat_id, incoming.user_id, state, turn.now
                 )
-            self._queue_replies(turn, reply_to)
+            await self._queue_replies(turn, reply_to)
         self._committed(tx)
         return turn.replies
 
@@ -123,7 +134,7 @@ class Desk:
                 self._redelivered()
                 return []
             await team.run(turn, action, f"{reference} {storable(text)}".strip())
-            self._queue_replies(turn, reply_to)
+            await self._queue_replies(turn, reply_to)
         self._committed(tx)
         return turn.replies
 
@@ -138,16 +149,24 @@ class Desk:
             )
             ticket = await open_ticket(turn, draft)
             created_replies(turn, ticket)
-            self._queue_replies(turn, reply_to)
+            await self._queue_replies(turn, reply_to)
         self._committed(tx)
         return turn.replies
 
-    def _queue_replies(self, turn: Turn, reply_to: ReplyTo | None) -> None:
-        if reply_to is None:
+    async def _queue_replies(self, turn: Turn, reply_to: ReplyTo | None) -> None:
+        if reply_to is None or not turn.replies:
             return
         incoming = turn.incoming
         # Keyed by the delivery when there is one: the same answer can only be queued once.
         origin = incoming.delivery_id or uuid.uuid4().hex
+        lease = None
+        courier = self.courier
+        if courier is not None and await turn.tx.outbox.chat_idle(
+            incoming.channel, reply_to.chat_id
+        ):
+            # Nothing is waiting for this chat: the answers are leased to this process as they
+            # are written and sent right after the commit, without a round through the queue.
+            lease = turn.now + courier.lease
         for number, message in enumerate(turn.replies):
             hints = {**reply_to.extra, **(reply_to.first if number == 0 else {})}
             turn.tx.outbox.add(
@@ -159,10 +178,14 @@ class Desk:
                 payload=payload(message, **hints),
                 now=turn.now,
                 ahead=True,
+                leased_until=lease,
             )
 
     def _committed(self, tx: Transaction) -> None:
         faults.reach("work.committed")
+        leased = tx.outbox.leased_deliveries()
+        if leased and self.courier is not None:
+            self.courier.send_now(leased)
         self._wake(tx)
 
     def _redelivered(self) -> None:
@@ -184,7 +207,7 @@ class Desk:
     def _wake(self, tx: Transaction) -> None:
         # Only a transaction that queued messages needs the sender; waking it for every turn
         # would cost a database round trip per incoming message.
-        if self.on_outbox is not None and tx.outbox.added:
+        if self.on_outbox is not None and tx.outbox.added > tx.outbox.leased:
             self.on_outbox()
 
     async def _dispatch(self, turn: Turn) -> None:

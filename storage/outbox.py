@@ -102,13 +102,37 @@ class OutboxRepository:
         self._pending: list[dict[str, Any]] = []
         self._ahead = 0
         self.added = 0  # rows queued in this transaction, so callers know to wake the sender
+        self.leased = 0  # of those, rows leased to this process as they were written
+        self._leased_rows: list[dict[str, Any]] = []
 
     async def flush(self) -> None:
-        if self._pending:
-            connection = core_connection(self.session)
-            await connection.execute(insert(OutboxItem.__table__), self._pending)  # type: ignore[attr-defined]
-            self._pending = []
-            self._ahead = 0
+        if not self._pending:
+            return
+        connection = core_connection(self.session)
+        if any(row["claimed_until"] is not None for row in self._pending):
+            # Leased rows are handed straight to the sender, which needs their ids.
+            statement = insert(_t).returning(_t.c.id, sort_by_parameter_order=True)
+            ids = (await connection.execute(statement, self._pending)).scalars().all()
+            for row, row_id in zip(self._pending, ids, strict=True):
+                if row["claimed_until"] is not None:
+                    self._leased_rows.append({**row, "id": row_id})
+        else:
+            await connection.execute(insert(_t), self._pending)
+        self._pending = []
+        self._ahead = 0
+
+    def leased_deliveries(self) -> list[Delivery]:
+        """The rows written leased to this process (after the transaction's flush)."""
+        return [_delivery(row) for row in self._leased_rows]
+
+    async def chat_idle(self, channel: str, chat_id: str) -> bool:
+        """Whether no message to this chat is waiting: new ones may then go at once, by whoever
+        wrote them, without overtaking anything."""
+        waiting = core_select(_t.c.id).where(
+            _t.c.channel == channel, _t.c.chat_id == chat_id, _t.c.status == PENDING
+        )
+        found = await core_connection(self.session).execute(waiting.limit(1))
+        return found.first() is None
 
     def add(
         self,
@@ -122,10 +146,14 @@ class OutboxRepository:
         thread_id: str | None = None,
         ticket_reference: str | None = None,
         ahead: bool = False,
+        leased_until: datetime | None = None,
     ) -> None:
         """`ahead`: before the rows this transaction queued without it (an answer to the
-        person who acted goes before the notices their action caused)."""
+        person who acted goes before the notices their action caused). `leased_until`: the row
+        is written leased to this process, which sends it right after the commit."""
         self.added += 1
+        if leased_until is not None:
+            self.leased += 1
         row = {
             "idempotency_key": key,
             "channel": channel,
@@ -137,6 +165,7 @@ class OutboxRepository:
             "status": PENDING,
             "attempts": 0,
             "next_attempt_at": now,
+            "claimed_until": leased_until,
             "created_at": now,
         }
         if ahead:

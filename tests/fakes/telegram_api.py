@@ -178,6 +178,10 @@ class FakeTelegramAPI(BotApiMethods):
         async with self._changed:
             await asyncio.wait_for(self._changed.wait_for(lambda: self.long_polls > after), timeout)
 
+    def pending_update_ids(self) -> list[int]:
+        """Updates Telegram still holds (not confirmed by a getUpdates offset past them)."""
+        return [u["update_id"] for u in self._pending_updates]
+
     async def push_update(self, update: JSON) -> JSON:
         """Queue an update for getUpdates; gives it the next update_id unless it has one."""
         update.setdefault("update_id", next(self._update_ids))

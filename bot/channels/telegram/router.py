@@ -14,9 +14,11 @@ Telegram being unreachable for them must not cost the press itself.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import replace
+from typing import Any
 
 from telegram import CallbackQuery, Update
 from telegram import Message as TgMessage
@@ -46,6 +48,7 @@ class TelegramRouter:
         self.store = store
         self.sender = sender
         self.team_chat_id = team_chat_id
+        self._courtesies: set[asyncio.Task[None]] = set()
 
     @property
     def bot_username(self) -> str:
@@ -120,8 +123,8 @@ class TelegramRouter:
             return
         chat_id = int(incoming.chat_id)
         await self._guarded(chat_id, self.desk.handle, incoming, ReplyTo(str(chat_id)))
-        await self._answer(query.id)
-        await self._show_choice(query)
+        # Courtesies, not work: the update is done (and may be confirmed) without them.
+        self._later(self._answer(query.id), self._show_choice(query))
 
     async def _team_press(self, query: CallbackQuery, incoming: Incoming) -> None:
         if incoming.member_id not in self.desk.settings.members:
@@ -131,7 +134,23 @@ class TelegramRouter:
         replies = await self._guarded(None, self.desk.handle, incoming)
         # The alert itself is re-rendered through the outbox; the presser gets the outcome.
         text = replies[0].text if replies else ""
-        await self._answer(query.id, text[:ANSWER_LIMIT])
+        self._later(self._answer(query.id, text[:ANSWER_LIMIT]))
+
+    def _later(self, *calls: Coroutine[Any, Any, None]) -> None:
+        """Run best-effort calls after the update, in order, without holding it up."""
+
+        async def run() -> None:
+            for call in calls:
+                await call
+
+        task = asyncio.create_task(run())
+        self._courtesies.add(task)
+        task.add_done_callback(self._courtesies.discard)
+
+    async def finish_courtesies(self) -> None:
+        """Until the best-effort calls started so far are done (at shutdown, in tests)."""
+        while self._courtesies:
+            await asyncio.gather(*self._courtesies, return_exceptions=True)
 
     async def _answer(self, query_id: str, text: str = "", *, alert: bool = False) -> None:
         try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -136,6 +135,8 @@ class TelegramService:
                 await self._serve()
             finally:
                 await self._stop_serving()
+                if self.router is not None:
+                    await self.router.finish_courtesies()
                 await app.stop()
 
     async def _serve(self) -> None:
@@ -160,7 +161,7 @@ class TelegramService:
             log.info("telegram: serving webhook %s", self.config.webhook_url)
             await asyncio.Event().wait()  # serve until cancelled
         else:
-            self.poller = Poller(app.bot, self._handle_batch, ALLOWED_UPDATES)
+            self.poller = Poller(app.bot, self._handle, ALLOWED_UPDATES)
             log.info("telegram: long polling started")
             await self.poller.run()
 
@@ -173,14 +174,6 @@ class TelegramService:
         # Telegram deliver the update again.
         faults.reach("telegram.fetched")
         await self._handle(Update.de_json(data, self.application.bot))
-
-    async def _handle_batch(self, updates: Sequence[Update]) -> None:
-        results = await asyncio.gather(
-            *(self._handle(update) for update in updates), return_exceptions=True
-        )
-        for result in results:
-            if isinstance(result, BaseException):
-                raise result
 
     async def _handle(self, update: Update) -> None:
         assert self.router is not None
@@ -196,6 +189,8 @@ class TelegramService:
     async def idle(self) -> None:
         """Until no update is being handled (tests await this instead of sleeping)."""
         await self._idle.wait()
+        if self.router is not None:
+            await self.router.finish_courtesies()
 
     async def _register_commands(self, prefix: str) -> None:
         merchant = bot_commands(MERCHANT_COMMANDS, prefix)
