@@ -126,10 +126,15 @@ def _show_answer(turn: Turn, found: Answer) -> None:
 
 
 def _present(turn: Turn, entry: Entry, related: list[Entry]) -> None:
+    # The answer is in the language the turn speaks, whichever language the question matched in
+    # (Swahili questions mostly match through the entries' Swahili keywords).
+    language = t.language
     choices = tuple(
-        Choice(t("ask.related", title=other.title), f"{ENTRY}{other.id}") for other in related
+        Choice(t("ask.related", title=other.in_language(language).title), f"{ENTRY}{other.id}")
+        for other in related
     )
-    turn.say(t("ask.answer", title=entry.title, body=entry.body, source=entry.source), choices)
+    answer = entry.in_language(language)
+    turn.say(t("ask.answer", title=answer.title, body=answer.body, source=entry.source), choices)
     turn.say(t("ask.helped"), (Choice(t("ask.yes"), YES), Choice(t("ask.no"), NO)))
 
 
