@@ -12,15 +12,14 @@ import pytest
 from bot.cli import main
 from storage import Database, Store
 from storage.kb_log import Outcome
+from tests.databases import database_url_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def config(tmp_path: Path, kb: str = "") -> Path:
     file = tmp_path / "config.toml"
-    file.write_text(
-        f'[desk]\ndatabase_url = "sqlite+aiosqlite:///{tmp_path / "desk.db"}"\n{kb}', "utf-8"
-    )
+    file.write_text(f'[desk]\ndatabase_url = "{database_url_for(tmp_path)}"\n{kb}', "utf-8")
     return file
 
 
@@ -146,7 +145,7 @@ def test_stats_counts_answers_feedback_and_lists_unanswered_questions(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     cfg = config(tmp_path)
-    asyncio.run(_fill_log(f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}"))
+    asyncio.run(_fill_log(database_url_for(tmp_path)))
     status, out, _ = deskbot(capsys, "kb", "stats", "--json", "--config", str(cfg))
     assert status == 0
     data = json.loads(out)
