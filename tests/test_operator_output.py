@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.terminal import csv_cell, visible
 from storage import Database
+from tests.databases import sqlite_url
 from tests.test_console_cli import deskbot
 
 ESC_TITLE = "Payouts \x1b[2J\x1b]0;pwned\x07 stuck \x9b31m"
@@ -61,9 +62,10 @@ def test_operator_output_is_inert(tmp_path: Path) -> None:
             assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
 
 
+# SQLite's own files: on PostgreSQL the server owns the data files and their permissions.
 async def test_database_files_are_private(tmp_path: Path) -> None:
     path = tmp_path / "private.db"
-    async with Database(f"sqlite+aiosqlite:///{path}") as database:
+    async with Database(sqlite_url(tmp_path, path.name)) as database:
         await database.upgrade()
         async with database.engine.begin() as connection:
             await connection.exec_driver_sql("CREATE TABLE probe (x INTEGER)")
@@ -75,9 +77,9 @@ async def test_database_files_are_private(tmp_path: Path) -> None:
 
 async def test_an_existing_world_readable_database_is_made_private(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    async with Database(f"sqlite+aiosqlite:///{path}") as database:
+    async with Database(sqlite_url(tmp_path, path.name)) as database:
         await database.upgrade()
     path.chmod(0o644)
-    async with Database(f"sqlite+aiosqlite:///{path}") as database:
+    async with Database(sqlite_url(tmp_path, path.name)) as database:
         await database.upgrade()
         assert stat.S_IMODE(path.stat().st_mode) == 0o600

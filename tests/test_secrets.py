@@ -17,6 +17,7 @@ from bot.config import parse_config
 from bot.config_error import ConfigError
 from bot.logs import CONTINUATION, Throttle, setup_logging
 from handlers.events import Message
+from tests.databases import on_postgres, sqlite_url
 from tests.telegram_harness import TEAM, desk_on_telegram
 
 ROOT = Path(__file__).parent.parent
@@ -119,7 +120,7 @@ async def _deskbot_run(tmp_path: Path, config: str, env: dict[str, str]) -> tupl
 
 def _telegram_config(tmp_path: Path, api: str) -> str:
     return (
-        f'[desk]\ndatabase_url = "sqlite+aiosqlite:///{tmp_path / "desk.db"}"\n'
+        f'[desk]\ndatabase_url = "{sqlite_url(tmp_path)}"\n'
         f'[telegram]\napi_base_url = "{api}"\nteam_chat_id = -100123\n'
     )
 
@@ -166,6 +167,8 @@ async def test_a_failed_delivery_stores_no_token(tmp_path: Path) -> None:
         assert item.status == "pending" and item.last_error, item
         assert "aiohttp" in item.last_error
         assert env.api.token not in item.last_error
+    if on_postgres():
+        return  # the column was checked above; the server's files are not ours to read
     stored = b"".join(p.read_bytes() for p in tmp_path.glob("desk.db*"))
     assert b"hello team" in stored
     assert env.api.token.encode() not in stored
