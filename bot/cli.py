@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import cli_kb, cli_tickets
+from bot import cli_kb, cli_report, cli_tickets
 from bot.config import Config, load_config
 from bot.config_error import ConfigError
 from bot.logs import setup_logging
@@ -38,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     db_sub.add_parser("upgrade", parents=[common], help="apply schema migrations")
     cli_tickets.add_commands(sub, common)
     cli_kb.add_kb_commands(sub, common)
+    cli_report.add_report_command(sub, common)
     return parser
 
 
@@ -67,6 +68,8 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
         return await cli_tickets.run(args, config)
     if args.command == "kb":
         return await cli_kb.run(args, config)
+    if args.command == "report":
+        return await cli_report.run(args, config)
     raise AssertionError(args.command)
 
 
@@ -84,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         config.slack.signing_secret,
         config.slack.app_token,
     )
-    setup_logging(config.desk.log_level, secrets)
+    setup_logging(config.desk.log_level, secrets, config.desk.log_format)
     try:
         return asyncio.run(_dispatch(args, config))
     except ConfigError as exc:

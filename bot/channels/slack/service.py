@@ -71,6 +71,7 @@ class SlackService:
         self.bridge: SlackBridge | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self._stopped = False
+        self.started = False
 
     def client(self) -> AsyncWebClient:
         if self._stopped:
@@ -124,6 +125,7 @@ class SlackService:
             )
             await self._socket.connect_async()
             log.info("Slack Socket Mode connected")
+        self.started = True
         # Everything loaded so far (libraries, the app, the engine) lives as long as the process.
         # Freezing it keeps full garbage collections from walking it again and again: those
         # pauses were the tail of the ack latency under load.
@@ -145,6 +147,7 @@ class SlackService:
 
     async def stop(self) -> None:
         """Stop receiving, let acknowledged work finish, close the Web API session."""
+        self.started = False
         if self.http is not None:
             await self.http.close()
             self.http = None
