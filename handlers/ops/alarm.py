@@ -28,12 +28,14 @@ log = logging.getLogger(__name__)
 ALARM = "alarm"  # outbox kind: adapters send it as a plain message
 
 
+# Product names are never translated; the console is a word.
+PRODUCT_NAMES = {"telegram": "Telegram", "slack": "Slack"}
+
+
 def channel_label(channel: str) -> str:
-    key = f"ops.channel.{channel}"
-    try:
-        return t(key)
-    except KeyError:
-        return channel.capitalize()
+    if channel == "console":
+        return t("ops.channel.console")
+    return PRODUCT_NAMES.get(channel, channel.capitalize())
 
 
 def waiting_text(backlog: Backlog) -> str:

@@ -95,8 +95,7 @@ def to_text(report: Report) -> str:
         lines.append(t("report.by_channel"))
         lines += [_group_line(g, g.name) for g in report.by_channel]
         items = ", ".join(
-            t("report.breach", reference=b.reference, severity=b.severity,
-              clocks=t("digest.clock_and").join(b.clocks))
+            f"{b.reference} {b.severity} ({t('digest.clock_and').join(b.clocks)})"
             for b in report.breaches
         ) or t("digest.none")  # fmt: skip
         lines.append(t("report.breaches", count=len(report.breaches), items=items))
@@ -113,7 +112,7 @@ def to_text(report: Report) -> str:
             deflected=kb.deflected,
         )
     )
-    lines += [t("report.extra", label=e.label, value=e.value) for e in report.extras]
+    lines += [f"{e.label}: {e.value}" for e in report.extras]
     return "\n".join(lines)
 
 
