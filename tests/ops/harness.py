@@ -27,6 +27,7 @@ from bot.ops.wiring import Ops
 from handlers.clock import FakeClock
 from handlers.escalation.escalator import Escalator
 from handlers.escalation.paging import Audience
+from tests.databases import fresh_database_url
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.fakes.telegram_objects import FakeUser
@@ -117,7 +118,7 @@ async def desk_on_both(tmp_path: Path, **ops: Any) -> AsyncIterator[DeskOnBoth]:
         slack.add_user(SLACK_MEMBER, "juma", "Juma Team")
         slack.add_channel(TEAM_CHANNEL, "integration-team")
         raw = {
-            "desk": {"database_url": f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}"},
+            "desk": {"database_url": await fresh_database_url(tmp_path)},
             "team": {
                 "members": [f"telegram:{MEMBER.id}", f"slack:{SLACK_MEMBER}"],
                 "leads": [f"telegram:{MEMBER.id}", f"slack:{SLACK_MEMBER}"],

@@ -7,14 +7,18 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
+import asyncpg
 import pytest
+from sqlalchemy.engine import make_url
 
 from handlers.events import Incoming
 from handlers.tickets import Draft
 from storage.models import Kind
+from tests.databases import driver_dsn
 from tests.ops.harness import (
     MEMBER,
     MERCHANT,
@@ -136,16 +140,42 @@ async def test_readyz_turns_unready_when_an_outbox_is_stuck(env: DeskOnBoth) -> 
     assert (await env.get("/readyz"))[0] == 200
 
 
+@asynccontextmanager
+async def database_gone(env: DeskOnBoth, tmp_path: Path) -> AsyncIterator[None]:
+    """SQLite: the database file's folder disappears (a lost volume). PostgreSQL: the database
+    stops taking connections and the open ones are cut. Either way the pool is emptied, so the
+    next check has to connect again."""
+    url = make_url(env.config.desk.database_url)
+    if url.get_backend_name() == "sqlite":
+        hidden = tmp_path.with_name(tmp_path.name + "-gone")
+        tmp_path.rename(hidden)
+        await env.runtime.database.engine.dispose()
+        try:
+            yield
+        finally:
+            hidden.rename(tmp_path)
+        return
+    name = url.database
+    admin = await asyncpg.connect(driver_dsn(url.set(database="postgres").render_as_string(False)))
+    try:
+        await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        await admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", name
+        )
+        await env.runtime.database.engine.dispose()
+        try:
+            yield
+        finally:
+            await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+    finally:
+        await admin.close()
+
+
 async def test_readyz_turns_unready_when_the_database_is_gone(
     env: DeskOnBoth, tmp_path: Path
 ) -> None:
     assert (await env.get("/readyz"))[0] == 200
-    # The database file's folder disappears (a lost volume); pooled connections are closed so
-    # the next check has to open the file again.
-    hidden = tmp_path.with_name(tmp_path.name + "-gone")
-    tmp_path.rename(hidden)
-    await env.runtime.database.engine.dispose()
-    try:
+    async with database_gone(env, tmp_path):
         status, body = await env.get("/readyz")
         assert status == 503
         checks = json.loads(body)["checks"]
@@ -153,8 +183,6 @@ async def test_readyz_turns_unready_when_the_database_is_gone(
         assert "unreachable" in checks["database"]["detail"]
         # /metrics still answers with the counters.
         assert "deskbot_messages_handled" in (await env.get("/metrics"))[1]
-    finally:
-        hidden.rename(tmp_path)
     assert (await env.get("/readyz"))[0] == 200
 
 

@@ -26,6 +26,7 @@ from bot.config import Config, parse_config
 from handlers.clock import FakeClock
 from storage import Database, Store
 from storage.models import KbLog, Ticket
+from tests.databases import fresh_database_url
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # Monday 12:00 local
 
@@ -147,7 +148,7 @@ async def seed(url: str) -> None:
 
 @pytest.fixture
 async def config(tmp_path: Path) -> Config:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'report.db'}"
+    url = await fresh_database_url(tmp_path)
     await seed(url)
     return parse_config({"desk": {"database_url": url}}, {})
 

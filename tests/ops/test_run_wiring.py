@@ -16,6 +16,7 @@ from bot.config import parse_config
 from bot.config_ops import WeeklyAt
 from bot.ops.wiring import alarm_interval, weekly_trigger
 from bot.run import serve
+from tests.databases import fresh_database_url
 
 
 def free_port() -> int:
@@ -27,7 +28,7 @@ def free_port() -> int:
 async def test_run_serves_metrics_and_health_beside_the_console(tmp_path: Path) -> None:
     port = free_port()
     raw = {
-        "desk": {"database_url": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}"},
+        "desk": {"database_url": await fresh_database_url(tmp_path)},
         "ops": {"metrics_port": port},
         "reports": {"weekly_at": ""},
     }
