@@ -141,7 +141,7 @@ async def desk_on_both(tmp_path: Path, **ops: Any) -> AsyncIterator[DeskOnBoth]:
         sleep = RecordingSleep()
         tg_service = TelegramService(dataclasses.replace(config.telegram, port=0), sleep=sleep)
         sl_service = SlackService(
-            dataclasses.replace(config.slack, port=0), host="127.0.0.1", sleep=sleep
+            dataclasses.replace(config.slack, port=0, listen="127.0.0.1"), sleep=sleep
         )
         services = [tg_service, sl_service]
         senders = {s.name: s.sender for s in services}
