@@ -3,16 +3,21 @@ transaction as everything the event changed."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from handlers import ask, commands, merchant, report, team
 from handlers.clock import Clock, SystemClock
+from handlers.escalation.policy import EscalationPolicy
 from handlers.events import Incoming, Message, storable, storable_incoming
 from handlers.knowledge import KnowledgeSource
+from handlers.log_context import log_context
 from handlers.messages import t
 from handlers.notify import DIRECT, Notifier, Target, payload
+from handlers.ops import metrics
+from handlers.ops.command import team_report, wants_team_report
 from handlers.tickets import Draft, created_replies, open_ticket
 from handlers.turn import TicketObserver, Turn
 from storage.store import Store, Transaction
@@ -40,12 +45,24 @@ class Desk:
     knowledge: KnowledgeSource | None = None
     # Called after a transaction that queued outgoing messages, to wake the sender.
     on_outbox: Callable[[], None] | None = None
+    # Business hours and zone for the team's `report` command (None: the default policy).
+    policy: EscalationPolicy | None = None
     notifier: Notifier = field(init=False)
 
     def __post_init__(self) -> None:
         self.notifier = Notifier(self.team_targets)
 
     async def handle(self, incoming: Incoming) -> list[Message]:
+        started = time.perf_counter()
+        with log_context(
+            channel=incoming.channel, chat=incoming.chat_id, update_id=incoming.delivery_id
+        ):
+            replies = await self._handle(incoming)
+        metrics.MESSAGES.labels(incoming.channel).inc()
+        metrics.HANDLING.labels(incoming.channel).observe(time.perf_counter() - started)
+        return replies
+
+    async def _handle(self, incoming: Incoming) -> list[Message]:
         async with self.store.transaction() as tx:
             turn = await self._turn(tx, incoming)
             state = turn.state
@@ -162,6 +179,8 @@ class Desk:
             had_flow = turn.state.flow is not None
             turn.reset()
             turn.say(t("cancelled" if had_flow else "nothing_to_cancel"))
+        elif name == "report" and wants_team_report(turn, args):
+            await team_report(turn, args, self.policy)
         elif name == "report":
             await report.start(turn, args)
         elif name == "ask":

@@ -54,6 +54,9 @@ class ConsoleSender:
         if item.payload.get("mention") == "everyone":
             prefix += " @everyone"
         body = item.payload["text"]
+        if item.payload.get("image_png"):
+            # A terminal shows no image; the chart is one `deskbot report --chart` away.
+            body += f"\n  [chart {item.payload.get('filename', '')} not shown in the console]"
         if any(hints):
             body += "\n  (" + " | ".join(h for h in hints if h) + ")"
         print(visible(f"{prefix} {body}"), file=self.output, flush=True)
@@ -116,6 +119,7 @@ class ConsoleService:
         self.stdin = stdin
         self.stdout = stdout
         self.sender = ConsoleSender(stdout)
+        self.started = False
 
     def team_targets(self) -> list[Target]:
         return [Target(CHANNEL, TEAM_CHAT)]
@@ -124,4 +128,8 @@ class ConsoleService:
         channel = ConsoleChannel(
             runtime.desk, runtime.dispatcher, self.user, self.stdin, self.stdout
         )
-        await channel.run()
+        self.started = True
+        try:
+            await channel.run()
+        finally:
+            self.started = False

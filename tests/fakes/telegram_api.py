@@ -107,6 +107,10 @@ class FakeTelegramAPI(BotApiMethods):
         failures = self._failures.setdefault(method.lower(), [])
         failures.extend(_Failure(status, description, parameters, when) for _ in range(times))
 
+    def stop_failing(self, method: str) -> None:
+        """Forget the failures still queued for `method`: the platform takes calls again."""
+        self._failures.pop(method.lower(), None)
+
     def malformed(self, method: str, times: int = 1) -> None:
         """The next `times` calls of `method` get a response that is not valid HTTP (a broken
         proxy or server), as raw bytes on the connection, which is then closed."""
@@ -266,8 +270,9 @@ class FakeTelegramAPI(BotApiMethods):
     # server ---------------------------------------------------------------------------------
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        params = await _read_params(request)
-        call = ApiCall(method, params)
+        files: dict[str, bytes] = {}
+        params = await _read_params(request, files)
+        call = ApiCall(method, params, files=files)
         if request.match_info["token"] != self.token:
             return await self._finish(call, ApiError(401, "Unauthorized"))
         handler = getattr(self, f"_api_{method.lower()}", None)
@@ -322,8 +327,9 @@ class FakeTelegramAPI(BotApiMethods):
         return web.json_response(body, status=call.status)
 
 
-async def _read_params(request: web.Request) -> dict[str, str]:
-    """Fields as Telegram reads them: query string, then form, multipart or JSON body."""
+async def _read_params(request: web.Request, files: dict[str, bytes]) -> dict[str, str]:
+    """Fields as Telegram reads them: query string, then form, multipart or JSON body; uploaded
+    files' bytes go into `files`."""
     params: dict[str, str] = dict(request.query)
     if request.method != "POST" or not request.can_read_body:
         return params
@@ -334,5 +340,9 @@ async def _read_params(request: web.Request) -> dict[str, str]:
         return params
     form = await request.post()
     for key, value in form.items():
-        params[key] = value if isinstance(value, str) else f"<file {value.filename}>"
+        if isinstance(value, str):
+            params[key] = value
+        else:
+            params[key] = f"<file {value.filename}>"
+            files[key] = value.file.read()
     return params

@@ -21,7 +21,7 @@ from handlers.report import environment_choices, severity_choices
 
 from .blocks import render
 from .bridge import SlackBridge
-from .command import CommandProblem, DeskCommand, parse, usage
+from .command import TEAM_REPORT, CommandProblem, DeskCommand, parse, usage
 from .inbound import Where, incoming
 from .modals import DETAILS_LIMIT, report_modal
 from .mrkdwn import escape_clipped, mention
@@ -146,6 +146,7 @@ class SlashCommands:
             "status": f"/status {parsed.reference}",
             "mine": "/mytickets",
             "list": f"/list {parsed.list_filter}",
+            TEAM_REPORT: f"/report {parsed.text}",
         }.get(parsed.verb, f"/{parsed.verb} {parsed.reference} {parsed.text}".strip())
         async with bridge.lock(where.chat_id, user_id):
             replies = await bridge.handle(incoming(user_id, where, name=name, text=text))

@@ -78,7 +78,8 @@ class TelegramRouter:
         if reference is not None and (parsed is None or _acts_on_context(parsed)):
             action, text = ("note", incoming.text) if parsed is None else parsed
             replies = await self._guarded(self.desk.team_action, incoming, action, reference, text)
-        elif parsed is not None and parsed[0] in commands.TEAM:
+        elif parsed is not None and (parsed[0] in commands.TEAM or parsed[0] == "report"):
+            # `/report [days]` in the team group is the team's report (handlers/ops/command.py).
             replies = await self._guarded(self.desk.handle, incoming)
         elif parsed is not None:
             replies = [Message(t("menu.team"))]

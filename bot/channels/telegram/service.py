@@ -109,6 +109,7 @@ class TelegramService:
         self.sender = _ReadyOutboxSender(TelegramOutboxSender(self.messages), self.ready)
         self.webhook: WebhookServer | None = None
         self.router: TelegramRouter | None = None
+        self.started = False
 
     def team_targets(self) -> list[Target]:
         return [Target(CHANNEL, self.config.team_chat_id)] if self.config.team_chat_id else []
@@ -166,7 +167,11 @@ class TelegramService:
             # start_polling removes any webhook first: Telegram refuses getUpdates beside one.
             await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
             log.info("telegram: long polling started")
-        await asyncio.Event().wait()  # serve until cancelled
+        self.started = True
+        try:
+            await asyncio.Event().wait()  # serve until cancelled
+        finally:
+            self.started = False
 
     async def _stop_serving(self) -> None:
         if self.webhook is not None:
