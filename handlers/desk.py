@@ -3,6 +3,7 @@ transaction as everything the event changed."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -11,10 +12,14 @@ from typing import Any, Protocol
 
 from handlers import ask, commands, faults, merchant, report, team
 from handlers.clock import Clock, SystemClock
+from handlers.escalation.policy import EscalationPolicy
 from handlers.events import Incoming, Message, storable, storable_incoming
 from handlers.knowledge import KnowledgeSource
+from handlers.log_context import log_context
 from handlers.messages import t
 from handlers.notify import DIRECT, REPLY, Notifier, Target, payload
+from handlers.ops import metrics
+from handlers.ops.command import team_report, wants_team_report
 from handlers.tickets import Draft, created_replies, open_ticket
 from handlers.turn import TicketObserver, Turn
 from storage.outbox import Delivery
@@ -65,6 +70,8 @@ class Desk:
     # Sends answers written leased to this process right after their commit (the outbox
     # dispatcher); None leaves every answer to `on_outbox`'s sender.
     courier: Courier | None = None
+    # Business hours and zone for the team's `report` command (None: the default policy).
+    policy: EscalationPolicy | None = None
     notifier: Notifier = field(init=False)
 
     def __post_init__(self) -> None:
@@ -74,6 +81,16 @@ class Desk:
         """Run one incoming event. With `reply_to`, its answers are also written to the outbox
         in the same transaction (the channel then sends nothing itself): a crash after the
         commit loses no answer, and a redelivered event re-sends none."""
+        started = time.perf_counter()
+        with log_context(
+            channel=incoming.channel, chat=incoming.chat_id, update_id=incoming.delivery_id
+        ):
+            replies = await self._handle(incoming, reply_to)
+        metrics.MESSAGES.labels(incoming.channel).inc()
+        metrics.HANDLING.labels(incoming.channel).observe(time.perf_counter() - started)
+        return replies
+
+    async def _handle(self, incoming: Incoming, reply_to: ReplyTo | None) -> list[Message]:
         async with self.store.transaction() as tx:
             turn = await self._turn(tx, incoming)
             state = turn.state
@@ -116,7 +133,9 @@ class Desk:
     def can_answer(self, question: str) -> bool:
         """Whether the knowledge base has a confident answer to `question` (a channel that can
         answer privately, like Slack's `/desk ask`, does so only when nothing is to be filed)."""
-        return self.knowledge is not None and self.knowledge.current().answer(question) is not None
+        if self.knowledge is None or len(question) > self.settings.max_details_length:
+            return False
+        return self.knowledge.current().answer(question) is not None
 
     async def team_action(
         self,
@@ -240,6 +259,8 @@ class Desk:
             had_flow = turn.state.flow is not None
             turn.reset()
             turn.say(t("cancelled" if had_flow else "nothing_to_cancel"))
+        elif name == "report" and wants_team_report(turn, args):
+            await team_report(turn, args, self.policy)
         elif name == "report":
             await report.start(turn, args)
         elif name == "ask":

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
+from bot.terminal import visible
 from handlers.delivery import OutboxDispatcher
 from handlers.desk import Desk, ReplyTo
 from handlers.events import Choice, Incoming, Message
@@ -53,7 +54,7 @@ class ConsoleSender:
                 for c in item.payload.get("choices", [])
             )
             message = Message(item.payload["text"], choices)
-            print(render(message), file=self.output, flush=True)
+            print(visible(render(message)), file=self.output, flush=True)
             if self.on_reply is not None:
                 self.on_reply(message)
             return f"console-{item.id}"
@@ -66,9 +67,12 @@ class ConsoleSender:
         if item.payload.get("mention") == "everyone":
             prefix += " @everyone"
         body = item.payload["text"]
+        if item.payload.get("image_png"):
+            # A terminal shows no image; the chart is one `deskbot report --chart` away.
+            body += f"\n  [chart {item.payload.get('filename', '')} not shown in the console]"
         if any(hints):
             body += "\n  (" + " | ".join(h for h in hints if h) + ")"
-        print(f"{prefix} {body}", file=self.output, flush=True)
+        print(visible(f"{prefix} {body}"), file=self.output, flush=True)
         return f"console-{item.id}"
 
 
@@ -112,7 +116,7 @@ class ConsoleChannel:
             return
         replies = await self.desk.handle(self._incoming(line))
         for message in replies:
-            print(render(message), file=self.stdout, flush=True)
+            print(visible(render(message)), file=self.stdout, flush=True)
             self._last_choices = message.choices
         await self.dispatcher.deliver_due()
 
@@ -144,6 +148,7 @@ class ConsoleService:
         self.stdin = stdin
         self.stdout = stdout
         self.sender = ConsoleSender(stdout)
+        self.started = False
 
     def team_targets(self) -> list[Target]:
         return [Target(CHANNEL, TEAM_CHAT)]
@@ -152,4 +157,8 @@ class ConsoleService:
         channel = ConsoleChannel(
             runtime.desk, runtime.dispatcher, self.user, self.stdin, self.stdout, self.sender
         )
-        await channel.run()
+        self.started = True
+        try:
+            await channel.run()
+        finally:
+            self.started = False

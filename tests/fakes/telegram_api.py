@@ -55,6 +55,7 @@ class FakeTelegramAPI(BotApiMethods):
         self._callback_ids = itertools.count(1)
         self._open_callbacks: set[str] = set()
         self._failures: dict[str, list[_Failure]] = {}
+        self._malformed: dict[str, int] = {}
         self._changed = asyncio.Condition()
         self._closing = False
         self.long_polls = 0  # getUpdates calls that found nothing and started waiting
@@ -121,6 +122,15 @@ class FakeTelegramAPI(BotApiMethods):
         parameters = {"retry_after": retry_after} if retry_after is not None else None
         failures = self._failures.setdefault(method.lower(), [])
         failures.extend(_Failure(status, description, parameters, when) for _ in range(times))
+
+    def stop_failing(self, method: str) -> None:
+        """Forget the failures still queued for `method`: the platform takes calls again."""
+        self._failures.pop(method.lower(), None)
+
+    def malformed(self, method: str, times: int = 1) -> None:
+        """The next `times` calls of `method` get a response that is not valid HTTP (a broken
+        proxy or server), as raw bytes on the connection, which is then closed."""
+        self._malformed[method.lower()] = self._malformed.get(method.lower(), 0) + times
 
     def flood(self, method: str, retry_after: int, times: int = 1) -> None:
         self.fail_next(
@@ -280,8 +290,9 @@ class FakeTelegramAPI(BotApiMethods):
     # server ---------------------------------------------------------------------------------
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        params = await _read_params(request)
-        call = ApiCall(method, params)
+        files: dict[str, bytes] = {}
+        params = await _read_params(request, files)
+        call = ApiCall(method, params, files=files)
         if request.match_info["token"] != self.token:
             return await self._finish(call, ApiError(401, "Unauthorized"))
         handler = getattr(self, f"_api_{method.lower()}", None)
@@ -292,6 +303,15 @@ class FakeTelegramAPI(BotApiMethods):
             call.status = self.down_status
             await self._finish_raw(call)
             return web.Response(status=self.down_status, text="<html>Bad Gateway</html>")
+        if self._malformed.get(method.lower(), 0) > 0 and request.transport is not None:
+            self._malformed[method.lower()] -= 1
+            request.transport.write(b"HTTP/1.1 200 OK\r\nContent-Length: many\r\n\r\n{")
+            request.transport.close()
+            call.status = 0
+            async with self._changed:
+                self.calls.append(call)
+                self._changed.notify_all()
+            return web.Response()
         failure = self._take_failure(call)
         if failure is not None:
             return await self._finish(call, failure)
@@ -356,8 +376,9 @@ def _gone(request: web.Request) -> bool:
     return transport is None or transport.is_closing()
 
 
-async def _read_params(request: web.Request) -> dict[str, str]:
-    """Fields as Telegram reads them: query string, then form, multipart or JSON body."""
+async def _read_params(request: web.Request, files: dict[str, bytes]) -> dict[str, str]:
+    """Fields as Telegram reads them: query string, then form, multipart or JSON body; uploaded
+    files' bytes go into `files`."""
     params: dict[str, str] = dict(request.query)
     if request.method != "POST" or not request.can_read_body:
         return params
@@ -368,5 +389,9 @@ async def _read_params(request: web.Request) -> dict[str, str]:
         return params
     form = await request.post()
     for key, value in form.items():
-        params[key] = value if isinstance(value, str) else f"<file {value.filename}>"
+        if isinstance(value, str):
+            params[key] = value
+        else:
+            params[key] = f"<file {value.filename}>"
+            files[key] = value.file.read()
     return params

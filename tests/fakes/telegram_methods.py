@@ -14,6 +14,8 @@ from tests.fakes.telegram_html import EntityParseError, parse_html
 from tests.fakes.telegram_objects import JSON
 
 MAX_TEXT = 4096
+MAX_CAPTION = 1024
+MAX_CALLBACK_DATA = 64
 
 
 @dataclass
@@ -24,6 +26,8 @@ class ApiCall:
     params: dict[str, str]
     status: int = 200
     response: JSON = field(default_factory=dict)
+    # Uploaded files by field name (multipart requests): the bytes as received.
+    files: dict[str, bytes] = field(default_factory=dict)
 
     def json(self, name: str) -> Any:
         return json.loads(self.params[name])
@@ -72,8 +76,11 @@ class BotApiMethods:
     def _next_message_id(self, chat_id: int) -> int:
         return next(self._message_ids.setdefault(chat_id, itertools.count(1)))
 
-    def _rendered(self, call: ApiCall) -> JSON:
-        """The text fields of a message as Telegram stores them after applying `parse_mode`."""
+    def _rendered(self, call: ApiCall, edit: bool = False) -> JSON:
+        """The text fields of a message as Telegram stores them after applying `parse_mode`.
+
+        Over-long text is refused with the strings Telegram uses: sendMessage says "message is
+        too long", editMessageText says MESSAGE_TOO_LONG."""
         text = call.params["text"]
         parse_mode = call.params.get("parse_mode", "")
         if parse_mode.upper() == "HTML":
@@ -89,7 +96,9 @@ class BotApiMethods:
         if not text.strip():
             raise ApiError(400, "Bad Request: message text is empty")
         if len(text.encode("utf-16-le")) // 2 > MAX_TEXT:
-            raise ApiError(400, "Bad Request: message is too long")
+            too_long = "MESSAGE_TOO_LONG" if edit else "message is too long"
+            raise ApiError(400, f"Bad Request: {too_long}")
+        _check_keyboard(call)
         fields: JSON = {"text": text}
         if entities:
             fields["entities"] = entities
@@ -150,6 +159,29 @@ class BotApiMethods:
         self.messages[(chat_id, message["message_id"])] = message
         return message
 
+    async def _api_sendphoto(self, call: ApiCall) -> JSON:
+        """A photo uploaded with the request (multipart); file ids and URLs are not served."""
+        chat_id = int(call.params["chat_id"])
+        photo = call.files.get("photo")
+        if not photo:
+            raise ApiError(400, "Bad Request: there is no photo in the request")
+        caption = call.params.get("caption", "")
+        if call.params.get("parse_mode"):
+            raise ApiError(400, "Bad Request: the fake takes plain captions only")
+        if len(caption.encode("utf-16-le")) // 2 > MAX_CAPTION:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        message: JSON = {
+            "message_id": self._next_message_id(chat_id),
+            "from": self.bot,
+            "chat": self._chat_of(chat_id),
+            "date": int(self._now()),
+            "photo": [{"file_id": f"photo-{chat_id}-{len(photo)}", "file_size": len(photo)}],
+        }
+        if caption:
+            message["caption"] = caption
+        self.messages[(chat_id, message["message_id"])] = message
+        return message
+
     def _chat_of(self, chat_id: int) -> JSON:
         for (known_chat, _), message in self.messages.items():
             if known_chat == chat_id:
@@ -166,7 +198,7 @@ class BotApiMethods:
     async def _api_editmessagetext(self, call: ApiCall) -> JSON:
         message = self._existing(call)
         edited = {k: v for k, v in message.items() if k not in ("entities", "reply_markup")}
-        edited.update(self._rendered(call))
+        edited.update(self._rendered(call, edit=True))
         if "reply_markup" in call.params and keyboard_of(
             {"reply_markup": call.json("reply_markup")}
         ):
@@ -175,6 +207,7 @@ class BotApiMethods:
 
     async def _api_editmessagereplymarkup(self, call: ApiCall) -> JSON:
         message = self._existing(call)
+        _check_keyboard(call)
         edited = {k: v for k, v in message.items() if k != "reply_markup"}
         if "reply_markup" in call.params and keyboard_of(
             {"reply_markup": call.json("reply_markup")}
@@ -235,6 +268,15 @@ class BotApiMethods:
 
 def keyboard_of(message: JSON) -> list[list[JSON]]:
     return list((message.get("reply_markup") or {}).get("inline_keyboard", []))
+
+
+def _check_keyboard(call: ApiCall) -> None:
+    """Telegram refuses a keyboard whose callback_data is empty or over 64 bytes."""
+    for row in call.button_rows:
+        for button in row:
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(str(data).encode()) <= MAX_CALLBACK_DATA:
+                raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
 
 
 def _sent_keyboard(call: ApiCall) -> JSON | None:

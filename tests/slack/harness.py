@@ -17,6 +17,7 @@ from typing import Any
 
 import aiohttp
 
+from bot.channels.http_guard import HttpLimits
 from bot.channels.slack.service import SlackService
 from bot.config import SlackConfig
 from bot.kb_config import kb_settings, open_knowledge
@@ -24,6 +25,7 @@ from handlers.clock import FakeClock
 from handlers.delivery import OutboxDispatcher
 from handlers.desk import Desk, DeskSettings
 from storage import Database, Store
+from tests.databases import fresh_database_url
 from tests.fakes.slack_api import FakeSlackApi, PostedMessage
 from tests.fakes.slack_signing import SignedRequest, SlackSigner
 from tests.fakes.slack_socket import FakeSlackSocket
@@ -170,7 +172,11 @@ def report_values(
 
 @asynccontextmanager
 async def running_slack(
-    tmp_path: Path, mode: str = "http", knowledge: bool = False, prefix: str = "INT"
+    tmp_path: Path,
+    mode: str = "http",
+    knowledge: bool = False,
+    prefix: str = "INT",
+    limits: HttpLimits | None = None,
 ) -> AsyncIterator[SlackHarness]:
     fake = FakeSlackApi(token=TOKEN)
     socket = FakeSlackSocket(fake, APP_TOKEN)
@@ -194,8 +200,8 @@ async def running_slack(
         async def record_wait(seconds: float) -> None:
             waits.append(seconds)
 
-        service = SlackService(config, host="127.0.0.1", sleep=record_wait)
-        database = Database(f"sqlite+aiosqlite:///{tmp_path / 'slack.db'}")
+        service = SlackService(config, sleep=record_wait, limits=limits)
+        database = Database(await fresh_database_url(tmp_path))
         await database.upgrade()
         clock = FakeClock()
         store = Store(database, prefix)

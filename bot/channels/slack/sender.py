@@ -9,21 +9,24 @@ inside slack-sdk (our RateLimitRetry); if Slack keeps limiting, the row is resch
 
 from __future__ import annotations
 
+import base64
 import logging
 from typing import Any
 
 import aiohttp
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from handlers.delivery import SendError
 from handlers.events import Choice, Message
 from handlers.notify import ALERT, ALERT_UPDATE, PAGE, REPLY, TIMELINE
+from handlers.ops.weekly import REPORT
 from storage.outbox import Delivery
 
 from .alerts import alert_blocks, page_blocks, timeline_blocks
 from .blocks import render
+from .mrkdwn import escape_clipped
 from .retry import retry_after_seconds_from_headers
 
 log = logging.getLogger("deskbot.slack")
@@ -79,7 +82,7 @@ class SlackSender:
     async def deliver(self, item: Delivery, alert_message_id: str | None) -> str | None:
         try:
             return await self._deliver(item, alert_message_id)
-        except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+        except (SlackApiError, SlackRequestError, aiohttp.ClientError, TimeoutError) as exc:
             raise send_error(exc) from exc
 
     async def _deliver(self, item: Delivery, alert_message_id: str | None) -> str | None:
@@ -100,6 +103,8 @@ class SlackSender:
         if item.kind == TIMELINE:
             text, blocks = timeline_blocks(payload)
             return await self._post(item.chat_id, text, blocks, thread_ts=alert_message_id)
+        if item.kind == REPORT and payload.get("image_png"):
+            return await self._upload_report(item)
         if item.kind == PAGE:
             text, blocks = page_blocks(payload)
             # In the ticket's thread (its timeline) and broadcast to the channel, so the page is
@@ -147,6 +152,20 @@ class SlackSender:
         if answer.status_code >= 400:
             # Expired (30 minutes, 5 uses) or unknown: trying again cannot help.
             raise SendError(f"slack response_url: HTTP {answer.status_code}", permanent=True)
+
+    async def _upload_report(self, item: Delivery) -> str | None:
+        """The chart uploaded into the channel with the report as its comment (slack-sdk's
+        files_upload_v2: files.getUploadURLExternal, the upload, files.completeUploadExternal)."""
+        payload = item.payload
+        answer = await self.client.files_upload_v2(
+            channel=item.chat_id,
+            file=base64.b64decode(payload["image_png"]),
+            filename=str(payload.get("filename", "report.png")),
+            title=str(payload.get("title", "")),
+            initial_comment=escape_clipped(str(payload.get("text", "")), 3000),
+        )
+        uploaded = answer.get("file") or {}
+        return str(uploaded.get("id") or "") or None
 
     async def _post(
         self,

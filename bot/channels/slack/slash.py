@@ -20,7 +20,7 @@ from handlers.messages import t
 from handlers.report import environment_choices, severity_choices
 
 from .bridge import SlackBridge
-from .command import CommandProblem, DeskCommand, parse, usage
+from .command import TEAM_REPORT, CommandProblem, DeskCommand, parse, usage
 from .inbound import Where, answer_by_url, answer_in, incoming
 from .modals import DETAILS_LIMIT, report_modal
 from .mrkdwn import escape_clipped, mention
@@ -82,6 +82,11 @@ class SlashCommands:
         if parsed.for_team and not self.bridge.is_member(user_id):
             await ack(text=escape_clipped(t("team.refused"), 3000))
             return
+        limit = self.bridge.desk.settings.max_details_length
+        if parsed.verb == "ask" and len(parsed.text) > limit:
+            too_long = t("report.too_long", length=len(parsed.text), limit=limit)
+            await ack(text=escape_clipped(too_long, 3000))
+            return
         await ack()
 
         async def apologise() -> None:
@@ -127,6 +132,7 @@ class SlashCommands:
             "status": f"/status {parsed.reference}",
             "mine": "/mytickets",
             "list": f"/list {parsed.list_filter}",
+            TEAM_REPORT: f"/report {parsed.text}",
         }.get(parsed.verb, f"/{parsed.verb} {parsed.reference} {parsed.text}".strip())
         reply_to = answer_by_url(where, str(command.get("response_url", "")), hint)
         async with bridge.lock(where.chat_id, user_id):

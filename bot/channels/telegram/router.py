@@ -26,7 +26,7 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 
 from bot.channels.telegram.inbound import CHANNEL, from_callback, from_message, pressed_label
-from bot.channels.telegram.render import chosen_suffix
+from bot.channels.telegram.render import MAX_TEXT, chosen_suffix, utf16_len
 from bot.channels.telegram.sender import TelegramSender
 from handlers import commands
 from handlers.desk import Desk, ReplyTo
@@ -90,7 +90,8 @@ class TelegramRouter:
             await self._guarded(
                 chat_id, self.desk.team_action, incoming, action, reference, text, reply_to
             )
-        elif parsed is not None and parsed[0] in commands.TEAM:
+        elif parsed is not None and (parsed[0] in commands.TEAM or parsed[0] == "report"):
+            # `/report [days]` in the team group is the team's report (handlers/ops/command.py).
             await self._guarded(chat_id, self.desk.handle, incoming, reply_to)
         elif parsed is not None:
             await self._say(chat_id, Message(t("menu.team")), reply_to=message.message_id)
@@ -165,11 +166,16 @@ class TelegramRouter:
         if not isinstance(message, TgMessage) or message.text is None:
             return
         label = pressed_label(query)
-        html_text = message.text_html + (chosen_suffix(label) if label else "")
         plain = message.text + (f"\n\n› {label}" if label else "")
         try:
+            if utf16_len(plain) > MAX_TEXT:
+                # The choice does not fit under a full-length message: only the keyboard goes.
+                await self.sender.edit_keyboard(message.chat.id, message.message_id, None)
+                return
+            html_text = message.text_html + (chosen_suffix(label) if label else "")
             await self.sender.edit(message.chat.id, message.message_id, html_text, plain, None)
         except TelegramError as error:
+            # Showing the choice is a courtesy; the press itself has reached the desk.
             log.info("pressed message not updated: %s", error)
 
     # helpers --------------------------------------------------------------------------------

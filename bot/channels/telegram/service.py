@@ -18,13 +18,15 @@ from telegram import (
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder
 
+from bot.channels.http_guard import HttpLimits
 from bot.channels.telegram.ordering import PerChatOrder
 from bot.channels.telegram.outbox import TelegramOutboxSender
 from bot.channels.telegram.polling import Poller
 from bot.channels.telegram.request import AiohttpRequest
 from bot.channels.telegram.router import TelegramRouter
 from bot.channels.telegram.sender import Sleep, TelegramSender
-from bot.channels.telegram.webhook import WebhookServer
+from bot.channels.telegram.shape import problem
+from bot.channels.telegram.webhook import MalformedUpdate, WebhookServer
 from bot.config import TelegramConfig
 from bot.config_error import ConfigError
 from handlers import faults
@@ -93,8 +95,15 @@ class _ReadyOutboxSender:
 class TelegramService:
     name = CHANNEL
 
-    def __init__(self, config: TelegramConfig, *, sleep: Sleep = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        config: TelegramConfig,
+        *,
+        sleep: Sleep = asyncio.sleep,
+        limits: HttpLimits | None = None,
+    ) -> None:
         self.config = config
+        self.limits = limits
         self._requests = (AiohttpRequest(connection_limit=64), AiohttpRequest(connection_limit=2))
         self.application = build_application(config, self._requests)
         self.messages = TelegramSender(self.application.bot, sleep=sleep)
@@ -108,6 +117,7 @@ class TelegramService:
         self._handling = 0
         self._idle = asyncio.Event()
         self._idle.set()
+        self.started = False
 
     def team_targets(self) -> list[Target]:
         return [Target(CHANNEL, self.config.team_chat_id)] if self.config.team_chat_id else []
@@ -149,6 +159,7 @@ class TelegramService:
                 listen=self.config.listen,
                 port=self.config.port,
                 on_update=self._on_webhook,
+                limits=self.limits,
             )
             await self.webhook.start()
             await self.messages.retrying(
@@ -159,11 +170,17 @@ class TelegramService:
                 )
             )
             log.info("telegram: serving webhook %s", self.config.webhook_url)
-            await asyncio.Event().wait()  # serve until cancelled
         else:
             self.poller = Poller(app.bot, self._handle, ALLOWED_UPDATES)
             log.info("telegram: long polling started")
-            await self.poller.run()
+        self.started = True
+        try:
+            if self.poller is not None:
+                await self.poller.run()
+            else:
+                await asyncio.Event().wait()  # serve until cancelled
+        finally:
+            self.started = False
 
     async def _stop_serving(self) -> None:
         if self.webhook is not None:
@@ -172,8 +189,14 @@ class TelegramService:
     async def _on_webhook(self, data: dict[str, object]) -> None:
         # Handled before the webhook answers 200: a crash or an error before then makes
         # Telegram deliver the update again.
+        if wrong := problem(data):
+            raise MalformedUpdate(wrong)
+        try:
+            update = Update.de_json(data, self.application.bot)
+        except Exception as error:  # whatever the check above let through
+            raise MalformedUpdate(type(error).__name__) from None
         faults.reach("telegram.fetched")
-        await self._handle(Update.de_json(data, self.application.bot))
+        await self._handle(update)
 
     async def _handle(self, update: Update) -> None:
         assert self.router is not None

@@ -1,7 +1,7 @@
 """outbox: an index for keeping each chat's messages in order
 
-Revision ID: 0002_outbox_order
-Revises: 0001
+Revision ID: 0003_outbox_order
+Revises: 0002_ops_alarm
 Create Date: 2026-11-30 06:50:00
 """
 
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0002_outbox_order"
-down_revision: str | None = "0001"
+revision: str = "0003_outbox_order"
+down_revision: str | None = "0002_ops_alarm"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
