@@ -12,7 +12,6 @@ import contextlib
 import logging
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
-from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -20,14 +19,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.config import SlackConfig
-from handlers.desk import Desk
+from handlers.desk import Desk, ReplyTo
 from handlers.events import Incoming, Message
 from handlers.tickets import Draft
 from storage.store import Store
 
 from .blocks import render
 from .inbound import CHANNEL, Where, member_id
-from .retry import RateLimitRetry, retry_after_seconds_from_headers
 
 log = logging.getLogger("deskbot.slack")
 
@@ -66,9 +64,6 @@ class SlackBridge:
         self._desk_slots = asyncio.Semaphore(DESK_SLOTS)
         self._work_slots = asyncio.Semaphore(WORK_SLOTS)
         self._gates: dict[str, asyncio.Lock] = {}
-        self._answer_client: AsyncWebClient | None = None
-        # Conversations whose answers were queued after a 429, and when those are due.
-        self._queued_chats: dict[str, datetime] = {}
         self._waiting: dict[str, int] = {}
 
     # ---- who ---------------------------------------------------------------------------------
@@ -185,52 +180,39 @@ class SlackBridge:
 
     # ---- the desk, one slot at a time ---------------------------------------------------------
 
-    async def handle(self, incoming: Incoming) -> list[Message]:
+    # With `reply_to`, the answers are written to the outbox with the work and sent from there.
+
+    async def handle(self, incoming: Incoming, reply_to: ReplyTo | None = None) -> list[Message]:
         async with self._desk_slots:
-            return await self.desk.handle(incoming)
+            return await self.desk.handle(incoming, reply_to)
 
     async def team_action(
-        self, incoming: Incoming, action: str, reference: str, text: str = ""
+        self,
+        incoming: Incoming,
+        action: str,
+        reference: str,
+        text: str = "",
+        reply_to: ReplyTo | None = None,
     ) -> list[Message]:
         async with self._desk_slots:
-            return await self.desk.team_action(incoming, action, reference, text)
+            return await self.desk.team_action(incoming, action, reference, text, reply_to)
 
-    async def submit_report(self, incoming: Incoming, draft: Draft) -> list[Message]:
+    async def submit_report(
+        self, incoming: Incoming, draft: Draft, reply_to: ReplyTo | None = None
+    ) -> list[Message]:
         async with self._desk_slots:
-            return await self.desk.submit_report(incoming, draft)
+            return await self.desk.submit_report(incoming, draft, reply_to)
 
     # ---- answering ---------------------------------------------------------------------------
 
-    @property
-    def answer_client(self) -> AsyncWebClient:
-        """The client for answers: like `client`, but a 429 comes back at once instead of being
-        waited out inside the call, which would hold a work slot for as long as Slack says."""
-        if self._answer_client is None:
-            c = self.client
-            self._answer_client = AsyncWebClient(
-                token=c.token,
-                base_url=c.base_url,
-                session=c.session,
-                timeout=c.timeout,
-                logger=c.logger,
-                retry_handlers=[h for h in c.retry_handlers if not isinstance(h, RateLimitRetry)],
-            )
-        return self._answer_client
-
     async def post(self, where: Where, messages: list[Message]) -> str | None:
-        """Post answers in order. If Slack is rate limiting the conversation, they go to the
-        outbox, which sends them once Slack lets us; until it has, later answers to the same
-        conversation go the same way, so they arrive in order."""
-        chat = where.chat_id
-        if messages and await self._outbox_holds(chat):
-            ahead = (self._queued_chats[chat] - self.desk.clock.now()).total_seconds()
-            await self._queue(where, messages, max(ahead, 0.0))
-            return None
+        """Post answers in order. If Slack is still rate limiting after the client's own
+        retries, the rest go to the outbox, which sends them once Slack lets us."""
         last: str | None = None
         for index, message in enumerate(messages):
             text, blocks = render(message)
             try:
-                answer = await self.answer_client.chat_postMessage(
+                answer = await self.client.chat_postMessage(
                     channel=where.chat_id,
                     thread_ts=where.thread_id,
                     text=text,
@@ -241,27 +223,14 @@ class SlackBridge:
             except SlackApiError as exc:
                 if exc.response is None or exc.response.status_code != 429:
                     raise
-                wait = retry_after_seconds_from_headers(exc.response.headers)
-                self._queued_chats[chat] = self.desk.clock.now() + timedelta(seconds=wait)
-                await self._queue(where, messages[index:], wait)
+                await self._queue(where, messages[index:])
                 return None
             last = answer.get("ts")
         return last
 
-    async def _outbox_holds(self, chat: str) -> bool:
-        if chat not in self._queued_chats:
-            return False
-        async with self._desk_slots, self.store.transaction() as tx:
-            waiting = await tx.outbox.waiting(CHANNEL, chat)
-        if not waiting:
-            self._queued_chats.pop(chat, None)
-        return waiting
-
-    async def _queue(self, where: Where, messages: list[Message], retry_after: float) -> None:
+    async def _queue(self, where: Where, messages: list[Message]) -> None:
         async with self._desk_slots:
-            await self.desk.queue(
-                CHANNEL, where.chat_id, messages, where.thread_id, retry_after=retry_after
-            )
+            await self.desk.queue(CHANNEL, where.chat_id, messages, where.thread_id)
         log.info("Slack is rate limiting; %d answer(s) queued in the outbox", len(messages))
 
     async def ephemeral(
