@@ -82,6 +82,7 @@ async def measure(
     answers: Answers,
     others: int,
     flood_chat: str,
+    timeout: float,
 ) -> tuple[list[float], int]:
     await send_flood()
     started: dict[str, float] = {}
@@ -91,7 +92,7 @@ async def measure(
         chat = await send_other(n)
         started[chat] = started_at
         waits.append(answers.wait(chat))
-    done = await asyncio.wait_for(asyncio.gather(*waits), TIMEOUT)
+    done = await asyncio.wait_for(asyncio.gather(*waits), timeout)
     latencies = [at - start for at, start in zip(done, started.values(), strict=True)]
     return latencies, answers.count.get(flood_chat, 0)
 
@@ -114,7 +115,7 @@ def telegram_config(api: FakeTelegramAPI, folder: Path) -> Any:
         return parse_config(raw, env={})
 
 
-async def telegram(flood: int, others: int, rate: float) -> tuple[list[float], int]:
+async def telegram(flood: int, others: int, rate: float, timeout: float) -> tuple[list[float], int]:
     async with FakeTelegramAPI() as api:
         api.limit_per_chat(rate)
         answers = Answers()
@@ -146,7 +147,9 @@ async def telegram(flood: int, others: int, rate: float) -> tuple[list[float], i
                     return str(user.id)
 
                 try:
-                    return await measure(send_flood, send_other, answers, others, str(flooder.id))
+                    return await measure(
+                        send_flood, send_other, answers, others, str(flooder.id), timeout
+                    )
                 finally:
                     for task in tasks:
                         task.cancel()
@@ -154,7 +157,7 @@ async def telegram(flood: int, others: int, rate: float) -> tuple[list[float], i
                             await task
 
 
-async def slack(flood: int, others: int, rate: float) -> tuple[list[float], int]:
+async def slack(flood: int, others: int, rate: float, timeout: float) -> tuple[list[float], int]:
     token, secret = "xoxb-bench-token", "bench-signing-secret"
     fake = FakeSlackApi(token=token)
     async with fake, aiohttp.ClientSession() as session:
@@ -180,7 +183,7 @@ async def slack(flood: int, others: int, rate: float) -> tuple[list[float], int]
             api_base_url=fake.base_url,
             team_channel="CTEAM",
         )
-        service = SlackService(config, host="127.0.0.1")
+        service = SlackService(config)
         with tempfile.TemporaryDirectory() as folder:
             database = Database(f"sqlite+aiosqlite:///{Path(folder) / 'slack.db'}")
             await database.upgrade()
@@ -192,6 +195,7 @@ async def slack(flood: int, others: int, rate: float) -> tuple[list[float], int]
                 team_targets=service.team_targets(),
                 clock=dispatcher.clock,
                 on_outbox=dispatcher.wake,
+                **_courier(dispatcher),
             )
             await service.start(desk, store)
             delivering = asyncio.create_task(dispatcher.run())
@@ -223,7 +227,7 @@ async def slack(flood: int, others: int, rate: float) -> tuple[list[float], int]
                 return f"DUOTHER{n}"
 
             try:
-                return await measure(send_flood, send_other, answers, others, "DUFLOOD")
+                return await measure(send_flood, send_other, answers, others, "DUFLOOD", timeout)
             finally:
                 delivering.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -236,6 +240,11 @@ def _clock() -> Any:
     from handlers.clock import SystemClock
 
     return SystemClock()
+
+
+def _courier(dispatcher: OutboxDispatcher) -> dict[str, Any]:
+    # As bot/app.py wires it: answers sent right after their commit (once that existed).
+    return {"courier": dispatcher} if hasattr(dispatcher, "send_now") else {}
 
 
 def _settings() -> DeskSettings:
@@ -264,15 +273,16 @@ def main() -> int:
     parser.add_argument("--others", type=int, default=20)
     parser.add_argument("--rate", type=float, default=1.0, help="messages a second per chat")
     parser.add_argument("--only", choices=("telegram", "slack"))
+    parser.add_argument("--timeout", type=float, default=TIMEOUT, help="give up waiting after (s)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.CRITICAL)
     ok = True
     print(f"one chat sends {args.flood} messages; the platforms take {args.rate:g}/s per chat")
     if args.only in (None, "telegram"):
-        latencies, got = asyncio.run(telegram(args.flood, args.others, args.rate))
+        latencies, got = asyncio.run(telegram(args.flood, args.others, args.rate, args.timeout))
         ok &= report("telegram", latencies, got, args.flood)
     if args.only in (None, "slack"):
-        latencies, got = asyncio.run(slack(args.flood, args.others, args.rate))
+        latencies, got = asyncio.run(slack(args.flood, args.others, args.rate, args.timeout))
         ok &= report("slack", latencies, got, args.flood)
     return 0 if ok else 1
 
