@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 
 from bot.config_error import ConfigError
 from bot.config_escalation import parse_escalation
+from handlers.i18n.catalogs import LANGUAGES
 
 DEFAULT_PATH = Path("config.toml")
 _PREFIX = re.compile(r"^[A-Z][A-Z0-9]{0,9}$")
@@ -29,12 +30,14 @@ class DeskConfig:
     log_level: str = "INFO"
     max_title_length: int = 120
     max_details_length: int = 4000
+    default_language: str = "en"
 
 
 @dataclass(frozen=True)
 class TeamConfig:
     members: tuple[str, ...] = ()
     leads: tuple[str, ...] = ()
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -162,14 +165,16 @@ def _desk(raw: Any) -> DeskConfig:
     level = s.one_of("log_level", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
     title = s.integer("max_title_length", 120, 10, 1000)
     details = s.integer("max_details_length", 4000, 100, 20000)
+    language = s.one_of("default_language", "en", LANGUAGES)
     s.finish()
-    return DeskConfig(prefix, url, level, title, details)
+    return DeskConfig(prefix, url, level, title, details, language)
 
 
 def _team(raw: Any) -> TeamConfig:
     s = _Section("team", raw)
     members = s.strings("members")
     leads = s.strings("leads")
+    language = s.one_of("language", "en", LANGUAGES)
     s.finish()
     for name, values in (("members", members), ("leads", leads)):
         for value in values:
@@ -177,7 +182,7 @@ def _team(raw: Any) -> TeamConfig:
                 raise ConfigError(
                     s.key(name), f"{value!r} is not <telegram|slack|console>:<user id>"
                 )
-    return TeamConfig(members, leads)
+    return TeamConfig(members, leads, language)
 
 
 def _telegram(raw: Any, env: Mapping[str, str]) -> TelegramConfig:

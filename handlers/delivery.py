@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Mapping
+from contextlib import AbstractContextManager, nullcontext
 from datetime import timedelta
 from typing import Protocol
 
@@ -95,6 +96,11 @@ class OutboxDispatcher:
             if len(batch) < BATCH:
                 return sent
 
+    def _voice(self, item: Delivery) -> AbstractContextManager[None]:
+        if self.notifier is None or item.kind == NOTICE:
+            return nullcontext()
+        return self.notifier.for_team()
+
     async def _report_undeliverable(
         self, tx: Transaction, batch: list[Delivery], outcomes: list[Outcome]
     ) -> None:
@@ -109,7 +115,10 @@ class OutboxDispatcher:
                 continue
             ticket = await tx.tickets.get(item.ticket_reference)
             if ticket is not None:
-                text = t("timeline.undeliverable", reference=ticket.reference, reason=outcome.error)
+                with self.notifier.for_team():
+                    text = t(
+                        "timeline.undeliverable", reference=ticket.reference, reason=outcome.error
+                    )
                 self.notifier.timeline(tx, ticket, text, self.clock.now())
 
     async def _send_chat(
@@ -120,9 +129,11 @@ class OutboxDispatcher:
         outcomes: list[Outcome] = []
         for index, item in enumerate(items):
             try:
-                message_id = await self.senders[item.channel].deliver(
-                    item, await self._alert_id(item, alerts)
-                )
+                alert_id = await self._alert_id(item, alerts)
+                # What an adapter adds to a team message (its alert layout, a Reply button) is
+                # in the team's language; a notice's own text was written in the reporter's.
+                with self._voice(item):
+                    message_id = await self.senders[item.channel].deliver(item, alert_id)
             except Exception as exc:
                 failure = self._failure(item, exc)
                 outcomes.append(failure)

@@ -56,7 +56,7 @@ async def status(turn: Turn, args: str) -> None:
     ticket = await find_ticket(turn, "status", args)
     if ticket is None:
         return
-    text = status_text(ticket)
+    text = status_text(ticket, turn.desk.settings.timezone)
     replies = [
         m
         for m in await turn.tx.tickets.messages(ticket)
@@ -139,10 +139,9 @@ async def add_followup(turn: Turn, reference: str) -> None:
     tx.tickets.record(ticket, turn.actor, "followup", now)
     ticket.updated_at = now
     tx.session.add(ticket)
-    turn.desk.notifier.timeline(
-        tx,
-        ticket,
-        t("timeline.followup", reporter=turn.actor_name, reference=ticket.reference, text=text),
-        now,
-    )
+    with turn.desk.notifier.for_team():
+        entry = t(
+            "timeline.followup", reporter=turn.actor_name, reference=ticket.reference, text=text
+        )
+    turn.desk.notifier.timeline(tx, ticket, entry, now)
     turn.say(t("followup.added", reference=ticket.reference))

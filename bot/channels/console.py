@@ -75,6 +75,9 @@ class ConsoleChannel:
         self.stdout = stdout
         self._last_choices: tuple[Choice, ...] = ()
 
+    def identity(self) -> Incoming:
+        return Incoming(channel=CHANNEL, chat_id=self.user, user_id=self.user)
+
     def _incoming(self, line: str) -> Incoming:
         common = {"channel": CHANNEL, "chat_id": self.user, "user_id": self.user}
         typed = line.strip()
@@ -110,11 +113,19 @@ class ConsoleService:
 
     name = CHANNEL
 
-    def __init__(self, user: str, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
+    def __init__(
+        self,
+        user: str,
+        stdin: TextIO = sys.stdin,
+        stdout: TextIO = sys.stdout,
+        language: str | None = None,
+    ) -> None:
         self.user = user
         self.stdin = stdin
         self.stdout = stdout
         self.sender = ConsoleSender(stdout)
+        # `deskbot chat --lang sw`: stored for the identity like a `lugha` pick.
+        self.language = language
 
     def team_targets(self) -> list[Target]:
         return [Target(CHANNEL, TEAM_CHAT)]
@@ -123,4 +134,6 @@ class ConsoleService:
         channel = ConsoleChannel(
             runtime.desk, runtime.dispatcher, self.user, self.stdin, self.stdout
         )
+        if self.language is not None:
+            await runtime.desk.pick_language(channel.identity(), self.language)
         await channel.run()

@@ -128,6 +128,10 @@ def _value(values: dict[str, Any], block_id: str) -> str:
     return str(state.get("value") or "")
 
 
+# The private_metadata key holding the language the form was opened in.
+LANGUAGE = "lang"
+
+
 def metadata(view: dict[str, Any]) -> dict[str, str]:
     try:
         loaded = json.loads(view.get("private_metadata") or "{}")

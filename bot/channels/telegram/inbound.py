@@ -45,6 +45,7 @@ def from_message(message: TgMessage, bot_username: str | None) -> Incoming | Non
         user_id=str(user.id),
         display_name=display_name(user),
         text=command_text(text, bot_username),
+        language_hint=user.language_code,
     )
 
 
@@ -73,6 +74,7 @@ def from_callback(query: CallbackQuery) -> Incoming | None:
         chat_id=chat_id,
         user_id=str(query.from_user.id),
         display_name=display_name(query.from_user),
+        language_hint=query.from_user.language_code,
     )
     if query.data.startswith(INDEX_PREFIX):
         label = pressed_label(query)

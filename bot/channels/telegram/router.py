@@ -24,7 +24,8 @@ from bot.channels.telegram.sender import TelegramSender
 from handlers import commands
 from handlers.desk import Desk
 from handlers.events import Incoming, Message
-from handlers.messages import t
+from handlers.i18n.catalogs import normalise_language
+from handlers.messages import speaking, t
 from handlers.references import looks_like_reference
 from storage.store import Store
 
@@ -67,7 +68,8 @@ class TelegramRouter:
         elif str(chat.id) == self.team_chat_id:
             await self._team_message(message, incoming)
         elif commands.parse(incoming.text, in_flow=False) is not None and incoming.text[:1] == "/":
-            text = t("telegram.private_only", username=self.bot_username)
+            with speaking(self._language(incoming)):
+                text = t("telegram.private_only", username=self.bot_username)
             await self.sender.send(chat.id, Message(text), reply_to=message.message_id)
 
     async def _team_message(self, message: TgMessage, incoming: Incoming) -> None:
@@ -123,7 +125,9 @@ class TelegramRouter:
     async def _team_press(self, query: CallbackQuery, incoming: Incoming) -> None:
         if incoming.member_id not in self.desk.settings.members:
             # Refused before the engine sees it: nothing about the ticket changes.
-            await self.sender.answer(query.id, t("team.refused"), alert=True)
+            with speaking(self._language(incoming)):
+                refused = t("team.refused")
+            await self.sender.answer(query.id, refused, alert=True)
             return
         replies = await self._guarded(self.desk.handle, incoming)
         # The alert itself is re-rendered through the outbox; the presser gets the outcome.
@@ -155,7 +159,15 @@ class TelegramRouter:
             return list(await call(*args))
         except Exception:
             log.exception("telegram update could not be handled")
-            return [Message(t("telegram.failed"))]
+            incoming = next((a for a in args if isinstance(a, Incoming)), None)
+            with speaking(self._language(incoming)):
+                return [Message(t("telegram.failed"))]
+
+    def _language(self, incoming: Incoming | None) -> str:
+        """For the few texts written outside the engine (it may be what failed): the app's
+        language Telegram reports, else the desk's default."""
+        hint = incoming.language_hint if incoming is not None else None
+        return normalise_language(hint) or self.desk.settings.default_language
 
     async def _send_all(
         self, chat_id: int | str, replies: list[Message], reply_to: int | None = None
