@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers import commands
 from handlers.events import Choice
 from handlers.messages import t
 from handlers.references import normalise_reference
@@ -38,7 +39,8 @@ async def find_ticket(turn: Turn, command: str, args: str) -> Ticket | None:
     prefix = turn.desk.settings.reference_prefix
     word = args.split()[0] if args.split() else ""
     if not word:
-        turn.say(t("ref.missing", command=command, prefix=prefix))
+        word = commands.word_for(command, t.language)
+        turn.say(t("ref.missing", command=word, prefix=prefix))
         return None
     reference = normalise_reference(word, prefix)
     if reference is None:
