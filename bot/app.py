@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.config import Config
 from bot.config_escalation import parse_escalation
@@ -55,13 +56,20 @@ async def open_runtime(
         store = Store(database, config.desk.reference_prefix)
         settings = desk_settings(config)
         notifier = Notifier(team_targets, settings.team_language, settings.default_language)
-        dispatcher = OutboxDispatcher(store, senders, clock, notifier)
+        dispatcher = OutboxDispatcher(
+            store,
+            senders,
+            clock,
+            notifier,
+            lease=timedelta(seconds=config.desk.outbox_lease_seconds),
+        )
         desk = Desk(
             store,
             settings,
             team_targets=team_targets,
             clock=clock,
             on_outbox=dispatcher.wake,
+            courier=dispatcher,
             knowledge=knowledge,
         )
         yield Runtime(config, database, store, desk, dispatcher, clock)

@@ -23,6 +23,9 @@ TIMELINE = "timeline"  # an entry in the ticket's timeline (thread of / reply to
 PAGE = "page"  # an escalation page
 DIRECT = "direct"  # a direct message to one team member
 DIGEST = "digest"  # the daily digest
+REPLY = "reply"  # an answer to what someone just did, in the chat they did it in
+# Kinds the team reads, whose adapter-added words are in `[team] language`.
+TEAM_KINDS = frozenset({ALERT, ALERT_UPDATE, TIMELINE, PAGE, DIGEST})
 
 
 @dataclass(frozen=True, slots=True)

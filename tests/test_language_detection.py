@@ -114,7 +114,7 @@ async def test_the_language_migration_keeps_existing_tickets(database_url: str) 
     database = Database(database_url)
     try:
         async with database.engine.begin() as conn:
-            await conn.run_sync(lambda c: command.upgrade(alembic_config(c), "0001"))
+            await conn.run_sync(lambda c: command.upgrade(alembic_config(c), "0003_outbox_order"))
             await conn.execute(
                 text(
                     "INSERT INTO ticket (reference, kind, title, description, status, "

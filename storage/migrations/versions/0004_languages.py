@@ -1,7 +1,7 @@
 """languages: a language per identity, and the reporter's language on each ticket
 
-Revision ID: 0002_languages
-Revises: 0001
+Revision ID: 0004_languages
+Revises: 0003_outbox_order
 Create Date: 2026-11-30 07:00:00
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import storage.types
 
-revision: str = "0002_languages"
-down_revision: str | None = "0001"
+revision: str = "0004_languages"
+down_revision: str | None = "0003_outbox_order"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
