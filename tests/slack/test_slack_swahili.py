@@ -174,10 +174,9 @@ async def test_a_conversation_in_swahili_by_typed_words_and_buttons(slack: Slack
 async def test_switching_language_mid_flow_on_slack(slack: SlackHarness) -> None:
     english = "UPETER"
     slack.fake.add_user(english, "peter", "Peter", locale="en-US")
-    await slack.dm(english, "report")
-    await slack.dm(english, "Payouts stuck")
-    await slack.dm(english, "Every payout stays PROCESSING")
-    await slack.settle()
+    for text in ("report", "Payouts stuck", "Every payout stays PROCESSING"):
+        await slack.dm(english, text)
+        await slack.settle()
     assert slack.posted(f"D{english}")[-1].text == escape(translate("en", "report.environment"))
     await slack.dm(english, "lugha")
     await slack.settle()
