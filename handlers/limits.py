@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from handlers.messages import t
 from handlers.notify import Target
@@ -86,7 +88,7 @@ async def admit(turn: Turn) -> bool:
         return True
     if desk.message_rate.should_tell(who, turn.now):
         turn.say(t("limits.messages", limit=per_minute))
-        await tell_team_once(turn, t("limits.reason.messages", limit=per_minute))
+        await tell_team_once(turn, lambda: t("limits.reason.messages", limit=per_minute))
     return False
 
 
@@ -107,7 +109,7 @@ async def ticket_refusal(turn: Turn, severity: str | None) -> Refusal | None:
     if limits.open_tickets:
         count = await tx.reporters.open_tickets(channel, user_id)
         if count >= limits.open_tickets:
-            await tell_team_once(turn, t("limits.reason.open", count=count))
+            await tell_team_once(turn, lambda: t("limits.reason.open", count=count))
             return Refusal(t("limits.open_tickets", count=count))
     checks = [(limits.tickets_per_hour, None, "limits.tickets_per_hour", "limits.reason.hour")]
     if severity == Severity.critical:
@@ -124,7 +126,7 @@ async def ticket_refusal(turn: Turn, severity: str | None) -> Refusal | None:
             continue
         count, oldest = await tx.reporters.tickets_since(channel, user_id, turn.now - HOUR, only)
         if count >= limit:
-            await tell_team_once(turn, t(reason, count=count))
+            await tell_team_once(turn, partial(t, reason, count=count))
             minutes = _minutes_until(oldest, turn.now)
             return Refusal(t(answer, count=count, minutes=minutes), only is not None)
     return None
@@ -137,11 +139,19 @@ def _minutes_until(oldest: datetime | None, now: datetime) -> int:
     return max(1, math.ceil((oldest + HOUR - now).total_seconds() / 60))
 
 
-async def tell_team_once(turn: Turn, reason: str) -> None:
-    """ "amina is over the report limit", once an hour per reporter, in every team place."""
+async def tell_team_once(turn: Turn, reason: Callable[[], str]) -> None:
+    """ "amina is over the report limit", once an hour per reporter, in every team place, in
+    the team's language (`reason` is written in it too)."""
     incoming = turn.incoming
     if not await turn.tx.reporters.claim_notice(incoming.channel, incoming.user_id, turn.now, HOUR):
         return
-    text = t("limits.team_notice", name=turn.actor_name, identity=incoming.member_id, reason=reason)
+    notifier = turn.desk.notifier
+    with notifier.for_team():
+        text = t(
+            "limits.team_notice",
+            name=turn.actor_name,
+            identity=incoming.member_id,
+            reason=reason(),
+        )
     for target in turn.desk.team_targets:
-        turn.desk.notifier.to_team(turn.tx, Target(target.channel, target.chat_id), text, turn.now)
+        notifier.to_team(turn.tx, Target(target.channel, target.chat_id), text, turn.now)
