@@ -60,6 +60,7 @@ class DeskConfig:
     log_format: str = "text"
     max_title_length: int = 120
     max_details_length: int = 4000
+    outbox_lease_seconds: int = 10
 
 
 @dataclass(frozen=True)
@@ -210,8 +211,9 @@ def _desk(raw: Any) -> DeskConfig:
     log_format = s.one_of("log_format", "text", ("text", "json"))
     title = s.integer("max_title_length", 120, 10, 1000)
     details = s.integer("max_details_length", 4000, 100, 20000)
+    lease = s.integer("outbox_lease_seconds", 10, 1, 600)
     s.finish()
-    return DeskConfig(prefix, url, level, log_format, title, details)
+    return DeskConfig(prefix, url, level, log_format, title, details, outbox_lease_seconds=lease)
 
 
 def _team(raw: Any) -> TeamConfig:

@@ -249,6 +249,9 @@ EN: dict[str, str] = {
     "slack.report.field.environment_placeholder": "Where?",
     "slack.report.field.severity": "Severity",
     "slack.report.field.severity_placeholder": "How bad is it?",
+    "slack.report.error.not_filed": (
+        "Your report could not be filed just now (nothing was saved). Please press Report again."
+    ),
     "slack.report.error.title_empty": "Please give the issue a short title.",
     "slack.report.error.title_too_long": "Please keep the title to {limit} characters.",
     "slack.report.error.details_empty": "Please describe what happened.",

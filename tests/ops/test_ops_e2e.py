@@ -290,6 +290,8 @@ async def test_weekly_report_reaches_both_team_chats(env: DeskOnBoth) -> None:
 
 async def test_team_report_command_answers_the_asker(env: DeskOnBoth) -> None:
     await env.slack_report("USSD push returns 500")
+    # The ticket's alert goes out first: an answer in the team group waits behind it.
+    await env.deliver()
     env.clock.advance(timedelta(minutes=1))
     mark = env.telegram.mark()
     await env.telegram.push_text(MEMBER, "/report 7", chat=TEAM)
