@@ -216,6 +216,7 @@ EN: dict[str, str] = {
         "I take reports and questions in a private chat: open a chat with @{username}."
     ),
     "slack.failed": "Sorry, something went wrong on our side. Please try again in a moment.",
+    "slack.choice.not_yours": "These buttons are for the person the question was asked of.",
     "slack.hint": "Type {command} help to see what I can do.",
     "slack.ask.headline": "❓ {user} asked: {question}",
     "slack.report.headline": "📝 {user} reported an issue: {title}",

@@ -23,7 +23,7 @@ from handlers.events import Incoming, Message
 from handlers.tickets import Draft
 from storage.store import Store
 
-from .blocks import render
+from .blocks import owned, render
 from .inbound import CHANNEL, Where, member_id
 
 log = logging.getLogger("deskbot.slack")
@@ -174,12 +174,16 @@ class SlackBridge:
 
     # ---- answering ---------------------------------------------------------------------------
 
-    async def post(self, where: Where, messages: list[Message]) -> str | None:
+    async def post(
+        self, where: Where, messages: list[Message], owner: str | None = None
+    ) -> str | None:
         """Post answers in order. If Slack is still rate limiting after the client's own
         retries, the rest go to the outbox, which sends them once Slack lets us."""
         last: str | None = None
         for index, message in enumerate(messages):
             text, blocks = render(message)
+            if owner is not None:
+                blocks = owned(blocks, owner)
             try:
                 answer = await self.client.chat_postMessage(
                     channel=where.chat_id,

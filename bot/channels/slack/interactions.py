@@ -20,7 +20,7 @@ from handlers.report import environment_choices, severity_choices
 from handlers.tickets import Draft
 
 from .alerts import TEAM_ACTION, parse_team_value
-from .blocks import CHOICE_ACTION, label_of, without_choices
+from .blocks import CHOICE_ACTION, label_of, owner_of, without_choices
 from .bridge import SlackBridge
 from .inbound import Where, incoming
 from .modals import (
@@ -92,8 +92,19 @@ class Interactions:
         bridge = self.bridge
         blocks = message.get("blocks") or []
         action = (body.get("actions") or [{}])[0]
+        owner = owner_of(str(action.get("block_id") or ""))
+        if owner is not None and owner != user_id:
+            # Someone else's question in a shared channel: nothing is edited or answered.
+            await bridge.ephemeral(
+                where.chat_id, user_id, [Message(t("slack.choice.not_yours"))], where.thread_id
+            )
+            return
         label = str((action.get("text") or {}).get("text") or label_of(blocks, value))
         private = bool((body.get("container") or {}).get("is_ephemeral"))
+        if private and not where.chat_id.startswith("D"):
+            # A private answer in a channel (an `ask` the knowledge base answered) continues in
+            # the DM: a ticket filed from here gets its notifications there, never in public.
+            where = await bridge.dm(user_id)
         if private:
             await bridge.respond(
                 str(body.get("response_url", "")),
@@ -118,7 +129,7 @@ class Interactions:
         if private:  # what follows a private message stays private
             await bridge.respond(str(body.get("response_url", "")), replies)
         else:
-            await bridge.post(where, replies)
+            await bridge.post(where, replies, owner=user_id)
 
     # ---- team buttons on an alert ------------------------------------------------------------
 
@@ -194,7 +205,7 @@ class Interactions:
             environment=form.environment.split(":", 1)[-1],
         )
         replies = await bridge.submit_report(incoming(user_id, where, name=name), draft)
-        await bridge.post(where, replies)
+        await bridge.post(where, replies, owner=user_id)
 
     async def on_reply(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         text = read_reply(view)

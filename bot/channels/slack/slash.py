@@ -123,8 +123,10 @@ class SlashCommands:
         name = await bridge.name_of(user_id, str(command.get("user_name", "")))
         if parsed.verb == "ask" and bridge.desk.can_answer(parsed.text):
             # An answer from the knowledge base is for the asker alone, Yes/No and all; only a
-            # question for the team gets a home in the conversation (below).
-            where = Where(channel_id)
+            # question for the team gets a home in the conversation (below). Asked in a channel,
+            # the conversation's state lives in the DM, so pressing No there files the question
+            # in the DM, never at the channel's top level.
+            where = Where(channel_id) if channel_id.startswith("D") else await bridge.dm(user_id)
             async with bridge.lock(where.chat_id, user_id):
                 replies = await bridge.handle(
                     incoming(user_id, where, name=name, text=f"/ask {parsed.text}")
@@ -139,7 +141,7 @@ class SlashCommands:
                 replies = await bridge.handle(
                     incoming(user_id, where, name=name, text=f"/ask {parsed.text}")
                 )
-            await bridge.post(where, replies)
+            await bridge.post(where, replies, owner=user_id)
             return
         where = Where(channel_id)
         text = {
