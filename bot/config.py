@@ -64,6 +64,8 @@ class DeskConfig:
 class TeamConfig:
     members: tuple[str, ...] = ()
     leads: tuple[str, ...] = ()
+    # member id -> the name merchants and the team see
+    names: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -213,14 +215,22 @@ def _team(raw: Any) -> TeamConfig:
     s = _Section("team", raw)
     members = s.strings("members")
     leads = s.strings("leads")
+    names = s.get("names", {}, dict)
     s.finish()
+    for member, name in names.items():
+        if member not in members:
+            raise ConfigError(s.key("names"), f"{member!r} is not in team.members")
+        if not isinstance(name, str) or not name.strip() or len(name) > 64:
+            raise ConfigError(s.key(f"names.{member}"), "must be a name of 1-64 characters")
+        if any(not char.isprintable() for char in name):
+            raise ConfigError(s.key(f"names.{member}"), "must not contain control characters")
     for name, values in (("members", members), ("leads", leads)):
         for value in values:
             if not _MEMBER.match(value):
                 raise ConfigError(
                     s.key(name), f"{value!r} is not <telegram|slack|console>:<user id>"
                 )
-    return TeamConfig(members, leads)
+    return TeamConfig(members, leads, tuple((m, n.strip()) for m, n in names.items()))
 
 
 def _telegram(raw: Any, env: Mapping[str, str]) -> TelegramConfig:

@@ -4,7 +4,7 @@ transaction as everything the event changed."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from handlers import ask, commands, merchant, report, team
@@ -25,6 +25,8 @@ class DeskSettings:
     reference_prefix: str = "INT"
     members: frozenset[str] = frozenset()
     leads: tuple[str, ...] = ()
+    # `[team] names`: member id -> the name people see.
+    names: Mapping[str, str] = field(default_factory=dict)
     max_title_length: int = 120
     max_details_length: int = 4000
 
@@ -41,6 +43,8 @@ class Desk:
     # Called after a transaction that queued outgoing messages, to wake the sender.
     on_outbox: Callable[[], None] | None = None
     notifier: Notifier = field(init=False)
+    # Names this process has stored already (saves a write per team message).
+    _learned: dict[str, str] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.notifier = Notifier(self.team_targets)
@@ -118,7 +122,19 @@ class Desk:
     async def _turn(self, tx: Transaction, incoming: Incoming) -> Turn:
         incoming = storable_incoming(incoming)
         state = await tx.conversations.load(incoming.channel, incoming.chat_id, incoming.user_id)
-        return Turn(self, incoming, tx, state, self.clock.now())
+        turn = Turn(self, incoming, tx, state, self.clock.now())
+        await self._learn_name(turn)
+        return turn
+
+    async def _learn_name(self, turn: Turn) -> None:
+        """A member acting under a display name the desk has not stored yet: remember it, so
+        merchants see that name (not an id) wherever this member is mentioned later."""
+        member, name = turn.actor, turn.incoming.display_name.strip()
+        if not name or not turn.is_team or member in self.settings.names:
+            return
+        if self._learned.get(member) != name:
+            await turn.tx.members.learn(member, name, turn.now)
+            self._learned[member] = name
 
     async def _first_delivery(self, turn: Turn) -> bool:
         delivery = turn.incoming.delivery_id

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from handlers.events import Choice
+from handlers.members import name_of
 from handlers.messages import t
 from handlers.references import normalise_reference
-from handlers.render import status_text
+from handlers.render import one_line, quoted, status_text
 from handlers.turn import Turn
 from storage.models import Ticket
 
@@ -56,7 +57,12 @@ async def status(turn: Turn, args: str) -> None:
     ticket = await find_ticket(turn, "status", args)
     if ticket is None:
         return
-    text = status_text(ticket)
+    assignee = (
+        await name_of(turn.tx, turn.desk.settings.names, ticket.assignee)
+        if ticket.assignee
+        else None
+    )
+    text = status_text(ticket, assignee)
     replies = [
         m
         for m in await turn.tx.tickets.messages(ticket)
@@ -142,7 +148,12 @@ async def add_followup(turn: Turn, reference: str) -> None:
     turn.desk.notifier.timeline(
         tx,
         ticket,
-        t("timeline.followup", reporter=turn.actor_name, reference=ticket.reference, text=text),
+        t(
+            "timeline.followup",
+            reporter=one_line(turn.actor_name),
+            reference=ticket.reference,
+            text=quoted(text),
+        ),
         now,
     )
     turn.say(t("followup.added", reference=ticket.reference))

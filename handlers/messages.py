@@ -136,6 +136,8 @@ EN: dict[str, str] = {
     "team.already_acknowledged": "{reference} was already acknowledged by {actor}.",
     "team.taken": "{reference} is now with {actor}.",
     "team.assigned": "{reference} assigned to {assignee}.",
+    "team.assigned_to_you": "{actor} assigned {reference} to you: {title}",
+    "team.member_unnamed": "a team member",
     "team.unknown_member": "{member} is not a team member. Members: {members}",
     "team.resolved": "{reference} resolved by {actor}.",
     "team.already_resolved": "{reference} is already {status}.",
@@ -226,6 +228,7 @@ EN: dict[str, str] = {
     "slack.usage.mine": "{command} mine: your tickets",
     "slack.usage.list": "{command} list [{filters}]: tickets for the team",
     "slack.usage.act": "{command} ack|take|resolve {prefix}-42: act on a ticket",
+    "slack.usage.assign": "{command} assign {prefix}-42 <name or id>: give a ticket to a member",
     "slack.usage.reply": "{command} reply {prefix}-42 <text>: answer the merchant",
     "slack.usage.note": (
         "{command} note {prefix}-42 <text>: an internal note (the merchant never sees it)"

@@ -77,7 +77,8 @@ class SlackBridge:
             user = (await self.client.users_info(user=user_id)).get("user") or {}
         except SlackApiError as exc:
             log.info("users.info %s failed: %s", user_id, exc.response.get("error"))
-            return fallback or user_id
+            # Never the id as a name: the desk shows members by name (or "a team member").
+            return fallback
         profile = user.get("profile") or {}
         name = str(
             profile.get("display_name")
@@ -85,7 +86,6 @@ class SlackBridge:
             or profile.get("real_name")
             or user.get("name")
             or fallback
-            or user_id
         )
         self._names[user_id] = name
         if len(self._names) > NAME_CACHE_SIZE:

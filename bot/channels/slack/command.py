@@ -8,7 +8,7 @@ from handlers.messages import t
 from handlers.references import normalise_reference
 
 MERCHANT_VERBS = ("report", "ask", "status", "mine", "help")
-TEAM_VERBS = ("list", "ack", "take", "resolve", "reply", "note")
+TEAM_VERBS = ("list", "ack", "take", "assign", "resolve", "reply", "note")
 LIST_FILTERS = ("open", "critical", "major", "minor")
 
 
@@ -38,7 +38,7 @@ def usage(command: str, prefix: str, team: bool = False) -> str:
     """The subcommands this person may use; `prefix` is the desk's reference prefix."""
     keys = ["report", "ask", "status", "mine"]
     if team:
-        keys += ["list", "act", "reply", "note"]
+        keys += ["list", "act", "assign", "reply", "note"]
     filters = "|".join(LIST_FILTERS)
     return "\n".join(
         t(f"slack.usage.{key}", command=command, prefix=prefix, filters=filters) for key in keys
@@ -66,10 +66,10 @@ def parse(text: str, command: str, prefix: str) -> DeskCommand | CommandProblem:
             shape = t("slack.command.shape_list", command=command, filters="|".join(LIST_FILTERS))
             return CommandProblem(t("slack.command.usage", shape=shape))
         return DeskCommand("list", list_filter=chosen)
-    if verb in ("status", "ack", "take", "resolve", "reply", "note"):
+    if verb in ("status", "ack", "take", "assign", "resolve", "reply", "note"):
         raw_ref, _, body = rest.partition(" ")
         reference = normalise_reference(raw_ref, prefix) if raw_ref else None
-        needs_text = verb in ("reply", "note")
+        needs_text = verb in ("reply", "note", "assign")
         shape_key = "slack.command.shape_text" if needs_text else "slack.command.shape"
         shape = t(shape_key, command=command, verb=verb, prefix=prefix)
         if reference is None:

@@ -20,6 +20,7 @@ from bot.channels.telegram.render import (
     mentions,
     render,
     split_text,
+    unlinked,
 )
 from bot.channels.telegram.sender import TelegramSender, retry_after_seconds
 from handlers.delivery import SendError
@@ -88,4 +89,5 @@ class TelegramOutboxSender:
     async def _edit_alert(self, chat_id: str, message_id: int, message: Message) -> None:
         # An alert is a few lines; should it ever outgrow one message, its head stays editable.
         text = split_text(message.text, MAX_TEXT)[0]
+        text = unlinked(text)
         await self.sender.edit(chat_id, message_id, escape(text), text, keyboard(message.choices))
