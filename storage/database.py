@@ -125,6 +125,10 @@ class Database:
         else:
             self.engine = create_async_engine(url, pool_pre_ping=True)
         self._pause = asyncio.sleep  # how a locked-out transaction waits; tests observe it
+        # SQLite has one writer and every unit of work is a write transaction (BEGIN IMMEDIATE):
+        # this process's own units queue here, first come first served, instead of polling
+        # the file lock with growing pauses (which left the lock idle under load).
+        self._writer = asyncio.Lock() if self.dialect == "sqlite" else None
         self._sessions = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False
         )
@@ -148,17 +152,24 @@ class Database:
         only touch conversation state through Core statements, and a session that owned the
         transaction would cost its own begin, commit and close on every one of them.
         """
-        connection = await self._begin()
-        session = self._sessions(bind=connection)
-        session.info[_CONNECTION] = connection
+        writer = self._writer
+        if writer is not None:
+            await writer.acquire()
         try:
-            yield session
-            await connection.commit()
-        except BaseException:
-            await connection.rollback()
-            raise
+            connection = await self._begin()
+            session = self._sessions(bind=connection)
+            session.info[_CONNECTION] = connection
+            try:
+                yield session
+                await connection.commit()
+            except BaseException:
+                await connection.rollback()
+                raise
+            finally:
+                await connection.close()
         finally:
-            await connection.close()
+            if writer is not None:
+                writer.release()
         for callback in session.info.get(_AFTER_COMMIT, ()):
             callback()
 

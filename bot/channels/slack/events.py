@@ -18,7 +18,14 @@ from handlers.events import Message
 from handlers.messages import t
 
 from .bridge import SlackBridge
-from .inbound import Where, incoming, plain_text, strip_leading_mention
+from .inbound import (
+    Where,
+    answer_in,
+    answer_privately,
+    incoming,
+    plain_text,
+    strip_leading_mention,
+)
 
 log = logging.getLogger("deskbot.slack")
 
@@ -99,11 +106,9 @@ class Events:
         name = await bridge.name_of(user_id)
         typed = plain_text(text)
         async with bridge.lock(where.chat_id, user_id):
-            replies = await bridge.handle(incoming(user_id, where, name=name, text=typed))
-            if self._private_here(user_id, where.chat_id, typed):
-                await bridge.ephemeral(where.chat_id, user_id, replies, where.thread_id)
-            else:
-                await bridge.post(where, replies, owner=user_id)
+            private = self._private_here(user_id, where.chat_id, typed)
+            reply_to = answer_privately(where, user_id) if private else answer_in(where, user_id)
+            await bridge.handle(incoming(user_id, where, name=name, text=typed), reply_to)
 
     def _private_here(self, user_id: str, channel: str, text: str) -> bool:
         """Whether answers to `text` must be seen by the writer alone. In a channel other than
@@ -132,10 +137,11 @@ class Events:
         if reference is None:
             return
         name = await bridge.name_of(user_id)
-        replies = await bridge.team_action(
-            incoming(user_id, Where(channel, thread_ts), name=name),
+        where = Where(channel, thread_ts)
+        await bridge.team_action(
+            incoming(user_id, where, name=name),
             "note",
             reference,
             plain_text(text),
+            answer_privately(where, user_id),
         )
-        await bridge.ephemeral(channel, user_id, replies, thread_ts)

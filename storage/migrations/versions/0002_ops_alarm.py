@@ -1,6 +1,6 @@
-"""member names: team members' display names learned from the platforms
+"""delivery alarm state per channel
 
-Revision ID: 0002_member_names
+Revision ID: 0002_ops_alarm
 Revises: 0001
 Create Date: 2026-11-30 07:00:00
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 import storage.types
 
-revision: str = "0002_member_names"
+revision: str = "0002_ops_alarm"
 down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -21,13 +21,13 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_table(
-        "member_name",
-        sa.Column("member_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        "delivery_alarm",
+        sa.Column("channel", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("raised_at", storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("updated_at", storage.types.UTCDateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("member_id"),
+        sa.PrimaryKeyConstraint("channel"),
     )
 
 
 def downgrade() -> None:
-    op.drop_table("member_name")
+    op.drop_table("delivery_alarm")
