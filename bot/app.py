@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.config import Config
+from bot.config_escalation import parse_escalation
 from bot.kb_config import kb_settings, open_knowledge
 from handlers.clock import Clock, SystemClock
 from handlers.delivery import OutboxDispatcher, Sender
@@ -34,6 +35,9 @@ def desk_settings(config: Config) -> DeskSettings:
         names=dict(config.team.names),
         max_title_length=config.desk.max_title_length,
         max_details_length=config.desk.max_details_length,
+        default_language=config.desk.default_language,
+        team_language=config.team.language,
+        timezone=parse_escalation(config.escalation).timezone,
     )
 
 
@@ -51,16 +55,18 @@ async def open_runtime(
     try:
         await database.upgrade()
         store = Store(database, config.desk.reference_prefix)
+        settings = desk_settings(config)
+        notifier = Notifier(team_targets, settings.team_language, settings.default_language)
         dispatcher = OutboxDispatcher(
             store,
             senders,
             clock,
-            Notifier(team_targets),
+            notifier,
             lease=timedelta(seconds=config.desk.outbox_lease_seconds),
         )
         desk = Desk(
             store,
-            desk_settings(config),
+            settings,
             team_targets=team_targets,
             clock=clock,
             on_outbox=dispatcher.wake,

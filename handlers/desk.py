@@ -10,13 +10,13 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any, Protocol
 
-from handlers import ask, commands, faults, merchant, report, team
+from handlers import ask, commands, faults, language, merchant, report, team
 from handlers.clock import Clock, SystemClock
 from handlers.escalation.policy import EscalationPolicy
 from handlers.events import Incoming, Message, storable, storable_incoming
 from handlers.knowledge import KnowledgeSource
 from handlers.log_context import log_context
-from handlers.messages import t
+from handlers.messages import speaking, t
 from handlers.notify import DIRECT, REPLY, Notifier, Target, payload
 from handlers.ops import metrics
 from handlers.ops.command import team_report, wants_team_report
@@ -26,6 +26,8 @@ from storage.outbox import Delivery
 from storage.store import Store, Transaction
 
 FLOWS = {report.FLOW: report, ask.FLOW: ask}
+# What to ask again, in the new language, when someone switches language in the middle of a flow.
+REPROMPTS = {report.FLOW: report.reprompt, ask.FLOW: ask.reprompt, ask.FEEDBACK: ask.reprompt}
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,12 @@ class DeskSettings:
     names: Mapping[str, str] = field(default_factory=dict)
     max_title_length: int = 120
     max_details_length: int = 4000
+    # `[desk] default_language`: for people with no pick, platform hint or clear first message.
+    default_language: str = "en"
+    # `[team] language`: alerts, pages, timelines and the digest.
+    team_language: str = "en"
+    # `[escalation] timezone`: dates and times shown to people.
+    timezone: str = "UTC"
 
 
 class Courier(Protocol):
@@ -79,7 +87,9 @@ class Desk:
     _learned: dict[str, str] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.notifier = Notifier(self.team_targets)
+        self.notifier = Notifier(
+            self.team_targets, self.settings.team_language, self.settings.default_language
+        )
 
     async def handle(self, incoming: Incoming, reply_to: ReplyTo | None = None) -> list[Message]:
         """Run one incoming event. With `reply_to`, its answers are also written to the outbox
@@ -102,7 +112,8 @@ class Desk:
             if not await self._first_delivery(turn):
                 self._redelivered()
                 return []
-            await self._dispatch(turn)
+            with speaking(turn.language):
+                await self._dispatch(turn)
             if (state.flow, state.step, state.data) != before:
                 await tx.conversations.save(
                     incoming.channel, incoming.chat_id, incoming.user_id, state, turn.now
@@ -156,7 +167,8 @@ class Desk:
             if not await self._first_delivery(turn):
                 self._redelivered()
                 return []
-            await team.run(turn, action, f"{reference} {storable(text)}".strip())
+            with speaking(turn.language):
+                await team.run(turn, action, f"{reference} {storable(text)}".strip())
             await self._queue_replies(turn, reply_to)
         self._committed(tx)
         return turn.replies
@@ -170,11 +182,31 @@ class Desk:
             draft = replace(
                 draft, title=storable(draft.title), description=storable(draft.description)
             )
-            ticket = await open_ticket(turn, draft)
-            created_replies(turn, ticket)
+            with speaking(turn.language):
+                ticket = await open_ticket(turn, draft)
+                created_replies(turn, ticket)
             await self._queue_replies(turn, reply_to)
         self._committed(tx)
         return turn.replies
+
+    async def language_of(self, incoming: Incoming) -> str:
+        """The language to use with the person behind `incoming` outside a conversation turn
+        (a channel's own form, such as Slack's report modal)."""
+        async with self.store.transaction() as tx:
+            return await language.resolve(
+                tx, incoming, self.settings.default_language, self.clock.now()
+            )
+
+    async def pick_language(self, incoming: Incoming, chosen: str) -> None:
+        """Store `chosen` for the person behind `incoming` as if they had typed `lugha`
+        (`deskbot chat --lang`)."""
+        async with self.store.transaction() as tx:
+            await tx.people.set_language(
+                incoming.channel,
+                incoming.user_id,
+                language.LanguageChoice(chosen, language.PICKED),
+                self.clock.now(),
+            )
 
     async def _queue_replies(self, turn: Turn, reply_to: ReplyTo | None) -> None:
         if reply_to is None or not turn.replies:
@@ -219,7 +251,9 @@ class Desk:
     async def _turn(self, tx: Transaction, incoming: Incoming) -> Turn:
         incoming = storable_incoming(incoming)
         state = await tx.conversations.load(incoming.channel, incoming.chat_id, incoming.user_id)
-        turn = Turn(self, incoming, tx, state, self.clock.now())
+        now = self.clock.now()
+        spoken = await language.resolve(tx, incoming, self.settings.default_language, now)
+        turn = Turn(self, incoming, tx, state, now, spoken)
         await self._learn_name(turn)
         return turn
 
@@ -249,6 +283,9 @@ class Desk:
         incoming, state = turn.incoming, turn.state
         if incoming.choice is not None:
             await self._choice(turn, incoming.choice)
+            return
+        if await language.typed_answer(turn, incoming.text):
+            self._reprompt(turn)
             return
         parsed = commands.parse(incoming.text, in_flow=state.flow in FLOWS)
         if parsed is not None:
@@ -285,10 +322,18 @@ class Desk:
             await merchant.status(turn, args)
         elif name in ("mytickets", "mine"):
             await merchant.my_tickets(turn)
+        elif name == "language":
+            if await language.command(turn, args):
+                self._reprompt(turn)
         elif name in commands.TEAM:
             await team.run(turn, name, args)
         else:
             merchant.show_menu(turn, t("unknown_command", command=f"/{name}"[:60]))
+
+    def _reprompt(self, turn: Turn) -> None:
+        again = REPROMPTS.get(turn.state.flow or "")
+        if again is not None:
+            again(turn)
 
     async def _choice(self, turn: Turn, value: str) -> None:
         kind, _, rest = value.partition(":")
@@ -305,6 +350,9 @@ class Desk:
             await merchant.add_followup(turn, rest)
             return
         elif kind == "kb" and await ask.feedback_choice(turn, value):
+            return
+        elif kind == "lang" and await language.choice(turn, value):
+            self._reprompt(turn)
             return
         flow = FLOWS.get(turn.state.flow or "")
         if flow is not None and await flow.step(turn, "", value):

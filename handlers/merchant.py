@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers import commands
 from handlers.events import Choice
 from handlers.members import name_of
 from handlers.messages import t
@@ -39,7 +40,8 @@ async def find_ticket(turn: Turn, command: str, args: str) -> Ticket | None:
     prefix = turn.desk.settings.reference_prefix
     word = args.split()[0] if args.split() else ""
     if not word:
-        turn.say(t("ref.missing", command=command, prefix=prefix))
+        word = commands.word_for(command, t.language)
+        turn.say(t("ref.missing", command=word, prefix=prefix))
         return None
     reference = normalise_reference(word, prefix)
     if reference is None:
@@ -62,7 +64,7 @@ async def status(turn: Turn, args: str) -> None:
         if ticket.assignee
         else None
     )
-    text = status_text(ticket, assignee)
+    text = status_text(ticket, turn.desk.settings.timezone, assignee)
     replies = [
         m
         for m in await turn.tx.tickets.messages(ticket)
@@ -145,15 +147,12 @@ async def add_followup(turn: Turn, reference: str) -> None:
     tx.tickets.record(ticket, turn.actor, "followup", now)
     ticket.updated_at = now
     tx.session.add(ticket)
-    turn.desk.notifier.timeline(
-        tx,
-        ticket,
-        t(
+    with turn.desk.notifier.for_team():
+        entry = t(
             "timeline.followup",
             reporter=one_line(turn.actor_name),
             reference=ticket.reference,
             text=quoted(text),
-        ),
-        now,
-    )
+        )
+    turn.desk.notifier.timeline(tx, ticket, entry, now)
     turn.say(t("followup.added", reference=ticket.reference))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from handlers.events import Choice, Message
+from handlers.i18n.catalogs import LANGUAGE_NAMES
+from handlers.i18n.dates import when
 from handlers.messages import t
 from storage.models import Kind, Status, Ticket
 
@@ -73,7 +75,13 @@ def alert(ticket: Ticket) -> Message:
     )
     if ticket.assignee:
         text += "\n" + t("alert.assignee", assignee=ticket.assignee)
+    if ticket.reporter_language:
+        text += "\n" + t("alert.language", language=language_name(ticket.reporter_language))
     return Message(text, team_buttons(ticket))
+
+
+def language_name(language: str) -> str:
+    return LANGUAGE_NAMES.get(language, language)
 
 
 def ticket_facts(ticket: Ticket) -> dict[str, str | None]:
@@ -91,7 +99,7 @@ def ticket_facts(ticket: Ticket) -> dict[str, str | None]:
     }
 
 
-def status_text(ticket: Ticket, assignee_name: str | None = None) -> str:
+def status_text(ticket: Ticket, zone: str = "UTC", assignee_name: str | None = None) -> str:
     """What the reporter reads about their ticket; the assignee by name, never by id."""
     assignee = t("status.assignee", assignee=assignee_name) if assignee_name else ""
     return t(
@@ -103,5 +111,5 @@ def status_text(ticket: Ticket, assignee_name: str | None = None) -> str:
         title=ticket.title,
         status=t.word("status", ticket.status),
         assignee=assignee,
-        created=ticket.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+        created=when(ticket.created_at, t.language, zone),
     )

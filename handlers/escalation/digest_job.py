@@ -59,9 +59,10 @@ class DigestJob:
         try:
             async with self.store.transaction() as tx:
                 tickets = list(await EscalationRepository(tx.session).open_tickets())
-                body = compose_digest(
-                    digest_lines(tickets, self.policy, self.clock), now, self.policy.zone
-                )
+                with self.notifier.for_team():
+                    body = compose_digest(
+                        digest_lines(tickets, self.policy, self.clock), now, self.policy.zone
+                    )
                 for target in self.notifier.team_targets:
                     tx.outbox.add(
                         key=f"{DIGEST}:{today.isoformat()}:{target.channel}:{target.chat_id}",

@@ -7,7 +7,16 @@ from dataclasses import dataclass
 from handlers.messages import t
 from handlers.references import normalise_reference
 
-MERCHANT_VERBS = ("report", "ask", "status", "mine", "help")
+MERCHANT_VERBS = ("report", "ask", "status", "mine", "help", "language")
+# The Swahili words for the merchant's subcommands (`/desk ripoti`, `/desk hali INT-2`).
+SWAHILI_VERBS = {
+    "ripoti": "report",
+    "uliza": "ask",
+    "hali": "status",
+    "tiketi": "mine",
+    "msaada": "help",
+    "lugha": "language",
+}
 TEAM_VERBS = ("list", "ack", "take", "assign", "resolve", "reply", "note")
 LIST_FILTERS = ("open", "critical", "major", "minor")
 # `/desk report 7`: the team's report of the last 7 days (a bare `/desk report` opens the form).
@@ -53,13 +62,18 @@ def parse(text: str, command: str, prefix: str) -> DeskCommand | CommandProblem:
     stripped = text.strip()
     if not stripped:
         return DeskCommand("help")
-    verb, _, rest = stripped.partition(" ")
-    verb = verb.lower()
+    typed, _, rest = stripped.partition(" ")
+    typed = typed.lower()
     rest = rest.strip()
+    verb = SWAHILI_VERBS.get(typed, typed)
+    if typed == "tiketi" and rest.lower() == "zangu":
+        rest = ""
     if verb == "report" and rest.isdigit():
         return DeskCommand(TEAM_REPORT, text=rest)
     if verb in ("help", "report", "mine"):
         return DeskCommand(verb)
+    if verb == "language":
+        return DeskCommand(verb, text=rest)
     if verb == "ask":
         if not rest:
             return CommandProblem(t("slack.command.question_missing", command=command))
@@ -75,7 +89,7 @@ def parse(text: str, command: str, prefix: str) -> DeskCommand | CommandProblem:
         reference = normalise_reference(raw_ref, prefix) if raw_ref else None
         needs_text = verb in ("reply", "note", "assign")
         shape_key = "slack.command.shape_text" if needs_text else "slack.command.shape"
-        shape = t(shape_key, command=command, verb=verb, prefix=prefix)
+        shape = t(shape_key, command=command, verb=typed, prefix=prefix)
         if reference is None:
             return CommandProblem(t("slack.command.reference_missing", prefix=prefix, shape=shape))
         if needs_text and not body.strip():
@@ -83,4 +97,4 @@ def parse(text: str, command: str, prefix: str) -> DeskCommand | CommandProblem:
         if not needs_text and body.strip():
             return CommandProblem(t("slack.command.usage", shape=shape))
         return DeskCommand(verb, reference=reference, text=body.strip())
-    return CommandProblem(t("slack.command.unknown", verb=verb, usage=usage(command, prefix)))
+    return CommandProblem(t("slack.command.unknown", verb=typed, usage=usage(command, prefix)))

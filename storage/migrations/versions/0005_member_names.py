@@ -1,7 +1,7 @@
 """member names: team members' display names learned from the platforms
 
-Revision ID: 0004_member_names
-Revises: 0003_outbox_order
+Revision ID: 0005_member_names
+Revises: 0004_languages
 Create Date: 2026-11-30 07:00:00
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import storage.types
 
-revision: str = "0004_member_names"
-down_revision: str | None = "0003_outbox_order"
+revision: str = "0005_member_names"
+down_revision: str | None = "0004_languages"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
