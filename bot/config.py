@@ -150,7 +150,7 @@ class _Section:
         return str(self.get(key, default, str)).strip()
 
     def integer(self, key: str, default: int, low: int, high: int) -> int:
-        value = self.get(key, default, int)
+        value: int = self.get(key, default, int)
         if not low <= value <= high:
             raise ConfigError(self.key(key), f"must be between {low} and {high}, got {value}")
         return value

@@ -26,7 +26,7 @@ class MemberNameRepository:
             set_={"name": name, "updated_at": now},
             where=col(MemberName.name) != name,
         )
-        await self.session.exec(statement)  # type: ignore[call-overload]
+        await self.session.exec(statement)
 
     async def all(self) -> dict[str, str]:
         rows = await self.session.exec(select(MemberName.member_id, MemberName.name))

@@ -46,7 +46,7 @@ class OpsRepository:
     async def backlog(self, channels: Sequence[str]) -> dict[str, Backlog]:
         t = OutboxItem
         counts = (
-            select(
+            select(  # type: ignore[call-overload]
                 t.channel,
                 t.status,
                 func.count(),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import logging
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackRequestError
@@ -77,7 +77,7 @@ class SlackSender:
 
     @property
     def client(self) -> AsyncWebClient:
-        return self._client_factory()
+        return cast(AsyncWebClient, self._client_factory())
 
     async def deliver(self, item: Delivery, alert_message_id: str | None) -> str | None:
         try:
@@ -113,7 +113,8 @@ class SlackSender:
                 item.chat_id, text, blocks, thread_ts=alert_message_id, broadcast=True
             )
         if item.kind == REPLY and payload.get("response_url"):
-            return await self._respond(payload)
+            await self._respond(payload)
+            return None
         if item.kind == REPLY and payload.get("private_to"):
             # Answers for one person carry no buttons: they would lead nowhere.
             text, blocks = render(Message(str(payload.get("text", ""))))

@@ -61,7 +61,10 @@ class TelegramOutboxSender:
             threaded = item.kind in (TIMELINE, PAGE) and alert_message_id
             # An answer in the team group replies to the command it answers.
             asked = item.payload.get("reply_to")
-            reply_to = int(alert_message_id) if threaded else (int(asked) if asked else None)
+            if threaded and alert_message_id:
+                reply_to: int | None = int(alert_message_id)
+            else:
+                reply_to = int(asked) if asked else None
             if item.kind == PAGE and item.payload.get("mention") == "everyone":
                 ids = await self._send_with_mentions(item, message, reply_to)
             else:
