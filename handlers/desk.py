@@ -23,6 +23,7 @@ from handlers.ops.command import team_report, wants_team_report
 from handlers.tickets import Draft, created_replies, open_ticket
 from handlers.turn import TicketObserver, Turn
 from storage.outbox import Delivery
+from storage.people import LanguageChoice
 from storage.store import Store, Transaction
 
 FLOWS = {report.FLOW: report, ask.FLOW: ask}
@@ -204,7 +205,7 @@ class Desk:
             await tx.people.set_language(
                 incoming.channel,
                 incoming.user_id,
-                language.LanguageChoice(chosen, language.PICKED),
+                LanguageChoice(chosen, language.PICKED),
                 self.clock.now(),
             )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -14,7 +15,9 @@ from storage.database import core_connection
 from storage.models import Person, Ticket
 
 _table = Person.__table__  # type: ignore[attr-defined]
-_INSERT = {"sqlite": sqlite_insert, "postgresql": pg_insert}
+# Both dialects' inserts share on_conflict_do_update and excluded; the mapping's value type is
+# their common base, which has neither, hence Any.
+_INSERT: dict[str, Any] = {"sqlite": sqlite_insert, "postgresql": pg_insert}
 # Read on every incoming message, so built once and run on the transaction's connection.
 _LOAD = select(_table.c.language, _table.c.language_source).where(
     _table.c.channel == bindparam("channel"), _table.c.user_id == bindparam("user_id")
