@@ -7,6 +7,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from bot.config import Config
+from bot.config_escalation import parse_escalation
+from bot.config_program import parse_program
 from bot.kb_config import kb_settings, open_knowledge
 from handlers.clock import Clock, SystemClock
 from handlers.delivery import OutboxDispatcher, Sender
@@ -26,7 +28,9 @@ class Runtime:
 
 
 def desk_settings(config: Config) -> DeskSettings:
+    policy = parse_escalation(config.escalation)
     return DeskSettings(
+        program=parse_program(config.program, policy, config.desk.reference_prefix),
         reference_prefix=config.desk.reference_prefix,
         members=frozenset(config.team.members),
         leads=config.team.leads,

@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 
 from bot.config_error import ConfigError
 from bot.config_escalation import parse_escalation
+from bot.config_program import parse_program
 
 DEFAULT_PATH = Path("config.toml")
 _PREFIX = re.compile(r"^[A-Z][A-Z0-9]{0,9}$")
@@ -79,6 +80,7 @@ class Config:
     # Parsed by the escalation policy loader; kept raw here so this module stays about the shape.
     escalation: Mapping[str, Any] = field(default_factory=dict)
     kb: Mapping[str, Any] = field(default_factory=dict)
+    program: Mapping[str, Any] = field(default_factory=dict)
     source: str = "built-in defaults"
 
 
@@ -241,7 +243,7 @@ def _slack(raw: Any, env: Mapping[str, str]) -> SlackConfig:
     return cfg
 
 
-_SECTIONS = ("desk", "team", "telegram", "slack", "escalation", "kb")
+_SECTIONS = ("desk", "team", "telegram", "slack", "escalation", "kb", "program")
 
 
 def parse_config(
@@ -252,14 +254,16 @@ def parse_config(
             raise ConfigError(name, "unknown section (see config.example.toml)")
     escalation = raw.get("escalation", {})
     kb = raw.get("kb", {})
-    for name, value in (("escalation", escalation), ("kb", kb)):
+    program = raw.get("program", {})
+    for name, value in (("escalation", escalation), ("kb", kb), ("program", program)):
         if not isinstance(value, Mapping):
             raise ConfigError(name, "must be a table")
     # Checked now so a bad policy stops start-up with its key; kept raw for the wiring.
-    parse_escalation(escalation)
+    policy = parse_escalation(escalation)
     desk = _desk(raw.get("desk", {}))
     if url := env.get("DESKBOT_DATABASE_URL"):
         desk = _desk({**raw.get("desk", {}), "database_url": url})
+    parse_program(program, policy, desk.reference_prefix)
     return Config(
         desk=desk,
         team=_team(raw.get("team", {})),
@@ -267,6 +271,7 @@ def parse_config(
         slack=_slack(raw.get("slack", {}), env),
         escalation=escalation,
         kb=kb,
+        program=program,
         source=source,
     )
 

@@ -13,11 +13,24 @@ from handlers.events import Incoming, Message, storable, storable_incoming
 from handlers.knowledge import KnowledgeSource
 from handlers.messages import t
 from handlers.notify import DIRECT, Notifier, Target, payload
+from handlers.program import request as program_request
+from handlers.program import team as program_team
+from handlers.program import uat as program_uat
+from handlers.program.common import is_project_reference
+from handlers.program.settings import ProgramSettings
+from handlers.program.view import progress
 from handlers.tickets import Draft, created_replies, open_ticket
 from handlers.turn import TicketObserver, Turn
+from storage.models import Ticket
+from storage.program_models import Project
 from storage.store import Store, Transaction
 
-FLOWS = {report.FLOW: report, ask.FLOW: ask}
+FLOWS = {
+    report.FLOW: report,
+    ask.FLOW: ask,
+    program_request.FLOW: program_request,
+    program_uat.FLOW: program_uat,
+}
 
 
 @dataclass(frozen=True)
@@ -27,6 +40,7 @@ class DeskSettings:
     leads: tuple[str, ...] = ()
     max_title_length: int = 120
     max_details_length: int = 4000
+    program: ProgramSettings = field(default_factory=ProgramSettings)
 
 
 @dataclass
@@ -97,9 +111,30 @@ class Desk:
             turn = await self._turn(tx, incoming)
             if not await self._first_delivery(turn):
                 return []
-            await team.run(turn, action, f"{reference} {storable(text)}".strip())
+            args = f"{reference} {storable(text)}".strip()
+            if is_project_reference(turn, reference):
+                await program_team.run(turn, action, args)
+            else:
+                await team.run(turn, action, args)
         self._wake(tx)
         return turn.replies
+
+    async def open_issue(
+        self,
+        turn: Turn,
+        *,
+        title: str,
+        description: str,
+        severity: str,
+        environment: str,
+        project: Project | None = None,
+    ) -> Ticket:
+        """Open an issue from another domain's flow (a failed UAT case) without that flow
+        reaching into the ticket flows."""
+        draft = Draft(
+            title=title, description=description, severity=severity, environment=environment
+        )
+        return await open_ticket(turn, draft, project)
 
     async def submit_report(self, incoming: Incoming, draft: Draft) -> list[Message]:
         """File a report collected by a channel's own form (Slack's modal) in one step."""
@@ -168,6 +203,16 @@ class Desk:
             await merchant.status(turn, args)
         elif name in ("mytickets", "mine"):
             await merchant.my_tickets(turn)
+        elif name == "integrate":
+            await program_request.start(turn)
+        elif name == "progress":
+            await progress(turn, args)
+        elif name == "uat":
+            await program_uat.command(turn, args)
+        elif name in program_team.COMMANDS or (
+            name in program_team.SHARED and is_project_reference(turn, args.split(" ", 1)[0])
+        ):
+            await program_team.run(turn, name, args)
         elif name in commands.TEAM:
             await team.run(turn, name, args)
         else:
@@ -177,9 +222,17 @@ class Desk:
         kind, _, rest = value.partition(":")
         if kind == "team":
             action, _, reference = rest.partition(":")
+            if is_project_reference(turn, reference) and action in program_team.ACTIONS:
+                await program_team.run(turn, action, reference)
+                return
             if action in team.ACTIONS:
                 await team.run(turn, action, reference)
                 return
+        elif kind == "menu" and rest == "integrate":
+            await program_request.start(turn)
+            return
+        elif kind == "prj" and await program_uat.choice(turn, value):
+            return
         elif kind == "menu" and rest in ("report", "ask", "mytickets"):
             # From the follow-up offer, the message already sent is the question or the title.
             await self._command(turn, rest, merchant.pending_text(turn, rest))

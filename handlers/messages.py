@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from handlers.messages_program import PROGRAM_EN
+
 # The program document's own severity definitions.
 SEVERITY_DEFINITIONS = {
     "critical": "System is unusable or data integrity is compromised.",
@@ -279,6 +281,8 @@ EN: dict[str, str] = {
     "environment.staging": "Staging",
     "environment.production": "Production",
 }
+
+EN.update(PROGRAM_EN)
 
 CATALOGS: dict[str, dict[str, str]] = {"en": EN}
 

@@ -13,6 +13,7 @@ from storage.conversations import ConversationRepository
 from storage.database import Database
 from storage.kb_log import KbLogRepository
 from storage.outbox import OutboxRepository
+from storage.projects import ProjectRepository
 from storage.tickets import TicketRepository
 from storage.updates import ProcessedUpdateRepository
 
@@ -25,6 +26,7 @@ class Transaction:
     outbox: OutboxRepository
     updates: ProcessedUpdateRepository
     kb_log: KbLogRepository
+    projects: ProjectRepository
 
 
 class Store:
@@ -42,6 +44,7 @@ class Store:
                 outbox=OutboxRepository(session),
                 updates=ProcessedUpdateRepository(session),
                 kb_log=KbLogRepository(session),
+                projects=ProjectRepository(session),
             )
             yield tx
             if tx.session.new or tx.session.dirty or tx.session.deleted:
