@@ -1,7 +1,8 @@
 """`deskbot kb search|check|stats`: the knowledge base from the command line.
 
 The knowledge base is `--kb PATH` when given, else `[kb] path` from the config (see
-bot/kb_config.py); `[kb] min_score` is the threshold `search` reports against.
+bot/kb_config.py); `[kb] min_score` is the threshold `search` reports against, and `check` fails
+when an entry has no answer in one of `[kb] languages`.
 """
 
 from __future__ import annotations
@@ -53,11 +54,20 @@ async def run(
         return 1
     if args.kb_command == "check":
         return _check(settings, out, err)
-    return _search(args, settings, out, err)
+    return _search(args, settings, config.desk.max_details_length, out, err)
 
 
-def _search(args: argparse.Namespace, settings: KbSettings, out: TextIO, err: TextIO) -> int:
+def _search(
+    args: argparse.Namespace, settings: KbSettings, max_length: int, out: TextIO, err: TextIO
+) -> int:
     assert settings.path is not None
+    if len(args.question) > max_length:
+        print(
+            f"the question is {len(args.question)} characters; the desk answers questions of up"
+            f" to {max_length} ([desk] max_details_length)",
+            file=err,
+        )
+        return 2
     try:
         kb = KnowledgeBase.load(settings.path, settings.min_score)
     except KnowledgeBaseError as exc:
@@ -84,7 +94,7 @@ def _search(args: argparse.Namespace, settings: KbSettings, out: TextIO, err: Te
 
 def _check(settings: KbSettings, out: TextIO, err: TextIO) -> int:
     assert settings.path is not None
-    problems = check(settings.path)
+    problems = check(settings.path, settings.languages)
     if problems:
         for problem in problems:
             print(problem, file=err)

@@ -1,21 +1,21 @@
-"""Every user-facing sentence, in one place, so a translation is one more table and no flow changes.
+"""Every user-facing sentence, in one place: the English source table and the `t` that speaks
+the current turn's language.
 
-Texts are `str.format` templates. User content is inserted verbatim; channel adapters escape the
-finished text for their markup.
+Texts are `str.format` templates with named placeholders. User content is inserted verbatim;
+channel adapters escape the finished text for their markup. Translations live in gettext
+catalogs (`handlers/locales/<language>/LC_MESSAGES/deskbot.po`), keyed by these keys; the README
+section "Languages" says how to add a message and its translation.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
+from handlers.i18n.catalogs import SOURCE_LANGUAGE, translations
 from handlers.messages_program import PROGRAM_EN
-
-# The program document's own severity definitions.
-SEVERITY_DEFINITIONS = {
-    "critical": "System is unusable or data integrity is compromised.",
-    "major": "Significant issues affecting performance or functionality.",
-    "minor": "Non-critical issues causing inconvenience but not system failure.",
-}
 
 EN: dict[str, str] = {
     # Menu and help
@@ -26,6 +26,7 @@ EN: dict[str, str] = {
         "• status <reference>: see where one of your tickets stands\n"
         "• mytickets: list your tickets\n"
         "• cancel: stop what we're doing\n"
+        "• language: English or Kiswahili\n"
         "Integration Team: +255 753 308 308"
     ),
     "menu.team": (
@@ -41,6 +42,10 @@ EN: dict[str, str] = {
     "cancelled": "Cancelled. Nothing was saved. Type help to see what I can do.",
     "nothing_to_cancel": "There was nothing to cancel. Type help to see what I can do.",
     "stale_choice": "That button belongs to an earlier question, so I ignored it.",
+    # Language
+    "language.prompt": "Which language shall I use? Nitumie lugha gani?",
+    "language.set": "From now on I'll write to you in English. Type language to change it.",
+    "language.unknown": "I speak English and Kiswahili. Please choose one.",
     # Report flow
     "report.title": "Let's report an issue. In one line, what is wrong? (up to {limit} characters)",
     "report.title.empty": "Please type a short title for the issue.",
@@ -164,6 +169,7 @@ EN: dict[str, str] = {
     ),
     "alert.status_by": "{status} by {actor}",
     "alert.assignee": "Assignee: {assignee}",
+    "alert.language": "Merchant's language: {language}",
     "alert.acknowledge": "Acknowledge",
     "alert.take": "Take",
     "alert.resolve": "Resolve",
@@ -252,6 +258,10 @@ EN: dict[str, str] = {
     "slack.reply.field": "Your answer to the merchant",
     "slack.reply.error.empty": "Please write the answer.",
     "slack.alert.reply": "Reply to merchant",
+    "slack.shortened": (
+        "✂ {hidden} more characters did not fit in one Slack message; the full text is kept "
+        "with the ticket."
+    ),
     # Command menus (Telegram shows these next to each command)
     "command.report": "Report an integration issue",
     "command.ask": "Ask an integration question",
@@ -259,6 +269,7 @@ EN: dict[str, str] = {
     "command.mytickets": "List your tickets",
     "command.cancel": "Stop what we are doing",
     "command.help": "What I can do",
+    "command.language": "English or Kiswahili",
     "command.list": "Open tickets: /list [open|critical|major|minor]",
     "command.ack": "Acknowledge: /ack {prefix}-42",
     "command.take": "Take a ticket: /take {prefix}-42",
@@ -280,26 +291,68 @@ EN: dict[str, str] = {
     "severity.minor": "Minor",
     "environment.staging": "Staging",
     "environment.production": "Production",
+    # The program document's own severity definitions.
+    "definition.critical": "System is unusable or data integrity is compromised.",
+    "definition.major": "Significant issues affecting performance or functionality.",
+    "definition.minor": "Non-critical issues causing inconvenience but not system failure.",
 }
 
 EN.update(PROGRAM_EN)
 
-CATALOGS: dict[str, dict[str, str]] = {"en": EN}
+# The language of what is being written right now: set for each turn to the person's language,
+# and around team-facing texts to the team's. Flows never pass a language around.
+_language: ContextVar[str] = ContextVar("deskbot_language", default=SOURCE_LANGUAGE)
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Render every `t(...)` inside the block in `language`."""
+    token = _language.set(language)
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+def translate(language: str, key: str) -> str:
+    """The template for `key` in `language`; English when the catalog has no translation."""
+    english = EN[key]
+    if language == SOURCE_LANGUAGE:
+        return english
+    return translations(language).pgettext(key, english)
 
 
 class Catalog:
-    def __init__(self, language: str = "en") -> None:
-        self.table = CATALOGS[language]
+    """`t(key, **values)`: the message in the current language, placeholders filled in."""
+
+    @property
+    def language(self) -> str:
+        return _language.get()
 
     def __call__(self, key: str, **values: Any) -> str:
-        template = self.table.get(key) or EN[key]
+        template = translate(_language.get(), key)
         return template.format(**values) if values else template
 
     def word(self, group: str, value: str | None) -> str:
         """A stored enum value (status, severity...) as shown to people."""
         if value is None:
-            return self.table["none"]
-        return self.table.get(f"{group}.{value}", value)
+            return self("none")
+        key = f"{group}.{value}"
+        return self(key) if key in EN else value
+
+
+class _Definitions(Mapping[str, str]):
+    """The severity definitions in the current language (`**SEVERITY_DEFINITIONS` works)."""
+
+    def __getitem__(self, severity: str) -> str:
+        return t(f"definition.{severity}")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(("critical", "major", "minor"))
+
+    def __len__(self) -> int:
+        return 3
 
 
 t = Catalog()
+SEVERITY_DEFINITIONS: Mapping[str, str] = _Definitions()

@@ -1,20 +1,22 @@
-"""Shared fixtures: a migrated SQLite database in a temp folder, a movable clock, and a desk."""
+"""Shared fixtures: a migrated database (SQLite, or PostgreSQL in the suite's second run), a movable
+clock, and a desk."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from handlers.clock import FakeClock
 from handlers.delivery import OutboxDispatcher
 from handlers.desk import Desk, DeskSettings
 from handlers.notify import Notifier, Target
 from storage import Database, Store
+from tests.databases import POSTGRES_URL, fresh_database_url
 from tests.support import Chat, RecordingSender
+
+__all__ = ["POSTGRES_URL", "TEAM"]
 
 TEAM = frozenset({"console:lead", "console:ops"})
 
@@ -24,20 +26,15 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-# The suite runs on SQLite. DESKBOT_TEST_DATABASE_URL=postgresql+asyncpg://... runs the tests
-# that use this fixture on PostgreSQL instead (each test starts from an empty schema).
-POSTGRES_URL = os.environ.get("DESKBOT_TEST_DATABASE_URL", "")
+@pytest.fixture
+async def database_url(tmp_path: Path) -> str:
+    """This test's empty database (see tests/databases.py)."""
+    return await fresh_database_url(tmp_path)
 
 
 @pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    if POSTGRES_URL:
-        db = Database(POSTGRES_URL)
-        async with db.engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
-    else:
-        db = Database(f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}")
+async def database(database_url: str) -> AsyncIterator[Database]:
+    db = Database(database_url)
     await db.upgrade()
     yield db
     await db.close()

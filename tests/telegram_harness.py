@@ -20,6 +20,7 @@ from bot.channels.telegram.service import TelegramService
 from bot.config import Config, parse_config
 from handlers.clock import FakeClock
 from storage.models import Ticket
+from tests.databases import fresh_database_url
 from tests.fakes.telegram_api import ApiCall, FakeTelegramAPI
 from tests.fakes.telegram_objects import FakeUser, group_chat
 
@@ -160,8 +161,13 @@ def _with_port_zero(config: Config) -> Any:
 
 @asynccontextmanager
 async def desk_on_telegram(
-    tmp_path: Path, *, mode: str = "polling", members: tuple[FakeUser, ...] = (MEMBER,)
+    tmp_path: Path,
+    *,
+    mode: str = "polling",
+    members: tuple[FakeUser, ...] = (MEMBER,),
+    extra: dict[str, Any] | None = None,
 ) -> AsyncIterator[DeskOnTelegram]:
+    """`extra` adds config tables (e.g. `{"kb": {"path": ...}}`)."""
     async with FakeTelegramAPI() as api:
         telegram: dict[str, Any] = {
             "token": api.token,
@@ -176,9 +182,10 @@ async def desk_on_telegram(
                 "webhook_secret": WEBHOOK_SECRET,
             }
         raw = {
-            "desk": {"database_url": f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}"},
+            "desk": {"database_url": await fresh_database_url(tmp_path)},
             "team": {"members": [f"telegram:{m.id}" for m in members]},
             "telegram": telegram,
+            **(extra or {}),
         }
         config = parse_config(raw, env={})
         sleep = RecordingSleep()

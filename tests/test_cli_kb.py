@@ -12,15 +12,14 @@ import pytest
 from bot.cli import main
 from storage import Database, Store
 from storage.kb_log import Outcome
+from tests.databases import database_url_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def config(tmp_path: Path, kb: str = "") -> Path:
     file = tmp_path / "config.toml"
-    file.write_text(
-        f'[desk]\ndatabase_url = "sqlite+aiosqlite:///{tmp_path / "desk.db"}"\n{kb}', "utf-8"
-    )
+    file.write_text(f'[desk]\ndatabase_url = "{database_url_for(tmp_path)}"\n{kb}', "utf-8")
     return file
 
 
@@ -84,6 +83,35 @@ def test_check_passes_on_the_shipped_kb_and_fails_with_messages(
     assert status == 1 and "missing 'keywords:'" in err
 
 
+def test_check_fails_when_an_entry_has_no_swahili_answer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    english_only = tmp_path / "kb"
+    english_only.mkdir()
+    entry = "## Token?\nid: token\nkeywords: token\nsource: https://e.com\n\nCall it.\n"
+    (english_only / "a.md").write_text(entry, "utf-8")
+    cfg = str(config(tmp_path))
+    status, _, err = deskbot(capsys, "kb", "check", "--kb", str(english_only), "--config", cfg)
+    assert status == 1 and "entry 'token' has no Swahili answer" in err
+    opted_out = str(config(tmp_path, "[kb]\nlanguages = []\n"))
+    status, out, _ = deskbot(
+        capsys, "kb", "check", "--kb", str(english_only), "--config", opted_out
+    )
+    assert status == 0 and out.startswith("ok: 1 entries")
+    (english_only / "a.md").write_text(entry + "\n### [sw] Token?\n\nIite.\n", "utf-8")
+    status, out, _ = deskbot(capsys, "kb", "check", "--kb", str(english_only), "--config", cfg)
+    assert status == 0 and out.startswith("ok: 1 entries")
+
+
+@pytest.mark.parametrize("value", ['"sw"', '["en"]', '["Swahili"]', "[1]"])
+def test_a_wrong_languages_value_names_the_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    cfg = str(config(tmp_path, f"[kb]\nlanguages = {value}\n"))
+    status, _, err = deskbot(capsys, "kb", "check", "--config", cfg)
+    assert status == 2 and "kb.languages" in err
+
+
 async def _fill_log(url: str) -> None:
     async with Database(url) as database:
         await database.upgrade()
@@ -117,7 +145,7 @@ def test_stats_counts_answers_feedback_and_lists_unanswered_questions(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     cfg = config(tmp_path)
-    asyncio.run(_fill_log(f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}"))
+    asyncio.run(_fill_log(database_url_for(tmp_path)))
     status, out, _ = deskbot(capsys, "kb", "stats", "--json", "--config", str(cfg))
     assert status == 0
     data = json.loads(out)

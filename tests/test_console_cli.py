@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.databases import database_url_for
+
 ROOT = Path(__file__).parent.parent
 
 
@@ -22,7 +24,7 @@ def _env() -> dict[str, str]:
 def _config(tmp_path: Path) -> Path:
     config = tmp_path / "config.toml"
     config.write_text(
-        f'[desk]\ndatabase_url = "sqlite+aiosqlite:///{tmp_path / "desk.db"}"\n'
+        f'[desk]\ndatabase_url = "{database_url_for(tmp_path)}"\n'
         '[team]\nmembers = ["console:lead"]\n'
     )
     return config

@@ -173,3 +173,85 @@ def test_wrapped_lines_are_joined_into_paragraphs_and_list_items() -> None:
         "- item one continues here\n- item two\n\n"
         "```\ncode  stays\nas is\n```"
     )
+
+
+BILINGUAL = """## How do I get a token?
+id: api-token
+keywords: token, tokeni
+source: https://docs.example.com/token
+
+Call the token endpoint.
+
+### Details
+Still the English answer.
+
+### [sw] Ninapataje token?
+
+Tuma ombi kwa endpoint ya token,
+iliyoandikwa kwenye mistari miwili.
+
+```
+### [sw] inside code is code
+```
+"""
+
+
+def test_a_swahili_answer_follows_the_english_one(tmp_path: Path) -> None:
+    (entry,) = load_entries(write(tmp_path, BILINGUAL))
+    assert entry.body == "Call the token endpoint.\n\n### Details\nStill the English answer."
+    assert entry.languages == ("en", "sw")
+    swahili = entry.in_language("sw")
+    assert swahili.title == "Ninapataje token?"
+    assert swahili.body.startswith(
+        "Tuma ombi kwa endpoint ya token, iliyoandikwa kwenye mistari miwili."
+    )
+    assert "### [sw] inside code is code" in swahili.body
+    assert check(tmp_path, ("sw",)) == []
+
+
+@pytest.mark.parametrize("language", ["sw", "SW", "sw-TZ", "sw_TZ"])
+def test_the_accessor_reads_language_tags_as_platforms_send_them(
+    tmp_path: Path, language: str
+) -> None:
+    (entry,) = load_entries(write(tmp_path, BILINGUAL))
+    assert entry.in_language(language).title == "Ninapataje token?"
+
+
+@pytest.mark.parametrize("language", ["en", "en-US", "fr", "", None])
+def test_the_accessor_falls_back_to_english(tmp_path: Path, language: str | None) -> None:
+    (entry,) = load_entries(write(tmp_path, BILINGUAL))
+    answer = entry.in_language(language)
+    assert (answer.language, answer.title, answer.body) == ("en", entry.title, entry.body)
+
+
+def test_a_missing_swahili_answer_fails_the_check_but_still_loads(tmp_path: Path) -> None:
+    write(tmp_path, GOOD)
+    problems = check(tmp_path, ("sw",))
+    assert len(problems) == 2
+    assert "entry 'api-token' has no Swahili answer" in problems[0]
+    assert "'### [sw] <title>'" in problems[0] and "kb.md:3" in problems[0]
+    assert check(tmp_path) == []  # an English-only knowledge base can opt out
+    entries = load_entries(tmp_path)
+    assert entries[0].in_language("sw").body == entries[0].body
+
+
+@pytest.mark.parametrize(
+    ("section", "expected"),
+    [
+        ("### [sw] Kichwa\n\n", "has no Swahili answer text"),
+        ("### [sw]\n\nJibu.\n", "needs a title after [sw]"),
+        ("### [sw] A\n\nJibu.\n\n### [sw] B\n\nJibu.\n", "has a second Swahili answer"),
+        ("### [en] Title\n\nAnswer.\n", "English is the untagged answer"),
+    ],
+)
+def test_check_explains_each_translation_problem(section: str, expected: str) -> None:
+    text = f"## T\nid: t\nkeywords: k\nsource: https://e.com\n\nAnswer.\n\n{section}"
+    _, problems = parse_text(text, "kb.md")
+    assert any(expected in p for p in problems), problems
+
+
+def test_every_shipped_entry_answers_in_swahili() -> None:
+    for entry in load_entries(ROOT / "kb"):
+        swahili = entry.in_language("sw")
+        assert swahili.language == "sw", entry.id
+        assert swahili.title != entry.title and swahili.body != entry.body, entry.id

@@ -14,8 +14,10 @@ from storage import Database, Store
 from storage.conversations import ConversationState
 from storage.database import alembic_config
 from storage.models import Conversation, Ticket
+from tests.databases import on_postgres
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+TESTS = Path(__file__).parent
 
 
 def _ticket(title: str) -> Ticket:
@@ -122,3 +124,20 @@ async def test_conversation_state_round_trips_on_the_fast_path(store: Store) -> 
     async with store.transaction() as tx:
         assert (await tx.conversations.load("telegram", "-100", "42")).step == "environment"
         assert len((await tx.session.exec(select(Conversation))).all()) == 1
+
+
+async def test_the_suite_runs_on_the_database_it_was_given(database: Database) -> None:
+    """`./scripts/test`'s second run must really be on PostgreSQL, not SQLite again."""
+    assert database.dialect == ("postgresql" if on_postgres() else "sqlite")
+
+
+def test_no_test_is_wired_to_sqlite_alone() -> None:
+    """Tests get their database from tests/databases.py, so both runs cover them. Only tests of
+    SQLite's own behaviour (its file locking, the config's default URL) name it."""
+    allowed = {"databases.py", "test_storage.py", "test_config.py"}
+    wired = [
+        str(path.relative_to(TESTS))
+        for path in TESTS.rglob("*.py")
+        if path.name not in allowed and "sqlite+aiosqlite://" in path.read_text("utf-8")
+    ]
+    assert wired == []

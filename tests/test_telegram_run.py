@@ -13,6 +13,7 @@ from bot.channels.telegram.service import TelegramService
 from bot.config import parse_config
 from bot.config_error import ConfigError
 from bot.run import configured_services, serve
+from tests.databases import fresh_database_url
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.telegram_harness import MERCHANT, TEAM, desk_on_telegram
 
@@ -35,7 +36,7 @@ def test_token_from_the_environment(tmp_path: Path) -> None:
 async def test_serve_answers_a_merchant_through_telegram(tmp_path: Path) -> None:
     async with FakeTelegramAPI() as api:
         raw = {
-            "desk": {"database_url": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}"},
+            "desk": {"database_url": await fresh_database_url(tmp_path)},
             "telegram": {"token": api.token, "api_base_url": api.api_base_url},
         }
         config = parse_config(raw, env={})
@@ -69,7 +70,7 @@ async def test_token_and_secret_never_reach_the_logs(
 async def test_a_token_telegram_rejects_stops_start_up_naming_the_key(tmp_path: Path) -> None:
     async with FakeTelegramAPI() as api:
         raw = {
-            "desk": {"database_url": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}"},
+            "desk": {"database_url": await fresh_database_url(tmp_path)},
             "telegram": {"token": "999:revoked-token", "api_base_url": api.api_base_url},
         }
         config = parse_config(raw, env={})

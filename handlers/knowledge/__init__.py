@@ -1,6 +1,13 @@
 """Answering integration questions from a Markdown knowledge base (format: kb/README.md)."""
 
-from handlers.knowledge.entries import Entry, KnowledgeBaseError, check, load_entries
+from handlers.knowledge.entries import (
+    Entry,
+    KnowledgeBaseError,
+    Translation,
+    check,
+    language_code,
+    load_entries,
+)
 from handlers.knowledge.live import LiveKnowledgeBase
 from handlers.knowledge.search import (
     DEFAULT_MIN_SCORE,
@@ -19,6 +26,8 @@ __all__ = [
     "KnowledgeBaseError",
     "KnowledgeSource",
     "LiveKnowledgeBase",
+    "Translation",
     "check",
+    "language_code",
     "load_entries",
 ]

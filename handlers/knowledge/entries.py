@@ -15,6 +15,24 @@ ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 META_LINE = re.compile(r"^([A-Za-z_-]+):\s*(.*)$")
 _LIST_ITEM = re.compile(r"^(?:[-*•]|\d+[.)])\s")
 SKIPPED_FILES = frozenset({"readme.md"})
+# The untagged title and answer are English; other languages follow under `### [sw] Title`.
+BASE_LANGUAGE = "en"
+LANGUAGE_HEADING = re.compile(r"^###\s+\[([A-Za-z]{2,3})\]\s*(.*)$")
+LANGUAGE_NAMES = {"en": "English", "sw": "Swahili"}
+
+
+def language_code(language: str | None) -> str:
+    """ "sw", "SW", "sw-TZ" and "sw_TZ" all name Swahili: the primary subtag, lower case."""
+    return re.split(r"[-_]", (language or "").strip(), maxsplit=1)[0].lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """An entry's title and answer in one language."""
+
+    language: str
+    title: str
+    body: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +46,19 @@ class Entry:
     source: str
     file: str = ""
     line: int = 0
+    translations: tuple[Translation, ...] = ()
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return (BASE_LANGUAGE, *(t.language for t in self.translations))
+
+    def in_language(self, language: str | None) -> Translation:
+        """The title and answer in `language` ("sw", "sw-TZ"...), English when there is none."""
+        code = language_code(language)
+        for translation in self.translations:
+            if translation.language == code:
+                return translation
+        return Translation(BASE_LANGUAGE, self.title, self.body)
 
 
 class KnowledgeBaseError(Exception):
@@ -126,12 +157,61 @@ def _parse_entry(block: list[str], file: str, line_no: int) -> tuple[Entry | Non
     if "://" in source and not source.startswith(("http://", "https://")):
         problems.append(f"{where}: {label} source link must be http(s), got {source!r}")
     keywords = tuple(k.strip() for k in meta.get("keywords", "").split(",") if k.strip())
-    body = reflow(block[body_start:])
+    sections, section_problems = _language_sections(block, body_start, file, line_no, label)
+    problems.extend(section_problems)
+    body = reflow(block[body_start : sections[0][0] if sections else len(block)])
     if not body:
         problems.append(f"{where}: {label} has no answer text")
+    translations: list[Translation] = []
+    for n, (start, language, translated_title) in enumerate(sections):
+        end = sections[n + 1][0] if n + 1 < len(sections) else len(block)
+        translated_body = reflow(block[start + 1 : end])
+        name = LANGUAGE_NAMES.get(language, language)
+        if not translated_body:
+            problems.append(f"{file}:{line_no + start}: {label} has no {name} answer text")
+        translations.append(Translation(language, translated_title, translated_body))
     if problems:
         return None, problems
-    return Entry(entry_id, title, keywords, body, source, file, line_no), []
+    entry = Entry(entry_id, title, keywords, body, source, file, line_no, tuple(translations))
+    return entry, []
+
+
+def _language_sections(
+    block: list[str], body_start: int, file: str, line_no: int, label: str
+) -> tuple[list[tuple[int, str, str]], list[str]]:
+    """The `### [xx] Title` lines of an entry: (index in block, language, title)."""
+    fenced = _fenced_lines(block)
+    sections: list[tuple[int, str, str]] = []
+    problems: list[str] = []
+    for index in range(body_start, len(block)):
+        match = LANGUAGE_HEADING.match(block[index]) if index not in fenced else None
+        if match is None:
+            continue
+        where = f"{file}:{line_no + index}"
+        language, title = language_code(match.group(1)), match.group(2).strip()
+        name = LANGUAGE_NAMES.get(language, language)
+        if language == BASE_LANGUAGE:
+            problems.append(f"{where}: {label}: English is the untagged answer; drop '[en]'")
+        elif any(language == seen for _, seen, _ in sections):
+            problems.append(f"{where}: {label} has a second {name} answer")
+        if not title:
+            problems.append(f"{where}: {label}: the {name} answer needs a title after [{language}]")
+        sections.append((index, language, title))
+    return sections, problems
+
+
+def missing_translations(entries: list[Entry], languages: tuple[str, ...]) -> list[str]:
+    """One problem per entry and language it has no answer in."""
+    problems: list[str] = []
+    for entry in entries:
+        for language in languages:
+            if language_code(language) not in entry.languages:
+                name = LANGUAGE_NAMES.get(language, language)
+                problems.append(
+                    f"{entry.file}:{entry.line}: entry '{entry.id}' has no {name} answer"
+                    f" (add '### [{language}] <title>' and the answer after the English one)"
+                )
+    return problems
 
 
 def reflow(lines: list[str]) -> str:
@@ -187,9 +267,11 @@ def read_entries(path: Path) -> tuple[list[Entry], list[str]]:
     return entries, problems
 
 
-def check(path: str | Path) -> list[str]:
-    """Every problem in the knowledge base at `path`; an empty list means it is valid."""
-    return read_entries(Path(path))[1]
+def check(path: str | Path, languages: tuple[str, ...] = ()) -> list[str]:
+    """Every problem in the knowledge base at `path`, including entries without an answer in
+    one of `languages` (besides English); an empty list means it is valid."""
+    entries, problems = read_entries(Path(path))
+    return problems + missing_translations(entries, languages)
 
 
 def load_entries(path: str | Path) -> list[Entry]:

@@ -40,6 +40,10 @@ RELATED_SHARE = 0.5
 # multiple of the rarest possible word's idf (so it scales with the number of entries): one or
 # two common words ("check", "update") are not enough evidence, however well they match.
 EVIDENCE_SHARE = 1.3  # a related entry scores at least this share of the threshold
+# Typo correction costs a few hundred dictionary look-ups per word; a real question has a
+# handful of unknown words, so past this many distinct ones the rest count as unknown. That
+# keeps a 4,000-character question of made-up words to milliseconds (benchmarks/kb_search_time.py).
+MAX_FUZZY_TERMS = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,11 +132,17 @@ class KnowledgeBase:
 
     def _query_terms(self, question: str) -> list[_Term]:
         terms: dict[str, _Term] = {}
+        corrections: dict[str, str | None] = {}
+        tried = 0
         for word in analyze(question, self._vocabulary):
             if word in self._vocabulary:
                 found = _Term(word, 1.0, self._idf[word], True)
             else:
-                corrected = self._fuzzy.closest(word)
+                if word not in corrections:
+                    fuzzy = tried < MAX_FUZZY_TERMS and self._fuzzy.may_match(word)
+                    tried += fuzzy
+                    corrections[word] = self._fuzzy.closest(word) if fuzzy else None
+                corrected = corrections[word]
                 if corrected is None:
                     found = _Term(word, 1.0, self._max_idf, False)
                 else:

@@ -6,7 +6,6 @@ import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -17,15 +16,15 @@ from handlers.escalation.policy import EscalationPolicy
 from handlers.notify import Target
 from storage import Database, Store
 from storage.escalations import EscalationRepository, Snapshot
-from tests.conftest import POSTGRES_URL, TEAM
+from tests.conftest import TEAM
 from tests.escalation.conftest import make_escalator, outbox, pages
 from tests.support import Chat
 
 
 @pytest.fixture
-async def second_database(tmp_path: Path, database: Database) -> AsyncIterator[Database]:
+async def second_database(database_url: str, database: Database) -> AsyncIterator[Database]:
     # The same database as the `database` fixture, through its own engine and connections.
-    db = Database(POSTGRES_URL or f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}")
+    db = Database(database_url)
     yield db
     await db.close()
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from handlers.clock import FakeClock
 from handlers.escalation.escalator import Escalator
-from tests.conftest import POSTGRES_URL
+from tests.databases import database_url_for
 from tests.escalation.conftest import run_minutes
 from tests.support import Chat
 from tests.test_console_cli import ROOT, _env
@@ -18,7 +18,7 @@ from tests.test_console_cli import ROOT, _env
 
 def deskbot(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     config = tmp_path / "cli.toml"
-    url = POSTGRES_URL or f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}"
+    url = database_url_for(tmp_path)
     config.write_text(f'[desk]\ndatabase_url = "{url}"\n')
     return subprocess.run(
         [sys.executable, "-m", "bot", *args, "--config", str(config)],

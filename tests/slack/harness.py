@@ -24,6 +24,7 @@ from handlers.clock import FakeClock
 from handlers.delivery import OutboxDispatcher
 from handlers.desk import Desk, DeskSettings
 from storage import Database, Store
+from tests.databases import fresh_database_url
 from tests.fakes.slack_api import FakeSlackApi, PostedMessage
 from tests.fakes.slack_signing import SignedRequest, SlackSigner
 from tests.fakes.slack_socket import FakeSlackSocket
@@ -195,7 +196,7 @@ async def running_slack(
             waits.append(seconds)
 
         service = SlackService(config, host="127.0.0.1", sleep=record_wait)
-        database = Database(f"sqlite+aiosqlite:///{tmp_path / 'slack.db'}")
+        database = Database(await fresh_database_url(tmp_path))
         await database.upgrade()
         clock = FakeClock()
         store = Store(database, prefix)

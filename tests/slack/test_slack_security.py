@@ -14,6 +14,7 @@ import pytest
 from bot.config import parse_config
 from bot.config_error import ConfigError
 from bot.run import configured_services, serve
+from tests.databases import fresh_database_url
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_signing import SignedRequest
 from tests.slack.harness import (
@@ -187,7 +188,7 @@ async def test_a_token_slack_rejects_stops_start_up_naming_the_key(tmp_path: Pat
     async with FakeSlackApi(token="xoxb-the-real-one") as fake:
         config = parse_config(
             {
-                "desk": {"database_url": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}"},
+                "desk": {"database_url": await fresh_database_url(tmp_path)},
                 "slack": {
                     "bot_token": "xoxb-revoked",
                     "signing_secret": "s",
