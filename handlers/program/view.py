@@ -15,34 +15,30 @@ from storage.projects import objectives_of
 def checklist_lines(items: Sequence[ProjectCheck]) -> list[str]:
     if not items:
         return [t("prj.checklist.empty")]
-    return [
-        t("prj.checklist.line", n=i.position, mark="✓" if i.done_at else " ", item=i.item)
-        for i in items
-    ]
+    # A layout, not a sentence: nothing in it to translate.
+    return [f"{i.position}. [{'✓' if i.done_at else ' '}] {i.item}" for i in items]
 
 
 def case_lines(cases: Sequence[UatCase]) -> list[str]:
-    return [
-        t(
-            "prj.uat.line",
-            n=c.number,
-            status=t.word("uat_status", c.status),
-            title=c.title,
-            optional="" if c.required else t("prj.uat.optional"),
-            ticket=f" ({c.ticket_reference})" if c.ticket_reference else "",
-        )
-        for c in cases
-    ]
+    lines = []
+    for c in cases:
+        optional = t("prj.uat.optional") if not c.required else ""
+        ticket = f" ({c.ticket_reference})" if c.ticket_reference else ""
+        status = t.word("uat_status", c.status)
+        lines.append(f"{c.number}. {status} · {c.title}{optional}{ticket}")
+    return lines
 
 
 def stage_lines(project: Project) -> list[str]:
     current = STAGES.index(project.stage)
     lines = []
     for index, stage in enumerate(STAGES):
-        key = "done" if index < current else "current" if index == current else "to_come"
-        if project.stage == "live" and index == current:
-            key = "done"
-        lines.append(t(f"prj.progress.{key}", stage=stage_name(stage)))
+        if index < current or project.stage == "live":
+            lines.append(f"✓ {stage_name(stage)}")
+        elif index == current:
+            lines.append(t("prj.progress.current", stage=stage_name(stage)))
+        else:
+            lines.append(f"· {stage_name(stage)}")
     return lines
 
 
