@@ -9,10 +9,11 @@ from sqlalchemy import text
 
 from storage import Database
 from storage.database import alembic_config
+from tests.databases import fresh_database_url
 
 
 async def test_upgrade_from_0001_keeps_tickets(tmp_path: Path) -> None:
-    async with Database(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}") as database:
+    async with Database(await fresh_database_url(tmp_path)) as database:
         async with database.engine.begin() as conn:
             await conn.run_sync(lambda c: command.upgrade(alembic_config(c), "0001"))
             await conn.execute(
