@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from handlers import ask, commands, merchant, report, team
 from handlers.clock import Clock, SystemClock
@@ -118,6 +119,16 @@ class Desk:
                 await program_team.run(turn, action, args)
             else:
                 await team.run(turn, action, args)
+        self._wake(tx)
+        return turn.replies
+
+    async def submit_integration(self, incoming: Incoming, data: dict[str, Any]) -> list[Message]:
+        """File an integration request collected by a channel's own form (Slack's modal)."""
+        async with self.store.transaction() as tx:
+            turn = await self._turn(tx, incoming)
+            if not await program_request.refuse_second(turn):
+                clean = {k: storable(v) if isinstance(v, str) else v for k, v in data.items()}
+                await program_request.file_request(turn, clean)
         self._wake(tx)
         return turn.replies
 

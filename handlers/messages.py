@@ -257,6 +257,26 @@ EN: dict[str, str] = {
     "slack.reply.field": "Your answer to the merchant",
     "slack.reply.error.empty": "Please write the answer.",
     "slack.alert.reply": "Reply to merchant",
+    "slack.usage.program": (
+        "{command} integrate: request integration (opens a form) · {command} progress [PRJ-3]: "
+        "where your project stands · {command} uat: your UAT cases"
+    ),
+    "slack.usage.program_team": (
+        "{command} projects [stage] · {command} project|accept|take|confirm PRJ-3 · "
+        "{command} check PRJ-3 <n> · {command} advance PRJ-3 [note] · "
+        "{command} golive PRJ-3 YYYY-MM-DD HH:MM: the integration program"
+    ),
+    "slack.integrate.modal_title": "Request integration",
+    "slack.integrate.submit": "Send",
+    "slack.integrate.account_yes": "Yes, we have an active ClickPesa merchant account",
+    "slack.integrate.objectives": "Integration objectives (one or more)",
+    "slack.integrate.target": "Target go-live date (optional)",
+    "slack.integrate.required": "Please fill this in.",
+    "slack.integrate.no_account": (
+        "An active ClickPesa merchant account comes first (complete KYC under Settings > KYC). "
+        "Nothing is filed until then."
+    ),
+    "slack.integrate.headline": "🔗 {user} requested integration with ClickPesa",
     "slack.shortened": (
         "✂ {hidden} more characters did not fit in one Slack message; the full text is kept "
         "with the ticket."

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 from handlers.events import Choice
 from handlers.messages import t
@@ -37,12 +38,8 @@ async def start(turn: Turn) -> None:
     if turn.state.flow == FLOW:
         turn.say(t("prj.integrate.already"))
         return
-    merchant = await merchant_of(turn)
-    if merchant is not None:
-        for project in await turn.tx.projects.for_merchant(merchant.id):  # type: ignore[arg-type]
-            if project.stage == "requested":
-                turn.say(t("prj.integrate.pending", reference=project.reference))
-                return
+    if await refuse_second(turn):
+        return
     turn.reset()
     turn.go(FLOW, "account", objectives=[])
     turn.say(t("prj.integrate.account"), _yes_no())
@@ -238,6 +235,24 @@ async def _confirm(turn: Turn, yes: bool) -> None:
     if not yes:
         turn.say(t("cancelled"))
         return
+    await file_request(turn, data)
+
+
+async def refuse_second(turn: Turn) -> bool:
+    """Says so and returns True while this merchant's earlier request awaits acceptance."""
+    merchant = await merchant_of(turn)
+    if merchant is None:
+        return False
+    for project in await turn.tx.projects.for_merchant(merchant.id):  # type: ignore[arg-type]
+        if project.stage == "requested":
+            turn.say(t("prj.integrate.pending", reference=project.reference))
+            return True
+    return False
+
+
+async def file_request(turn: Turn, data: dict[str, Any]) -> None:
+    """Create the project from the collected answers (the chat flow's, or a channel's form:
+    name, account_id, overview, objectives, systems, target) and alert the team."""
     tx, now, incoming = turn.tx, turn.now, turn.incoming
     merchant = await merchant_of(turn)
     if merchant is None:

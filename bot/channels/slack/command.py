@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from handlers.commands import PROGRAM_TEAM
 from handlers.messages import t
 from handlers.references import normalise_reference
 
-MERCHANT_VERBS = ("report", "ask", "status", "mine", "help")
-TEAM_VERBS = ("list", "ack", "take", "resolve", "reply", "note")
+MERCHANT_VERBS = ("report", "ask", "status", "mine", "help", "integrate", "progress", "uat")
+# The integration program's team commands take a project reference and arguments as typed.
+PROGRAM_TEAM_VERBS = PROGRAM_TEAM
+TEAM_VERBS = ("list", "ack", "take", "resolve", "reply", "note", *PROGRAM_TEAM_VERBS)
 LIST_FILTERS = ("open", "critical", "major", "minor")
 
 
@@ -36,16 +39,18 @@ class CommandProblem:
 
 def usage(command: str, prefix: str, team: bool = False) -> str:
     """The subcommands this person may use; `prefix` is the desk's reference prefix."""
-    keys = ["report", "ask", "status", "mine"]
+    keys = ["report", "ask", "status", "mine", "program"]
     if team:
-        keys += ["list", "act", "reply", "note"]
+        keys += ["list", "act", "reply", "note", "program_team"]
     filters = "|".join(LIST_FILTERS)
     return "\n".join(
         t(f"slack.usage.{key}", command=command, prefix=prefix, filters=filters) for key in keys
     )
 
 
-def parse(text: str, command: str, prefix: str) -> DeskCommand | CommandProblem:
+def parse(
+    text: str, command: str, prefix: str, program_prefix: str = "PRJ"
+) -> DeskCommand | CommandProblem:
     """`text` is what Slack sends in the slash command's `text` field; references are read with
     the desk's `prefix` (`42`, `ops-42` -> `OPS-42`), as the engine reads them in chat."""
     stripped = text.strip()
@@ -54,8 +59,14 @@ def parse(text: str, command: str, prefix: str) -> DeskCommand | CommandProblem:
     verb, _, rest = stripped.partition(" ")
     verb = verb.lower()
     rest = rest.strip()
-    if verb in ("help", "report", "mine"):
+    if verb in ("help", "report", "mine", "integrate"):
         return DeskCommand(verb)
+    first = rest.split(maxsplit=1)[0] if rest else ""
+    if verb in ("progress", "uat", *PROGRAM_TEAM_VERBS) or (
+        verb in ("take", "reply", "note") and first.upper().startswith(f"{program_prefix}-")
+    ):
+        # Passed on as typed; the engine answers usage and refusals as it does in chat.
+        return DeskCommand(verb, reference="", text=rest)
     if verb == "ask":
         if not rest:
             return CommandProblem(t("slack.command.question_missing", command=command))

@@ -23,6 +23,7 @@ from .blocks import render
 from .bridge import SlackBridge
 from .command import CommandProblem, DeskCommand, parse, usage
 from .inbound import Where, incoming
+from .integrate_modal import integrate_modal
 from .modals import DETAILS_LIMIT, report_modal
 from .mrkdwn import escape_clipped, mention
 
@@ -84,7 +85,8 @@ class SlashCommands:
 
     async def on_command(self, ack: AsyncAck, command: dict[str, Any]) -> None:
         user_id = str(command.get("user_id", ""))
-        parsed = parse(str(command.get("text", "")), self.command, self.prefix)
+        program_prefix = self.bridge.desk.settings.program.reference_prefix
+        parsed = parse(str(command.get("text", "")), self.command, self.prefix, program_prefix)
         # Fast answers that need neither the database nor the Web API go back with the ack.
         if isinstance(parsed, CommandProblem):
             await ack(text=escape_clipped(parsed.message, 3000))
@@ -109,7 +111,7 @@ class SlashCommands:
             )
 
         await self.bridge.work(
-            self._run(parsed, command), apologise, urgent=parsed.verb == "report"
+            self._run(parsed, command), apologise, urgent=parsed.verb in ("report", "integrate")
         )
 
     async def _run(self, parsed: DeskCommand, command: dict[str, Any]) -> None:
@@ -119,6 +121,10 @@ class SlashCommands:
         hint = t("slack.hint", command=self.command)
         if parsed.verb == "report":
             await open_report_modal(bridge, str(command.get("trigger_id", "")), channel_id)
+            return
+        if parsed.verb == "integrate":
+            view = integrate_modal({"channel": channel_id}, bridge.desk.settings.max_details_length)
+            await bridge.client.views_open(trigger_id=str(command.get("trigger_id", "")), view=view)
             return
         name = await bridge.name_of(user_id, str(command.get("user_name", "")))
         if parsed.verb == "ask" and bridge.desk.can_answer(parsed.text):
