@@ -5,14 +5,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import logging
 import os
 import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import cli_kb, cli_projects, cli_tickets
-from bot.config import Config, load_config
+from bot import cli_kb, cli_projects, cli_report, cli_tickets
+from bot.config import Config, database_password, load_config
 from bot.config_error import ConfigError
 from bot.logs import setup_logging
 
@@ -39,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_tickets.add_commands(sub, common)
     cli_projects.add_commands(sub, common)
     cli_kb.add_kb_commands(sub, common)
+    cli_report.add_report_command(sub, common)
     return parser
 
 
@@ -70,6 +72,8 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
         return await cli_projects.run(args, config)
     if args.command == "kb":
         return await cli_kb.run(args, config)
+    if args.command == "report":
+        return await cli_report.run(args, config)
     raise AssertionError(args.command)
 
 
@@ -86,8 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         config.slack.bot_token,
         config.slack.signing_secret,
         config.slack.app_token,
+        database_password(config.desk.database_url),
     )
-    setup_logging(config.desk.log_level, secrets)
+    setup_logging(config.desk.log_level, secrets, config.desk.log_format)
     try:
         return asyncio.run(_dispatch(args, config))
     except ConfigError as exc:
@@ -99,6 +104,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Output piped into `head` and the like: the reader left, nothing is wrong.
         sys.stderr.close()
         return 0
+    except Exception:
+        # Through the log handler, so the traceback is redacted like every other line (an HTTP
+        # error can quote a URL holding the bot token).
+        logging.getLogger("deskbot").critical("stopped by an error", exc_info=True)
+        return 1
 
 
 if __name__ == "__main__":

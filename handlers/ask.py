@@ -13,8 +13,10 @@ import re
 from handlers.events import Choice
 from handlers.knowledge import Answer, Entry, KnowledgeBase
 from handlers.messages import t
+from handlers.ops import metrics
 from handlers.tickets import Draft, open_ticket
 from handlers.turn import Turn
+from storage.database import after_commit
 from storage.kb_log import Outcome
 from storage.models import Kind
 
@@ -136,11 +138,18 @@ def entry_key(entry_id: str) -> str:
 
 
 def _present(turn: Turn, entry: Entry, related: list[Entry]) -> None:
+    # The answer is in the language the turn speaks, whichever language the question matched in
+    # (Swahili questions mostly match through the entries' Swahili keywords).
+    language = t.language
     choices = tuple(
-        Choice(t("ask.related", title=other.title), f"{ENTRY}{entry_key(other.id)}")
+        Choice(
+            t("ask.related", title=other.in_language(language).title),
+            f"{ENTRY}{entry_key(other.id)}",
+        )
         for other in related
     )
-    turn.say(t("ask.answer", title=entry.title, body=entry.body, source=entry.source), choices)
+    answer = entry.in_language(language)
+    turn.say(t("ask.answer", title=answer.title, body=answer.body, source=entry.source), choices)
     turn.say(t("ask.helped"), (Choice(t("ask.yes"), YES), Choice(t("ask.no"), NO)))
 
 
@@ -224,6 +233,7 @@ def _log(
     ticket_reference: str | None = None,
 ) -> None:
     incoming = turn.incoming
+    after_commit(turn.tx.session, lambda: metrics.kb_outcome(str(outcome)))
     turn.tx.kb_log.record(
         incoming.channel,
         incoming.user_id,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable
@@ -39,6 +41,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _private_files(path: str) -> None:
+    """Tickets hold merchants' data: the database is the owner's alone (0600). SQLite creates
+    the -wal and -shm files with the main file's permissions, so creating that one private covers
+    them; files left readable by an older version are narrowed."""
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for name in (path, f"{path}-wal", f"{path}-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(name, 0o600)
 
 
 def alembic_config(connection: Connection | None = None) -> AlembicConfig:
@@ -100,6 +112,8 @@ class Database:
         if parsed.get_backend_name() == "sqlite":
             path = parsed.database or ":memory:"
             memory = path == ":memory:"
+            if not memory and not path.startswith("file:"):
+                _private_files(path)
             self.engine = create_async_engine(
                 url,
                 async_creator=inline_sqlite.creator(path),
@@ -111,6 +125,10 @@ class Database:
         else:
             self.engine = create_async_engine(url, pool_pre_ping=True)
         self._pause = asyncio.sleep  # how a locked-out transaction waits; tests observe it
+        # SQLite has one writer and every unit of work is a write transaction (BEGIN IMMEDIATE):
+        # this process's own units queue here, first come first served, instead of polling
+        # the file lock with growing pauses (which left the lock idle under load).
+        self._writer = asyncio.Lock() if self.dialect == "sqlite" else None
         self._sessions = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False
         )
@@ -134,17 +152,24 @@ class Database:
         only touch conversation state through Core statements, and a session that owned the
         transaction would cost its own begin, commit and close on every one of them.
         """
-        connection = await self._begin()
-        session = self._sessions(bind=connection)
-        session.info[_CONNECTION] = connection
+        writer = self._writer
+        if writer is not None:
+            await writer.acquire()
         try:
-            yield session
-            await connection.commit()
-        except BaseException:
-            await connection.rollback()
-            raise
+            connection = await self._begin()
+            session = self._sessions(bind=connection)
+            session.info[_CONNECTION] = connection
+            try:
+                yield session
+                await connection.commit()
+            except BaseException:
+                await connection.rollback()
+                raise
+            finally:
+                await connection.close()
         finally:
-            await connection.close()
+            if writer is not None:
+                writer.release()
         for callback in session.info.get(_AFTER_COMMIT, ()):
             callback()
 

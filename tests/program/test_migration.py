@@ -1,4 +1,4 @@
-"""Migration 0002_program keeps every existing ticket and links none of them."""
+"""Migration 0004_program (and every one before it) keeps existing tickets, linked to nothing."""
 
 from __future__ import annotations
 

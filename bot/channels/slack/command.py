@@ -13,6 +13,8 @@ MERCHANT_VERBS = ("report", "ask", "status", "mine", "help", "integrate", "progr
 PROGRAM_TEAM_VERBS = PROGRAM_TEAM
 TEAM_VERBS = ("list", "ack", "take", "resolve", "reply", "note", *PROGRAM_TEAM_VERBS)
 LIST_FILTERS = ("open", "critical", "major", "minor")
+# `/desk report 7`: the team's report of the last 7 days (a bare `/desk report` opens the form).
+TEAM_REPORT = "team_report"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +29,7 @@ class DeskCommand:
 
     @property
     def for_team(self) -> bool:
-        return self.verb in TEAM_VERBS
+        return self.verb in TEAM_VERBS or self.verb == TEAM_REPORT
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +43,7 @@ def usage(command: str, prefix: str, team: bool = False) -> str:
     """The subcommands this person may use; `prefix` is the desk's reference prefix."""
     keys = ["report", "ask", "status", "mine", "program"]
     if team:
-        keys += ["list", "act", "reply", "note", "program_team"]
+        keys += ["list", "act", "reply", "note", "team_report", "program_team"]
     filters = "|".join(LIST_FILTERS)
     return "\n".join(
         t(f"slack.usage.{key}", command=command, prefix=prefix, filters=filters) for key in keys
@@ -59,6 +61,8 @@ def parse(
     verb, _, rest = stripped.partition(" ")
     verb = verb.lower()
     rest = rest.strip()
+    if verb == "report" and rest.isdigit():
+        return DeskCommand(TEAM_REPORT, text=rest)
     if verb in ("help", "report", "mine", "integrate"):
         return DeskCommand(verb)
     first = rest.split(maxsplit=1)[0] if rest else ""

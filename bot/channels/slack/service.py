@@ -17,6 +17,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.channels.http_guard import HttpLimits
 from bot.config import SlackConfig
 from bot.config_error import ConfigError
 from handlers.delivery import SendError
@@ -57,11 +58,11 @@ class SlackService:
         self,
         config: SlackConfig,
         *,
-        host: str = "0.0.0.0",
         sleep: Sleep = asyncio.sleep,
+        limits: HttpLimits | None = None,
     ) -> None:
         self.config = config
-        self.host = host
+        self.limits = limits
         self._sleep = sleep
         self._session: aiohttp.ClientSession | None = None
         self._client: AsyncWebClient | None = None
@@ -71,6 +72,7 @@ class SlackService:
         self.bridge: SlackBridge | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self._stopped = False
+        self.started = False
 
     def client(self) -> AsyncWebClient:
         if self._stopped:
@@ -113,17 +115,25 @@ class SlackService:
         await self._check_token()
         app = self.build(desk, store)
         if self.config.mode == "http":
+            assert self.bridge is not None
             self.http = SlackHttpServer(
-                app, host=self.host, port=self.config.port, path=self.config.path
+                app,
+                host=self.config.listen,
+                port=self.config.port,
+                path=self.config.path,
+                signing_secret=self.config.signing_secret,
+                first_time=self.bridge.first_time,
+                limits=self.limits,
             )
             await self.http.start()
-            log.info("Slack HTTP mode on %s:%s%s", self.host, self.http.port, self.http.path)
+            log.info("Slack HTTP mode on %s", self.http.url)
         else:
             self._socket = AsyncSocketModeHandler(
                 app, app_token=self.config.app_token, web_client=self.client()
             )
             await self._socket.connect_async()
             log.info("Slack Socket Mode connected")
+        self.started = True
         # Everything loaded so far (libraries, the app, the engine) lives as long as the process.
         # Freezing it keeps full garbage collections from walking it again and again: those
         # pauses were the tail of the ack latency under load.
@@ -145,6 +155,7 @@ class SlackService:
 
     async def stop(self) -> None:
         """Stop receiving, let acknowledged work finish, close the Web API session."""
+        self.started = False
         if self.http is not None:
             await self.http.close()
             self.http = None
