@@ -37,6 +37,9 @@ def desk_settings(config: Config) -> DeskSettings:
         leads=config.team.leads,
         max_title_length=config.desk.max_title_length,
         max_details_length=config.desk.max_details_length,
+        default_language=config.desk.default_language,
+        team_language=config.team.language,
+        timezone=policy.timezone,
     )
 
 
@@ -54,16 +57,18 @@ async def open_runtime(
     try:
         await database.upgrade()
         store = Store(database, config.desk.reference_prefix)
+        settings = desk_settings(config)
+        notifier = Notifier(team_targets, settings.team_language, settings.default_language)
         dispatcher = OutboxDispatcher(
             store,
             senders,
             clock,
-            Notifier(team_targets),
+            notifier,
             lease=timedelta(seconds=config.desk.outbox_lease_seconds),
         )
         desk = Desk(
             store,
-            desk_settings(config),
+            settings,
             team_targets=team_targets,
             clock=clock,
             on_outbox=dispatcher.wake,

@@ -19,6 +19,7 @@ from bot.config_error import ConfigError
 from bot.config_escalation import parse_escalation
 from bot.config_ops import OpsConfig, ReportsConfig, parse_ops, parse_reports
 from bot.config_program import parse_program
+from handlers.i18n.catalogs import LANGUAGES
 
 DEFAULT_PATH = Path("config.toml")
 _PREFIX = re.compile(r"^[A-Z][A-Z0-9]{0,9}$")
@@ -61,6 +62,7 @@ class DeskConfig:
     log_format: str = "text"
     max_title_length: int = 120
     max_details_length: int = 4000
+    default_language: str = "en"
     outbox_lease_seconds: int = 10
 
 
@@ -68,6 +70,7 @@ class DeskConfig:
 class TeamConfig:
     members: tuple[str, ...] = ()
     leads: tuple[str, ...] = ()
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -213,15 +216,26 @@ def _desk(raw: Any) -> DeskConfig:
     log_format = s.one_of("log_format", "text", ("text", "json"))
     title = s.integer("max_title_length", 120, 10, 1000)
     details = s.integer("max_details_length", 4000, 100, 20000)
+    language = s.one_of("default_language", "en", LANGUAGES)
     lease = s.integer("outbox_lease_seconds", 10, 1, 600)
     s.finish()
-    return DeskConfig(prefix, url, level, log_format, title, details, outbox_lease_seconds=lease)
+    return DeskConfig(
+        prefix,
+        url,
+        level,
+        log_format,
+        title,
+        details,
+        default_language=language,
+        outbox_lease_seconds=lease,
+    )
 
 
 def _team(raw: Any) -> TeamConfig:
     s = _Section("team", raw)
     members = s.strings("members")
     leads = s.strings("leads")
+    language = s.one_of("language", "en", LANGUAGES)
     s.finish()
     for name, values in (("members", members), ("leads", leads)):
         for value in values:
@@ -229,7 +243,7 @@ def _team(raw: Any) -> TeamConfig:
                 raise ConfigError(
                     s.key(name), f"{value!r} is not <telegram|slack|console>:<user id>"
                 )
-    return TeamConfig(members, leads)
+    return TeamConfig(members, leads, language)
 
 
 def _telegram(raw: Any, env: Mapping[str, str]) -> TelegramConfig:

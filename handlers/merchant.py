@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers import commands
 from handlers.events import Choice
 from handlers.messages import t
 from handlers.references import normalise_reference
@@ -39,7 +40,8 @@ async def find_ticket(turn: Turn, command: str, args: str) -> Ticket | None:
     prefix = turn.desk.settings.reference_prefix
     word = args.split()[0] if args.split() else ""
     if not word:
-        turn.say(t("ref.missing", command=command, prefix=prefix))
+        word = commands.word_for(command, t.language)
+        turn.say(t("ref.missing", command=word, prefix=prefix))
         return None
     reference = normalise_reference(word, prefix)
     if reference is None:
@@ -57,7 +59,7 @@ async def status(turn: Turn, args: str) -> None:
     ticket = await find_ticket(turn, "status", args)
     if ticket is None:
         return
-    text = status_text(ticket)
+    text = status_text(ticket, turn.desk.settings.timezone)
     replies = [
         m
         for m in await turn.tx.tickets.messages(ticket)
@@ -140,10 +142,9 @@ async def add_followup(turn: Turn, reference: str) -> None:
     tx.tickets.record(ticket, turn.actor, "followup", now)
     ticket.updated_at = now
     tx.session.add(ticket)
-    turn.desk.notifier.timeline(
-        tx,
-        ticket,
-        t("timeline.followup", reporter=turn.actor_name, reference=ticket.reference, text=text),
-        now,
-    )
+    with turn.desk.notifier.for_team():
+        entry = t(
+            "timeline.followup", reporter=turn.actor_name, reference=ticket.reference, text=text
+        )
+    turn.desk.notifier.timeline(tx, ticket, entry, now)
     turn.say(t("followup.added", reference=ticket.reference))

@@ -601,6 +601,11 @@ def speaking(language: str) -> Iterator[None]:
         _language.reset(token)
 
 
+def set_language(language: str) -> None:
+    """Switch the current context's language until the enclosing `speaking` block ends."""
+    _language.set(language)
+
+
 def translate(language: str, key: str) -> str:
     """The template for `key` in `language`; English when the catalog has no translation."""
     english = EN[key]

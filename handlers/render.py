@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from handlers.events import Choice, Message
+from handlers.i18n.catalogs import LANGUAGE_NAMES
+from handlers.i18n.dates import when
 from handlers.messages import t
 from storage.models import Kind, Status, Ticket
 
@@ -62,7 +64,13 @@ def alert(ticket: Ticket) -> Message:
     )
     if ticket.assignee:
         text += "\n" + t("alert.assignee", assignee=ticket.assignee)
+    if ticket.reporter_language:
+        text += "\n" + t("alert.language", language=language_name(ticket.reporter_language))
     return Message(text, team_buttons(ticket))
+
+
+def language_name(language: str) -> str:
+    return LANGUAGE_NAMES.get(language, language)
 
 
 def ticket_facts(ticket: Ticket) -> dict[str, str | None]:
@@ -80,7 +88,7 @@ def ticket_facts(ticket: Ticket) -> dict[str, str | None]:
     }
 
 
-def status_text(ticket: Ticket) -> str:
+def status_text(ticket: Ticket, zone: str = "UTC") -> str:
     assignee = t("status.assignee", assignee=ticket.assignee) if ticket.assignee else ""
     return t(
         "status.line",
@@ -91,5 +99,5 @@ def status_text(ticket: Ticket) -> str:
         title=ticket.title,
         status=t.word("status", ticket.status),
         assignee=assignee,
-        created=ticket.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+        created=when(ticket.created_at, t.language, zone),
     )

@@ -58,6 +58,7 @@ async def open_ticket(turn: Turn, draft: Draft, project: Project | None = None) 
         reporter_name=turn.actor_name,
         reporter_chat_id=incoming.chat_id,
         reporter_thread_id=incoming.thread_id,
+        reporter_language=turn.language,
         created_at=turn.now,
         updated_at=turn.now,
     )

@@ -13,6 +13,7 @@ from storage.conversations import ConversationRepository
 from storage.database import Database
 from storage.kb_log import KbLogRepository
 from storage.outbox import OutboxRepository
+from storage.people import PersonRepository
 from storage.projects import ProjectRepository
 from storage.tickets import TicketRepository
 from storage.updates import ProcessedUpdateRepository
@@ -27,6 +28,7 @@ class Transaction:
     updates: ProcessedUpdateRepository
     kb_log: KbLogRepository
     projects: ProjectRepository
+    people: PersonRepository
 
 
 class Store:
@@ -45,6 +47,7 @@ class Store:
                 updates=ProcessedUpdateRepository(session),
                 kb_log=KbLogRepository(session),
                 projects=ProjectRepository(session),
+                people=PersonRepository(session),
             )
             yield tx
             if tx.session.new or tx.session.dirty or tx.session.deleted:

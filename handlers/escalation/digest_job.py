@@ -71,11 +71,12 @@ class DigestJob:
         try:
             async with self.store.transaction() as tx:
                 tickets = list(await EscalationRepository(tx.session).open_tickets())
-                body = compose_digest(
-                    digest_lines(tickets, self.policy, self.clock), now, self.policy.zone
-                )
-                if self.extra is not None and (section := await self.extra(tx, now)):
-                    body += "\n" + section
+                with self.notifier.for_team():
+                    body = compose_digest(
+                        digest_lines(tickets, self.policy, self.clock), now, self.policy.zone
+                    )
+                    if self.extra is not None and (section := await self.extra(tx, now)):
+                        body += "\n" + section
                 for target in self.notifier.team_targets:
                     tx.outbox.add(
                         key=f"{DIGEST}:{today.isoformat()}:{target.channel}:{target.chat_id}",

@@ -1,4 +1,4 @@
-"""Migration 0004_program (and every one before it) keeps existing tickets, linked to nothing."""
+"""Migration 0005_program (and every one before it) keeps existing tickets, linked to nothing."""
 
 from __future__ import annotations
 

@@ -8,7 +8,19 @@ from handlers.commands import PROGRAM_TEAM
 from handlers.messages import t
 from handlers.references import normalise_reference
 
-MERCHANT_VERBS = ("report", "ask", "status", "mine", "help", "integrate", "progress", "uat")
+MERCHANT_VERBS = (
+    "report", "ask", "status", "mine", "help", "language", "integrate", "progress", "uat",
+)  # fmt: skip
+# The Swahili words for the merchant's subcommands (`/desk ripoti`, `/desk hali INT-2`).
+SWAHILI_VERBS = {
+    "ripoti": "report",
+    "uliza": "ask",
+    "hali": "status",
+    "tiketi": "mine",
+    "msaada": "help",
+    "lugha": "language",
+    "maendeleo": "progress",
+}
 # The integration program's team commands take a project reference and arguments as typed.
 PROGRAM_TEAM_VERBS = PROGRAM_TEAM
 TEAM_VERBS = ("list", "ack", "take", "resolve", "reply", "note", *PROGRAM_TEAM_VERBS)
@@ -58,13 +70,18 @@ def parse(
     stripped = text.strip()
     if not stripped:
         return DeskCommand("help")
-    verb, _, rest = stripped.partition(" ")
-    verb = verb.lower()
+    typed, _, rest = stripped.partition(" ")
+    typed = typed.lower()
     rest = rest.strip()
+    verb = SWAHILI_VERBS.get(typed, typed)
+    if typed == "tiketi" and rest.lower() == "zangu":
+        rest = ""
     if verb == "report" and rest.isdigit():
         return DeskCommand(TEAM_REPORT, text=rest)
     if verb in ("help", "report", "mine", "integrate"):
         return DeskCommand(verb)
+    if verb == "language":
+        return DeskCommand(verb, text=rest)
     first = rest.split(maxsplit=1)[0] if rest else ""
     if verb in ("progress", "uat", *PROGRAM_TEAM_VERBS) or (
         verb in ("take", "reply", "note") and first.upper().startswith(f"{program_prefix}-")
@@ -86,7 +103,7 @@ def parse(
         reference = normalise_reference(raw_ref, prefix) if raw_ref else None
         needs_text = verb in ("reply", "note")
         shape_key = "slack.command.shape_text" if needs_text else "slack.command.shape"
-        shape = t(shape_key, command=command, verb=verb, prefix=prefix)
+        shape = t(shape_key, command=command, verb=typed, prefix=prefix)
         if reference is None:
             return CommandProblem(t("slack.command.reference_missing", prefix=prefix, shape=shape))
         if needs_text and not body.strip():
@@ -94,4 +111,4 @@ def parse(
         if not needs_text and body.strip():
             return CommandProblem(t("slack.command.usage", shape=shape))
         return DeskCommand(verb, reference=reference, text=body.strip())
-    return CommandProblem(t("slack.command.unknown", verb=verb, usage=usage(command, prefix)))
+    return CommandProblem(t("slack.command.unknown", verb=typed, usage=usage(command, prefix)))

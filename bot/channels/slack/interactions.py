@@ -15,7 +15,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 
 from handlers.events import Message
-from handlers.messages import t
+from handlers.messages import speaking, t
 from handlers.report import environment_choices, severity_choices
 from handlers.tickets import Draft
 
@@ -25,6 +25,7 @@ from .bridge import SlackBridge
 from .inbound import Where, answer_by_url, answer_in, answer_privately, incoming
 from .integrate_modal import INTEGRATE_CALLBACK, read_integration
 from .modals import (
+    LANGUAGE,
     REPLY_CALLBACK,
     REPORT_CALLBACK,
     ReportForm,
@@ -74,7 +75,7 @@ class Interactions:
 
         async def apologise() -> None:
             await self.bridge.ephemeral(
-                channel, user_id, [Message(t("slack.failed"))], where.thread_id
+                channel, user_id, [await self._failed(user_id)], where.thread_id
             )
 
         await self.bridge.work(
@@ -115,7 +116,7 @@ class Interactions:
                 blocks=without_choices(blocks, label),
             )
         if value == "menu:report":
-            await open_report_modal(bridge, str(body.get("trigger_id", "")), where.chat_id)
+            await open_report_modal(bridge, str(body.get("trigger_id", "")), where.chat_id, user_id)
             return
         name = await bridge.name_of(user_id)
         # What follows a private message stays private.
@@ -152,7 +153,7 @@ class Interactions:
         user_id, channel, value, message = _pressed(body)
 
         async def apologise() -> None:
-            await self.bridge.ephemeral(channel, user_id, [Message(t("slack.failed"))])
+            await self.bridge.ephemeral(channel, user_id, [await self._failed(user_id)])
 
         await self.bridge.work(
             self._team(body, user_id, channel, value, message),
@@ -169,12 +170,17 @@ class Interactions:
             return
         action, reference = parsed
         if not bridge.is_member(user_id):
-            await bridge.ephemeral(channel, user_id, [Message(t("team.refused"))])
+            with speaking(await bridge.language_of(user_id)):
+                refused = Message(t("team.refused"))
+            await bridge.ephemeral(channel, user_id, [refused])
             return
         # Answers go under the alert (or under the alert a page sits in).
         where = Where(channel, str(message.get("thread_ts") or message.get("ts") or "") or None)
         if action == "reply":
-            view = reply_modal(reference, {"channel": channel, "thread": where.thread_id or ""})
+            language = await bridge.language_of(user_id)
+            origin = {"channel": channel, "thread": where.thread_id or "", LANGUAGE: language}
+            with speaking(language):
+                view = reply_modal(reference, origin)
             await bridge.client.views_open(trigger_id=str(body.get("trigger_id", "")), view=view)
             return
         name = await bridge.name_of(user_id)
@@ -189,13 +195,15 @@ class Interactions:
 
     async def on_report(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         settings = self.bridge.desk.settings
-        form = read_report(
-            view,
-            environment_choices(),
-            severity_choices(),
-            title_limit=settings.max_title_length,
-            details_limit=settings.max_details_length,
-        )
+        # The form's errors in the language it was opened in.
+        with speaking(metadata(view).get(LANGUAGE) or settings.default_language):
+            form = read_report(
+                view,
+                environment_choices(),
+                severity_choices(),
+                title_limit=settings.max_title_length,
+                details_limit=settings.max_details_length,
+            )
         if not isinstance(form, ReportForm):
             await ack(response_action="errors", errors=form)
             return
@@ -212,15 +220,20 @@ class Interactions:
         # A failure keeps the form open with a message instead.
         await self.bridge.work(self._file_report(user_id, origin, form), not_filed, urgent=True)
         if failed:
-            await ack(response_action="errors", errors={"title": t("slack.report.error.not_filed")})
+            with speaking(origin.get(LANGUAGE) or self.bridge.desk.settings.default_language):
+                error = t("slack.report.error.not_filed")
+            await ack(response_action="errors", errors={"title": error})
         else:
             await ack()
 
     async def _file_report(self, user_id: str, origin: dict[str, str], form: ReportForm) -> None:
         bridge = self.bridge
-        headline = t(
-            "slack.report.headline", user=mention(user_id), title=escape_clipped(form.title, 2900)
-        )
+        with speaking(origin.get(LANGUAGE) or bridge.desk.settings.default_language):
+            headline = t(
+                "slack.report.headline",
+                user=mention(user_id),
+                title=escape_clipped(form.title, 2900),
+            )
         where = await anchor_home(bridge, user_id, origin.get("channel", ""), headline)
         name = await bridge.name_of(user_id)
         draft = Draft(
@@ -263,7 +276,10 @@ class Interactions:
     async def on_reply(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         text = read_reply(view)
         if not text:
-            await ack(response_action="errors", errors={"reply": t("slack.reply.error.empty")})
+            default = self.bridge.desk.settings.default_language
+            with speaking(metadata(view).get(LANGUAGE) or default):
+                error = t("slack.reply.error.empty")
+            await ack(response_action="errors", errors={"reply": error})
             return
         await ack()
         user_id = str((body.get("user") or {}).get("id", ""))
@@ -272,9 +288,13 @@ class Interactions:
         thread = origin.get("thread") or None
 
         async def apologise() -> None:
-            await self.bridge.ephemeral(channel, user_id, [Message(t("slack.failed"))], thread)
+            await self.bridge.ephemeral(channel, user_id, [await self._failed(user_id)], thread)
 
         await self.bridge.work(self._reply(user_id, origin, text), apologise)
+
+    async def _failed(self, user_id: str) -> Message:
+        with speaking(await self.bridge.language_of(user_id, ask_slack=False)):
+            return Message(t("slack.failed"))
 
     async def _reply(self, user_id: str, origin: dict[str, str], text: str) -> None:
         bridge = self.bridge

@@ -1,7 +1,7 @@
 """the integration program: merchants, projects, stages, checklists, UAT; tickets point at them
 
-Revision ID: 0004_program
-Revises: 0003_outbox_order
+Revision ID: 0005_program
+Revises: 0004_languages
 Create Date: 2026-11-30 06:50:00
 
 Only adds tables and nullable ticket columns: every existing ticket is kept as it was.
@@ -14,8 +14,8 @@ from alembic import op
 
 import storage.types
 
-revision: str = "0004_program"
-down_revision: str | None = "0003_outbox_order"
+revision: str = "0005_program"
+down_revision: str | None = "0004_languages"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
