@@ -24,7 +24,7 @@ def menu_choices() -> tuple[Choice, ...]:
 
 
 def show_menu(turn: Turn, lead: str | None = None) -> None:
-    text = t("menu", name=turn.actor_name) + "\n" + t("menu.program")
+    text = t("menu", name=turn.actor_name)
     if turn.is_team:
         text += "\n" + t("menu.team") + "\n" + t("menu.team.program")
     if lead:

@@ -24,6 +24,9 @@ EN: dict[str, str] = {
         "• ask <question>: ask an integration question\n"
         "• status <reference>: see where one of your tickets stands\n"
         "• mytickets: list your tickets\n"
+        "• integrate: request integration with ClickPesa\n"
+        "• progress: where your integration project stands\n"
+        "• uat: run your project's UAT test cases\n"
         "• cancel: stop what we're doing\n"
         "• language: English or Kiswahili\n"
         "Integration Team: +255 753 308 308"
@@ -358,11 +361,6 @@ EN: dict[str, str] = {
     "definition.minor": "Non-critical issues causing inconvenience but not system failure.",
     # The integration program (handlers/program/)
     # Menu
-    "menu.program": (
-        "• integrate: request integration with ClickPesa\n"
-        "• progress: where your integration project stands\n"
-        "• uat: run your project's UAT test cases"
-    ),
     "menu.team.program": (
         "Projects: projects [stage], project PRJ-3, accept PRJ-3, take PRJ-3, reply PRJ-3 <text>, "
         "note PRJ-3 <text>, owner PRJ-3 <member>, check PRJ-3 <n>, advance PRJ-3 [note], "
