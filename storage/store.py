@@ -15,6 +15,7 @@ from storage.kb_log import KbLogRepository
 from storage.members import MemberNameRepository
 from storage.outbox import OutboxRepository
 from storage.people import PersonRepository
+from storage.projects import ProjectRepository
 from storage.tickets import TicketRepository
 from storage.updates import ProcessedUpdateRepository
 
@@ -27,6 +28,7 @@ class Transaction:
     outbox: OutboxRepository
     updates: ProcessedUpdateRepository
     kb_log: KbLogRepository
+    projects: ProjectRepository
     people: PersonRepository
     members: MemberNameRepository
 
@@ -46,6 +48,7 @@ class Store:
                 outbox=OutboxRepository(session),
                 updates=ProcessedUpdateRepository(session),
                 kb_log=KbLogRepository(session),
+                projects=ProjectRepository(session),
                 people=PersonRepository(session),
                 members=MemberNameRepository(session),
             )

@@ -1,7 +1,7 @@
 """member names: team members' display names learned from the platforms
 
-Revision ID: 0005_member_names
-Revises: 0004_languages
+Revision ID: 0006_member_names
+Revises: 0005_program
 Create Date: 2026-11-30 07:00:00
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import storage.types
 
-revision: str = "0005_member_names"
-down_revision: str | None = "0004_languages"
+revision: str = "0006_member_names"
+down_revision: str | None = "0005_program"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
