@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlparse
 from bot.config_error import ConfigError
 from bot.config_escalation import parse_escalation
 from bot.config_ops import OpsConfig, ReportsConfig, parse_ops, parse_reports
+from bot.config_program import parse_program
 from handlers.i18n.catalogs import LANGUAGES
 
 DEFAULT_PATH = Path("config.toml")
@@ -115,6 +116,7 @@ class Config:
     # Parsed by the escalation policy loader; kept raw here so this module stays about the shape.
     escalation: Mapping[str, Any] = field(default_factory=dict)
     kb: Mapping[str, Any] = field(default_factory=dict)
+    program: Mapping[str, Any] = field(default_factory=dict)
     ops: OpsConfig = field(default_factory=OpsConfig)
     reports: ReportsConfig = field(default_factory=ReportsConfig)
     source: str = "built-in defaults"
@@ -306,7 +308,7 @@ def _slack(raw: Any, env: Mapping[str, str]) -> SlackConfig:
     return cfg
 
 
-_SECTIONS = ("desk", "team", "telegram", "slack", "escalation", "kb", "ops", "reports")
+_SECTIONS = ("desk", "team", "telegram", "slack", "escalation", "kb", "ops", "reports", "program")
 
 
 def parse_config(
@@ -317,14 +319,16 @@ def parse_config(
             raise ConfigError(name, "unknown section (see config.example.toml)")
     escalation = raw.get("escalation", {})
     kb = raw.get("kb", {})
-    for name, value in (("escalation", escalation), ("kb", kb)):
+    program = raw.get("program", {})
+    for name, value in (("escalation", escalation), ("kb", kb), ("program", program)):
         if not isinstance(value, Mapping):
             raise ConfigError(name, "must be a table")
     # Checked now so a bad policy stops start-up with its key; kept raw for the wiring.
-    parse_escalation(escalation)
+    policy = parse_escalation(escalation)
     desk = _desk(raw.get("desk", {}))
     if url := env.get("DESKBOT_DATABASE_URL"):
         desk = _desk({**raw.get("desk", {}), "database_url": url})
+    parse_program(program, policy, desk.reference_prefix)
     return Config(
         desk=desk,
         team=_team(raw.get("team", {})),
@@ -332,6 +336,7 @@ def parse_config(
         slack=_slack(raw.get("slack", {}), env),
         escalation=escalation,
         kb=kb,
+        program=program,
         ops=parse_ops(raw.get("ops", {})),
         reports=parse_reports(raw.get("reports", {})),
         source=source,

@@ -19,13 +19,14 @@ def menu_choices() -> tuple[Choice, ...]:
         Choice(t("menu.choice.report"), "menu:report"),
         Choice(t("menu.choice.ask"), "menu:ask"),
         Choice(t("menu.choice.mytickets"), "menu:mytickets"),
+        Choice(t("menu.choice.integrate"), "menu:integrate"),
     )
 
 
 def show_menu(turn: Turn, lead: str | None = None) -> None:
     text = t("menu", name=turn.actor_name)
     if turn.is_team:
-        text += "\n" + t("menu.team")
+        text += "\n" + t("menu.team") + "\n" + t("menu.team.program")
     if lead:
         text = f"{lead}\n{text}"
     turn.say(text, menu_choices())

@@ -13,7 +13,9 @@ from storage.models import Kind, Status, Ticket
 
 def reporter_label(ticket: Ticket) -> str:
     name = ticket.reporter_name or ticket.reporter_user_id
-    return f"{name} ({ticket.reporter_channel}:{ticket.reporter_user_id})"
+    label = f"{name} ({ticket.reporter_channel}:{ticket.reporter_user_id})"
+    # The merchant, project and stage: "Duka Online · PRJ-3 · UAT".
+    return f"{label} · {ticket.program_label}" if ticket.program_label else label
 
 
 def age(since: datetime, now: datetime) -> str:

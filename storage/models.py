@@ -77,6 +77,11 @@ class Ticket(SQLModel, table=True):
     resolve_due_at: datetime | None = Field(default=None, sa_column=_utc())
     acknowledge_breached_at: datetime | None = Field(default=None, sa_column=_utc())
     resolve_breached_at: datetime | None = Field(default=None, sa_column=_utc())
+    # The integration program: the reporter's merchant and its active project when filed, and
+    # how alerts name them ("Duka Online · PRJ-3 · UAT"), frozen at filing time.
+    merchant_id: int | None = None
+    project_id: int | None = Field(default=None, index=True)
+    program_label: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class TicketMessage(SQLModel, table=True):

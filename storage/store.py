@@ -14,6 +14,7 @@ from storage.database import Database
 from storage.kb_log import KbLogRepository
 from storage.outbox import OutboxRepository
 from storage.people import PersonRepository
+from storage.projects import ProjectRepository
 from storage.tickets import TicketRepository
 from storage.updates import ProcessedUpdateRepository
 
@@ -26,6 +27,7 @@ class Transaction:
     outbox: OutboxRepository
     updates: ProcessedUpdateRepository
     kb_log: KbLogRepository
+    projects: ProjectRepository
     people: PersonRepository
 
 
@@ -44,6 +46,7 @@ class Store:
                 outbox=OutboxRepository(session),
                 updates=ProcessedUpdateRepository(session),
                 kb_log=KbLogRepository(session),
+                projects=ProjectRepository(session),
                 people=PersonRepository(session),
             )
             yield tx

@@ -40,6 +40,7 @@ async def test_a_swahili_greeting_first_gets_the_swahili_menu(alice: Chat, greet
         sw("menu.choice.report"),
         sw("menu.choice.ask"),
         sw("menu.choice.mytickets"),
+        sw("menu.choice.integrate"),
     ]
     # Stored: later English-looking words do not switch back.
     assert await alice.say("help") == sw("menu", name="Alice")

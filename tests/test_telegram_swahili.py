@@ -49,7 +49,12 @@ async def test_a_swahili_merchant_does_everything_in_swahili(tmp_path: Path) -> 
 
         start = await env.say(NEEMA, "/start")
         assert shown(env, start) == sw("menu", name="Neema Kweka")
-        assert start.button_labels == ["Ripoti tatizo", "Uliza swali", "Tiketi zangu"]
+        assert start.button_labels == [
+            "Ripoti tatizo",
+            "Uliza swali",
+            "Tiketi zangu",
+            "Omba muunganisho",
+        ]
 
         # Report by buttons.
         assert shown(env, await env.say(NEEMA, "/ripoti")) == sw("report.title", limit=120)
