@@ -203,6 +203,7 @@ EN: dict[str, str] = {
     "digest.line": "• {reference} {title} ({age} old, {state})",
     "digest.acknowledged": "acknowledged",
     "digest.unacknowledged": "not acknowledged",
+    "digest.state_language": "{state}, writes in {language}",
     "digest.more": "  … and {count} more",
     "digest.breached": "SLA breached: {items}",
     "digest.at_risk": "SLA at risk: {items}",
