@@ -357,6 +357,8 @@ EN: dict[str, str] = {
         "Knowledge base: {asked} questions, {answered} answered, helpful {helpful_rate} "
         "({helpful} of {rated} rated), deflection {deflection} ({deflected} without a ticket)"
     ),
+    "report.projects": "Integration projects per stage",
+    "report.stage_days": "Median days per stage (stages finished in the period)",
     "report.chart_title": "Desk report {since} – {until}",
     "report.chart_tickets": "Tickets opened per week",
     "report.chart_times": "Median time per week (hours)",
