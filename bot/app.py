@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from bot.config import Config
 from bot.config_escalation import parse_escalation
+from bot.config_program import parse_program
 from bot.kb_config import kb_settings, open_knowledge
 from handlers.clock import Clock, SystemClock
 from handlers.delivery import OutboxDispatcher, Sender
@@ -28,16 +29,19 @@ class Runtime:
 
 
 def desk_settings(config: Config) -> DeskSettings:
+    policy = parse_escalation(config.escalation)
     return DeskSettings(
+        program=parse_program(config.program, policy, config.desk.reference_prefix),
         reference_prefix=config.desk.reference_prefix,
         members=frozenset(config.team.members),
         leads=config.team.leads,
+        names=dict(config.team.names),
         max_title_length=config.desk.max_title_length,
         max_details_length=config.desk.max_details_length,
         limits=config.limits,
         default_language=config.desk.default_language,
         team_language=config.team.language,
-        timezone=parse_escalation(config.escalation).timezone,
+        timezone=policy.timezone,
     )
 
 

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import cli_kb, cli_report, cli_tickets
+from bot import cli_kb, cli_projects, cli_report, cli_tickets
 from bot.config import Config, database_password, load_config
 from bot.config_error import ConfigError
 from bot.logs import setup_logging
@@ -45,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", parents=[common], help="apply schema migrations")
     cli_tickets.add_commands(sub, common)
+    cli_projects.add_commands(sub, common)
     cli_kb.add_kb_commands(sub, common)
     cli_report.add_report_command(sub, common)
     return parser
@@ -74,6 +75,8 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
         return 0
     if args.command == "tickets":
         return await cli_tickets.run(args, config)
+    if args.command == "projects":
+        return await cli_projects.run(args, config)
     if args.command == "kb":
         return await cli_kb.run(args, config)
     if args.command == "report":

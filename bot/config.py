@@ -19,6 +19,7 @@ from bot.config_error import ConfigError
 from bot.config_escalation import parse_escalation
 from bot.config_limits import parse_limits
 from bot.config_ops import OpsConfig, ReportsConfig, parse_ops, parse_reports
+from bot.config_program import parse_program
 from handlers.i18n.catalogs import LANGUAGES
 from handlers.limits import Limits
 
@@ -72,6 +73,8 @@ class TeamConfig:
     members: tuple[str, ...] = ()
     leads: tuple[str, ...] = ()
     language: str = "en"
+    # member id -> the name merchants and the team see
+    names: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,7 @@ class Config:
     escalation: Mapping[str, Any] = field(default_factory=dict)
     kb: Mapping[str, Any] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
+    program: Mapping[str, Any] = field(default_factory=dict)
     ops: OpsConfig = field(default_factory=OpsConfig)
     reports: ReportsConfig = field(default_factory=ReportsConfig)
     source: str = "built-in defaults"
@@ -151,7 +155,7 @@ class _Section:
         return str(self.get(key, default, str)).strip()
 
     def integer(self, key: str, default: int, low: int, high: int) -> int:
-        value = self.get(key, default, int)
+        value: int = self.get(key, default, int)
         if not low <= value <= high:
             raise ConfigError(self.key(key), f"must be between {low} and {high}, got {value}")
         return value
@@ -237,14 +241,22 @@ def _team(raw: Any) -> TeamConfig:
     members = s.strings("members")
     leads = s.strings("leads")
     language = s.one_of("language", "en", LANGUAGES)
+    names = s.get("names", {}, dict)
     s.finish()
+    for member, name in names.items():
+        if member not in members:
+            raise ConfigError(s.key("names"), f"{member!r} is not in team.members")
+        if not isinstance(name, str) or not name.strip() or len(name) > 64:
+            raise ConfigError(s.key(f"names.{member}"), "must be a name of 1-64 characters")
+        if any(not char.isprintable() for char in name):
+            raise ConfigError(s.key(f"names.{member}"), "must not contain control characters")
     for name, values in (("members", members), ("leads", leads)):
         for value in values:
             if not _MEMBER.match(value):
                 raise ConfigError(
                     s.key(name), f"{value!r} is not <telegram|slack|console>:<user id>"
                 )
-    return TeamConfig(members, leads, language)
+    return TeamConfig(members, leads, language, tuple((m, n.strip()) for m, n in names.items()))
 
 
 def _telegram(raw: Any, env: Mapping[str, str]) -> TelegramConfig:
@@ -309,7 +321,9 @@ def _slack(raw: Any, env: Mapping[str, str]) -> SlackConfig:
     return cfg
 
 
-_SECTIONS = ("desk", "team", "telegram", "slack", "escalation", "kb", "limits", "ops", "reports")
+_SECTIONS = (
+    "desk", "team", "telegram", "slack", "escalation", "kb", "limits", "ops", "reports", "program",
+)  # fmt: skip
 
 
 def parse_config(
@@ -320,14 +334,16 @@ def parse_config(
             raise ConfigError(name, "unknown section (see config.example.toml)")
     escalation = raw.get("escalation", {})
     kb = raw.get("kb", {})
-    for name, value in (("escalation", escalation), ("kb", kb)):
+    program = raw.get("program", {})
+    for name, value in (("escalation", escalation), ("kb", kb), ("program", program)):
         if not isinstance(value, Mapping):
             raise ConfigError(name, "must be a table")
     # Checked now so a bad policy stops start-up with its key; kept raw for the wiring.
-    parse_escalation(escalation)
+    policy = parse_escalation(escalation)
     desk = _desk(raw.get("desk", {}))
     if url := env.get("DESKBOT_DATABASE_URL"):
         desk = _desk({**raw.get("desk", {}), "database_url": url})
+    parse_program(program, policy, desk.reference_prefix)
     return Config(
         desk=desk,
         team=_team(raw.get("team", {})),
@@ -336,6 +352,7 @@ def parse_config(
         escalation=escalation,
         kb=kb,
         limits=parse_limits(raw.get("limits", {}), desk.max_details_length),
+        program=program,
         ops=parse_ops(raw.get("ops", {})),
         reports=parse_reports(raw.get("reports", {})),
         source=source,

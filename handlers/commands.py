@@ -13,10 +13,31 @@ from handlers.references import looks_like_reference
 
 MERCHANT = (
     "start", "help", "menu", "report", "ask", "status", "mytickets", "mine", "cancel", "language",
+    "integrate", "progress", "uat",
 )  # fmt: skip
-TEAM = ("ack", "take", "assign", "resolve", "note", "reply", "list", "block", "unblock")
+# The integration program's team commands (handlers/program/team.py); `take`, `reply` and
+# `note` act on a project when given a project reference.
+PROGRAM_TEAM = (
+    "projects", "project", "accept", "owner", "check", "advance", "uatcase", "confirm", "golive",
+)  # fmt: skip
+TEAM = (
+    "ack",
+    "take",
+    "assign",
+    "resolve",
+    "note",
+    "reply",
+    "list",
+    "block",
+    "unblock",
+    *PROGRAM_TEAM,
+)
 ALL = MERCHANT + TEAM
-_BARE_ALONE = ("start", "help", "menu", "report", "ask", "mytickets", "mine", "cancel", "language")
+_BARE_ALONE = (
+    "start", "help", "menu", "report", "ask", "mytickets", "mine", "cancel", "language",
+    "integrate", "progress", "uat", "projects",
+)  # fmt: skip
+_UAT_WORDS = ("pass", "fail", "signoff", "sign-off")
 # Swahili command words (the glossary's) and the command each one is.
 ALIASES = {
     "ripoti": "report",
@@ -61,7 +82,17 @@ def parse(text: str, in_flow: bool) -> tuple[str, str] | None:
         return word, rest  # the team's `report [days]`
     if word == "list" and rest.lower() in _LIST_FILTERS:
         return word, rest
-    if word in ("status", *TEAM) and rest and looks_like_reference(rest.split()[0]):
+    first = rest.split()[0] if rest else ""
+    if word == "projects":
+        return (word, rest) if len(rest.split()) == 1 else None
+    if word in PROGRAM_TEAM or word == "progress":
+        # Only with a prefixed reference ("check PRJ-3 2"), so "check 5 times" stays prose.
+        return (word, rest) if "-" in first and looks_like_reference(first) else None
+    if word == "uat":
+        words = rest.lower().split()
+        shaped = words[-1] in _UAT_WORDS or (len(words) == 1 and looks_like_reference(words[0]))
+        return (word, rest) if shaped and len(words) <= 3 else None
+    if word in ("status", *TEAM) and rest and looks_like_reference(first):
         return word, rest
     if word in ("block", "unblock") and rest and ":" in rest.split()[0]:
         return word, rest

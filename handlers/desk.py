@@ -21,12 +21,26 @@ from handlers.messages import speaking, t
 from handlers.notify import DIRECT, REPLY, Notifier, Target, payload
 from handlers.ops import metrics
 from handlers.ops.command import team_report, wants_team_report
+from handlers.program import request as program_request
+from handlers.program import team as program_team
+from handlers.program import uat as program_uat
+from handlers.program.common import is_project_reference
+from handlers.program.settings import ProgramSettings
+from handlers.program.view import progress
 from handlers.tickets import Draft, created_replies, open_ticket
 from handlers.turn import TicketObserver, Turn
+from storage.models import Ticket
 from storage.outbox import Delivery
+from storage.people import LanguageChoice
+from storage.program_models import Project
 from storage.store import Store, Transaction
 
-FLOWS = {report.FLOW: report, ask.FLOW: ask}
+FLOWS = {
+    report.FLOW: report,
+    ask.FLOW: ask,
+    program_request.FLOW: program_request,
+    program_uat.FLOW: program_uat,
+}
 # What to ask again, in the new language, when someone switches language in the middle of a flow.
 REPROMPTS = {report.FLOW: report.reprompt, ask.FLOW: ask.reprompt, ask.FEEDBACK: ask.reprompt}
 
@@ -36,6 +50,8 @@ class DeskSettings:
     reference_prefix: str = "INT"
     members: frozenset[str] = frozenset()
     leads: tuple[str, ...] = ()
+    # `[team] names`: member id -> the name people see.
+    names: Mapping[str, str] = field(default_factory=dict)
     max_title_length: int = 120
     max_details_length: int = 4000
     limits: Limits = field(default_factory=Limits)
@@ -45,6 +61,7 @@ class DeskSettings:
     team_language: str = "en"
     # `[escalation] timezone`: dates and times shown to people.
     timezone: str = "UTC"
+    program: ProgramSettings = field(default_factory=ProgramSettings)
 
 
 class Courier(Protocol):
@@ -84,6 +101,8 @@ class Desk:
     policy: EscalationPolicy | None = None
     notifier: Notifier = field(init=False)
     message_rate: MessageRate = field(init=False, default_factory=MessageRate)
+    # Names this process has stored already (saves a write per team message).
+    _learned: dict[str, str] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.notifier = Notifier(
@@ -167,11 +186,46 @@ class Desk:
             if not await self._first_delivery(turn):
                 self._redelivered()
                 return []
+            args = f"{reference} {storable(text)}".strip()
             with speaking(turn.language):
-                await team.run(turn, action, f"{reference} {storable(text)}".strip())
+                if is_project_reference(turn, reference):
+                    await program_team.run(turn, action, args)
+                else:
+                    await team.run(turn, action, args)
             await self._queue_replies(turn, reply_to)
         self._committed(tx)
         return turn.replies
+
+    async def submit_integration(
+        self, incoming: Incoming, data: dict[str, Any], reply_to: ReplyTo | None = None
+    ) -> list[Message]:
+        """File an integration request collected by a channel's own form (Slack's modal)."""
+        async with self.store.transaction() as tx:
+            turn = await self._turn(tx, incoming)
+            with speaking(turn.language):
+                if not await program_request.refuse_second(turn):
+                    clean = {k: storable(v) if isinstance(v, str) else v for k, v in data.items()}
+                    await program_request.file_request(turn, clean)
+            await self._queue_replies(turn, reply_to)
+        self._committed(tx)
+        return turn.replies
+
+    async def open_issue(
+        self,
+        turn: Turn,
+        *,
+        title: str,
+        description: str,
+        severity: str,
+        environment: str,
+        project: Project | None = None,
+    ) -> Ticket:
+        """Open an issue from another domain's flow (a failed UAT case) without that flow
+        reaching into the ticket flows."""
+        draft = Draft(
+            title=title, description=description, severity=severity, environment=environment
+        )
+        return await open_ticket(turn, draft, project)
 
     async def submit_report(
         self, incoming: Incoming, draft: Draft, reply_to: ReplyTo | None = None
@@ -211,7 +265,7 @@ class Desk:
             await tx.people.set_language(
                 incoming.channel,
                 incoming.user_id,
-                language.LanguageChoice(chosen, language.PICKED),
+                LanguageChoice(chosen, language.PICKED),
                 self.clock.now(),
             )
 
@@ -260,7 +314,19 @@ class Desk:
         state = await tx.conversations.load(incoming.channel, incoming.chat_id, incoming.user_id)
         now = self.clock.now()
         spoken = await language.resolve(tx, incoming, self.settings.default_language, now)
-        return Turn(self, incoming, tx, state, now, spoken)
+        turn = Turn(self, incoming, tx, state, now, spoken)
+        await self._learn_name(turn)
+        return turn
+
+    async def _learn_name(self, turn: Turn) -> None:
+        """A member acting under a display name the desk has not stored yet: remember it, so
+        merchants see that name (not an id) wherever this member is mentioned later."""
+        member, name = turn.actor, turn.incoming.display_name.strip()
+        if not name or not turn.is_team or member in self.settings.names:
+            return
+        if self._learned.get(member) != name:
+            await turn.tx.members.learn(member, name, turn.now)
+            self._learned[member] = name
 
     async def _first_delivery(self, turn: Turn) -> bool:
         delivery = turn.incoming.delivery_id
@@ -322,6 +388,16 @@ class Desk:
         elif name == "language":
             if await language.command(turn, args):
                 self._reprompt(turn)
+        elif name == "integrate":
+            await program_request.start(turn)
+        elif name == "progress":
+            await progress(turn, args)
+        elif name == "uat":
+            await program_uat.command(turn, args)
+        elif name in program_team.COMMANDS or (
+            name in program_team.SHARED and is_project_reference(turn, args.split(" ", 1)[0])
+        ):
+            await program_team.run(turn, name, args)
         elif name in commands.TEAM:
             await team.run(turn, name, args)
         else:
@@ -336,9 +412,17 @@ class Desk:
         kind, _, rest = value.partition(":")
         if kind == "team":
             action, _, reference = rest.partition(":")
+            if is_project_reference(turn, reference) and action in program_team.ACTIONS:
+                await program_team.run(turn, action, reference)
+                return
             if action in team.ACTIONS:
                 await team.run(turn, action, reference)
                 return
+        elif kind == "menu" and rest == "integrate":
+            await program_request.start(turn)
+            return
+        elif kind == "prj" and await program_uat.choice(turn, value):
+            return
         elif kind == "menu" and rest in ("report", "ask", "mytickets"):
             # From the follow-up offer, the message already sent is the question or the title.
             await self._command(turn, rest, merchant.pending_text(turn, rest))

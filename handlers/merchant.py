@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from handlers import commands
 from handlers.events import Choice
+from handlers.members import name_of
 from handlers.messages import t
 from handlers.references import normalise_reference
-from handlers.render import status_text
+from handlers.render import one_line, quoted, status_text
 from handlers.turn import Turn
 from storage.models import Ticket
 
@@ -19,13 +20,14 @@ def menu_choices() -> tuple[Choice, ...]:
         Choice(t("menu.choice.report"), "menu:report"),
         Choice(t("menu.choice.ask"), "menu:ask"),
         Choice(t("menu.choice.mytickets"), "menu:mytickets"),
+        Choice(t("menu.choice.integrate"), "menu:integrate"),
     )
 
 
 def show_menu(turn: Turn, lead: str | None = None) -> None:
     text = t("menu", name=turn.actor_name)
     if turn.is_team:
-        text += "\n" + t("menu.team")
+        text += "\n" + t("menu.team") + "\n" + t("menu.team.program")
     if lead:
         text = f"{lead}\n{text}"
     turn.say(text, menu_choices())
@@ -58,7 +60,12 @@ async def status(turn: Turn, args: str) -> None:
     ticket = await find_ticket(turn, "status", args)
     if ticket is None:
         return
-    text = status_text(ticket, turn.desk.settings.timezone)
+    assignee = (
+        await name_of(turn.tx, turn.desk.settings.names, ticket.assignee)
+        if ticket.assignee
+        else None
+    )
+    text = status_text(ticket, turn.desk.settings.timezone, assignee)
     replies = [
         m
         for m in await turn.tx.tickets.messages(ticket)
@@ -147,7 +154,10 @@ async def add_followup(turn: Turn, reference: str) -> None:
     tx.session.add(ticket)
     with turn.desk.notifier.for_team():
         entry = t(
-            "timeline.followup", reporter=turn.actor_name, reference=ticket.reference, text=text
+            "timeline.followup",
+            reporter=one_line(turn.actor_name),
+            reference=ticket.reference,
+            text=quoted(text),
         )
     turn.desk.notifier.timeline(tx, ticket, entry, now)
     turn.say(t("followup.added", reference=ticket.reference))

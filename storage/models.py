@@ -77,6 +77,11 @@ class Ticket(SQLModel, table=True):
     resolve_due_at: datetime | None = Field(default=None, sa_column=_utc())
     acknowledge_breached_at: datetime | None = Field(default=None, sa_column=_utc())
     resolve_breached_at: datetime | None = Field(default=None, sa_column=_utc())
+    # The integration program: the reporter's merchant and its active project when filed, and
+    # how alerts name them ("Duka Online · PRJ-3 · UAT"), frozen at filing time.
+    merchant_id: int | None = None
+    project_id: int | None = Field(default=None, index=True)
+    program_label: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class TicketMessage(SQLModel, table=True):
@@ -193,6 +198,17 @@ class ProcessedUpdate(SQLModel, table=True):
     source: str = Field(primary_key=True)
     update_id: str = Field(primary_key=True)
     created_at: datetime = Field(sa_column=_utc(nullable=False))
+
+
+class MemberName(SQLModel, table=True):
+    """A team member's display name as the platform last reported it when they acted: shown
+    to merchants instead of their platform id when `[team] names` does not name them."""
+
+    __tablename__ = "member_name"
+
+    member_id: str = Field(primary_key=True)
+    name: str
+    updated_at: datetime = Field(sa_column=_utc(nullable=False))
 
 
 class Page(SQLModel, table=True):

@@ -12,8 +12,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.conversations import ConversationRepository
 from storage.database import Database
 from storage.kb_log import KbLogRepository
+from storage.members import MemberNameRepository
 from storage.outbox import OutboxRepository
 from storage.people import PersonRepository
+from storage.projects import ProjectRepository
 from storage.reporters import ReporterRepository
 from storage.tickets import TicketRepository
 from storage.updates import ProcessedUpdateRepository
@@ -28,7 +30,9 @@ class Transaction:
     updates: ProcessedUpdateRepository
     kb_log: KbLogRepository
     reporters: ReporterRepository
+    projects: ProjectRepository
     people: PersonRepository
+    members: MemberNameRepository
 
 
 class Store:
@@ -47,7 +51,9 @@ class Store:
                 updates=ProcessedUpdateRepository(session),
                 kb_log=KbLogRepository(session),
                 reporters=ReporterRepository(session),
+                projects=ProjectRepository(session),
                 people=PersonRepository(session),
+                members=MemberNameRepository(session),
             )
             yield tx
             if tx.session.new or tx.session.dirty or tx.session.deleted:

@@ -9,19 +9,14 @@ from pathlib import Path
 import pytest
 
 from handlers.i18n.dates import when
-from handlers.messages import translate
 from tests.fakes.telegram_methods import ApiCall
 from tests.fakes.telegram_objects import FakeUser
+from tests.support import sw
 from tests.telegram_harness import MEMBER, TEAM, DeskOnTelegram, desk_on_telegram
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
 NEEMA = FakeUser(601, "Neema", "Kweka", username="neema_pay", language_code="sw")
-
-
-def sw(key: str, **values: object) -> str:
-    text = translate("sw", key)
-    return text.format(**values) if values else text
 
 
 def shown(env: DeskOnTelegram, call: ApiCall) -> str:
@@ -49,7 +44,12 @@ async def test_a_swahili_merchant_does_everything_in_swahili(tmp_path: Path) -> 
 
         start = await env.say(NEEMA, "/start")
         assert shown(env, start) == sw("menu", name="Neema Kweka")
-        assert start.button_labels == ["Ripoti tatizo", "Uliza swali", "Tiketi zangu"]
+        assert start.button_labels == [
+            "Ripoti tatizo",
+            "Uliza swali",
+            "Tiketi zangu",
+            "Omba muunganisho",
+        ]
 
         # Report by buttons.
         assert shown(env, await env.say(NEEMA, "/ripoti")) == sw("report.title", limit=120)

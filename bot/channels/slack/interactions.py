@@ -20,9 +20,10 @@ from handlers.report import environment_choices, severity_choices
 from handlers.tickets import Draft
 
 from .alerts import TEAM_ACTION, parse_team_value
-from .blocks import CHOICE_ACTION, label_of, without_choices
+from .blocks import CHOICE_ACTION, label_of, owner_of, without_choices
 from .bridge import SlackBridge
 from .inbound import Where, answer_by_url, answer_in, answer_privately, incoming
+from .integrate_modal import INTEGRATE_CALLBACK, read_integration
 from .modals import (
     LANGUAGE,
     REPLY_CALLBACK,
@@ -63,6 +64,7 @@ class Interactions:
         app.action(TEAM_ACTION)(self.on_team_button)
         app.view(REPORT_CALLBACK)(self.on_report)
         app.view(REPLY_CALLBACK)(self.on_reply)
+        app.view(INTEGRATE_CALLBACK)(self.on_integrate)
 
     # ---- choices in a conversation -----------------------------------------------------------
 
@@ -92,10 +94,24 @@ class Interactions:
         message: dict[str, Any],
     ) -> None:
         bridge = self.bridge
+        if value.startswith("team:"):
+            await self._team_choice(body, user_id, where, value)
+            return
         blocks = message.get("blocks") or []
         action = (body.get("actions") or [{}])[0]
+        owner = owner_of(str(action.get("block_id") or ""))
+        if owner is not None and owner != user_id:
+            # Someone else's question in a shared channel: nothing is edited or answered.
+            await bridge.ephemeral(
+                where.chat_id, user_id, [Message(t("slack.choice.not_yours"))], where.thread_id
+            )
+            return
         label = str((action.get("text") or {}).get("text") or label_of(blocks, value))
         private = bool((body.get("container") or {}).get("is_ephemeral"))
+        if private and not where.chat_id.startswith("D"):
+            # A private answer in a channel (an `ask` the knowledge base answered) continues in
+            # the DM: a ticket filed from here gets its notifications there, never in public.
+            where = await bridge.dm(user_id)
         if private:
             await bridge.respond(
                 str(body.get("response_url", "")),
@@ -117,10 +133,32 @@ class Interactions:
         name = await bridge.name_of(user_id)
         # What follows a private message stays private.
         reply_to = (
-            answer_by_url(where, str(body.get("response_url", ""))) if private else answer_in(where)
+            answer_by_url(where, str(body.get("response_url", "")))
+            if private
+            else answer_in(where, owner=user_id)
         )
         async with bridge.lock(where.chat_id, user_id):
             await bridge.handle(incoming(user_id, where, name=name, choice=value), reply_to)
+
+    async def _team_choice(
+        self, body: dict[str, Any], user_id: str, where: Where, value: str
+    ) -> None:
+        """A team button on a message rendered with plain choices (a project alert): the message
+        keeps its buttons for the rest of the team; the presser gets the outcome privately."""
+        bridge = self.bridge
+        if not bridge.is_member(user_id):
+            await bridge.ephemeral(where.chat_id, user_id, [Message(t("team.refused"))])
+            return
+        if value.startswith("team:reply:"):
+            # "Ask for details": the same reply form as on a ticket's alert.
+            origin = {"channel": where.chat_id, "thread": where.thread_id or ""}
+            view = reply_modal(value.removeprefix("team:reply:"), origin)
+            await bridge.client.views_open(trigger_id=str(body.get("trigger_id", "")), view=view)
+            return
+        name = await bridge.name_of(user_id)
+        async with bridge.lock(where.chat_id, user_id):
+            replies = await bridge.handle(incoming(user_id, where, name=name, choice=value))
+        await bridge.ephemeral(where.chat_id, user_id, replies, where.thread_id)
 
     # ---- team buttons on an alert ------------------------------------------------------------
 
@@ -219,7 +257,38 @@ class Interactions:
             severity=form.severity.split(":", 1)[-1],
             environment=form.environment.split(":", 1)[-1],
         )
-        await bridge.submit_report(incoming(user_id, where, name=name), draft, answer_in(where))
+        await bridge.submit_report(
+            incoming(user_id, where, name=name), draft, answer_in(where, owner=user_id)
+        )
+
+    async def on_integrate(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        desk = self.bridge.desk
+        today = desk.settings.program.calendar.local_date(desk.clock.now())
+        data, errors = read_integration(view, today, desk.settings.max_details_length)
+        if errors:
+            await ack(response_action="errors", errors=errors)
+            return
+        await ack()
+        user_id = str((body.get("user") or {}).get("id", ""))
+        origin = metadata(view)
+
+        async def apologise() -> None:
+            where = await self.bridge.dm(user_id)
+            await self.bridge.post(where, [Message(t("slack.failed"))])
+
+        await self.bridge.work(self._integrate(user_id, origin, data), apologise)
+
+    async def _integrate(self, user_id: str, origin: dict[str, str], data: dict[str, Any]) -> None:
+        bridge = self.bridge
+        channel = origin.get("channel", "")
+        # The project's notices go to the DM, or to a thread in the shared channel it came from.
+        headline = t("slack.integrate.headline", user=mention(user_id))
+        where = await anchor_home(bridge, user_id, channel, headline)
+        name = await bridge.name_of(user_id)
+        async with bridge.lock(where.chat_id, user_id):
+            await bridge.desk.submit_integration(
+                incoming(user_id, where, name=name), data, answer_in(where)
+            )
 
     async def on_reply(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         text = read_reply(view)

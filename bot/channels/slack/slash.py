@@ -22,6 +22,7 @@ from handlers.report import environment_choices, severity_choices
 from .bridge import SlackBridge
 from .command import TEAM_REPORT, CommandProblem, DeskCommand, parse, usage
 from .inbound import Where, answer_by_url, answer_in, incoming
+from .integrate_modal import integrate_modal
 from .modals import DETAILS_LIMIT, LANGUAGE, report_modal
 from .mrkdwn import escape_clipped, mention
 
@@ -76,13 +77,15 @@ class SlashCommands:
     async def on_command(self, ack: AsyncAck, command: dict[str, Any]) -> None:
         user_id = str(command.get("user_id", ""))
         text = str(command.get("text", ""))
-        parsed = parse(text, self.command, self.prefix)
+        program_prefix = self.bridge.desk.settings.program.reference_prefix
+        parsed = parse(text, self.command, self.prefix, program_prefix)
         answer = self._quick_answer(parsed, user_id)
         if answer is not None:
             # Fast answers go back with the ack: only the person's language is looked up
             # (stored, no Web API call), and only for these.
             with speaking(await self.bridge.language_of(user_id, ask_slack=False)):
-                answer = self._quick_answer(parse(text, self.command, self.prefix), user_id)
+                again = parse(text, self.command, self.prefix, program_prefix)
+                answer = self._quick_answer(again, user_id)
             await ack(text=escape_clipped(answer or "", 3000))
             return
         assert isinstance(parsed, DeskCommand)
@@ -94,7 +97,10 @@ class SlashCommands:
             await self.bridge.respond(str(command.get("response_url", "")), [sorry])
 
         await self.bridge.work(
-            self._run(parsed, command), apologise, urgent=parsed.verb == "report", who=user_id
+            self._run(parsed, command),
+            apologise,
+            urgent=parsed.verb in ("report", "integrate"),
+            who=user_id,
         )
 
     def _quick_answer(self, parsed: DeskCommand | CommandProblem, user_id: str) -> str | None:
@@ -117,6 +123,10 @@ class SlashCommands:
         if parsed.verb == "report":
             await open_report_modal(bridge, str(command.get("trigger_id", "")), channel_id, user_id)
             return
+        if parsed.verb == "integrate":
+            view = integrate_modal({"channel": channel_id}, bridge.desk.settings.max_details_length)
+            await bridge.client.views_open(trigger_id=str(command.get("trigger_id", "")), view=view)
+            return
         name = await bridge.name_of(user_id, str(command.get("user_name", "")))
         with speaking(await bridge.language_of(user_id)):
             hint = t("slack.hint", command=self.command)
@@ -136,8 +146,10 @@ class SlashCommands:
             return
         if parsed.verb == "ask" and bridge.desk.can_answer(parsed.text):
             # An answer from the knowledge base is for the asker alone, Yes/No and all; only a
-            # question for the team gets a home in the conversation (below).
-            where = Where(channel_id)
+            # question for the team gets a home in the conversation (below). Asked in a channel,
+            # the conversation's state lives in the DM, so pressing No there files the question
+            # in the DM, never at the channel's top level.
+            where = Where(channel_id) if channel_id.startswith("D") else await bridge.dm(user_id)
             async with bridge.lock(where.chat_id, user_id):
                 await bridge.handle(
                     incoming(user_id, where, name=name, text=f"/ask {parsed.text}"),
@@ -149,7 +161,7 @@ class SlashCommands:
             async with bridge.lock(where.chat_id, user_id):
                 await bridge.handle(
                     incoming(user_id, where, name=name, text=f"/ask {parsed.text}"),
-                    answer_in(where),
+                    answer_in(where, owner=user_id),
                 )
             return
         where = Where(channel_id)

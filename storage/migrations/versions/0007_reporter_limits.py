@@ -1,7 +1,7 @@
 """reporter limits: blocks set by the team and the over-limit notice
 
-Revision ID: 0005_reporter_limits
-Revises: 0004_languages
+Revision ID: 0007_reporter_limits
+Revises: 0006_member_names
 Create Date: 2026-11-30 07:00:00
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import storage.types
 
-revision: str = "0005_reporter_limits"
-down_revision: str | None = "0004_languages"
+revision: str = "0007_reporter_limits"
+down_revision: str | None = "0006_member_names"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
