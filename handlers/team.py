@@ -35,7 +35,9 @@ async def run(turn: Turn, command: str, args: str) -> None:
     if not args.strip():
         turn.say(t("team.usage", usage=USAGE[command]))
         return
-    ticket = await find_ticket(turn, command, args)
+    # Locked: two members pressing Acknowledge at once through two processes must change the
+    # ticket once; the second waits, then sees the first's change ("already acknowledged").
+    ticket = await find_ticket(turn, command, args, for_update=True)
     if ticket is None:
         return
     rest = args.strip().split(maxsplit=1)

@@ -51,8 +51,15 @@ class TicketRepository:
         self.record(ticket, actor, "created", ticket.created_at, new=ticket.status)
         return ticket
 
-    async def get(self, reference: str) -> Ticket | None:
-        result = await self.session.exec(select(Ticket).where(Ticket.reference == reference))
+    async def get(self, reference: str, *, for_update: bool = False) -> Ticket | None:
+        """`for_update`: lock the row until this transaction ends, for a change another process
+        could be making at the same moment. A second process asking for it waits here, then
+        reads what the first wrote (SQLite needs no lock: its transactions take the write lock
+        up front, so they already run one after another)."""
+        query = select(Ticket).where(Ticket.reference == reference)
+        if for_update:
+            query = query.with_for_update().execution_options(populate_existing=True)
+        result = await self.session.exec(query)
         return result.first()
 
     async def for_reporter(
