@@ -12,7 +12,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
@@ -51,8 +51,10 @@ def alembic_config(connection: Connection | None = None) -> AlembicConfig:
 def _begin_immediate(connection: Connection) -> None:
     # Take the write lock up front: a transaction that read first and wrote later could find,
     # under WAL, that another process wrote meanwhile and fail half-way. Failing here, before
-    # anything happened, is safe to retry.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # anything happened, is safe to retry. Migrations ask for EXCLUSIVE (the same lock under
+    # WAL; also keeps readers out on a database not yet in WAL mode).
+    mode = connection.get_execution_options().get(_BEGIN_MODE, "IMMEDIATE")
+    connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def _is_locked(error: OperationalError) -> bool:
@@ -60,6 +62,11 @@ def _is_locked(error: OperationalError) -> bool:
 
 
 LOCK_WAIT_SECONDS = 10.0
+# Migrations can take a while on a big desk, and every other starting process waits for them.
+MIGRATION_WAIT_SECONDS = 300.0
+# The PostgreSQL advisory lock every process's migrations take ("desk" in ASCII).
+MIGRATION_LOCK_KEY = 0x6465736B
+_BEGIN_MODE = "deskbot_begin"
 _CONNECTION = "deskbot.connection"
 _AFTER_COMMIT = "deskbot.after_commit"
 _SQLITE = "deskbot.sqlite"
@@ -93,6 +100,9 @@ def core_connection(session: AsyncSession) -> AsyncConnection:
 class Database:
     """Owns the engine. `async with Database(url) as db` opens it and disposes of it."""
 
+    # How a transaction locked out by another process waits; tests observe it.
+    _pause = staticmethod(asyncio.sleep)
+
     def __init__(self, url: str) -> None:
         self.url = url
         parsed = make_url(url)
@@ -110,7 +120,6 @@ class Database:
             event.listen(self.engine.sync_engine, "begin", _begin_immediate)
         else:
             self.engine = create_async_engine(url, pool_pre_ping=True)
-        self._pause = asyncio.sleep  # how a locked-out transaction waits; tests observe it
         self._sessions = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False
         )
@@ -120,11 +129,27 @@ class Database:
         return self.engine.dialect.name
 
     async def upgrade(self) -> None:
-        """Bring the schema to the newest migration (idempotent)."""
-        async with self.engine.begin() as conn:
-            await conn.run_sync(
+        """Bring the schema to the newest migration (idempotent).
+
+        Any number of processes may call this at once, on an empty database too: each takes the
+        migration lock first (a transaction-scoped advisory lock on PostgreSQL, SQLite's write
+        lock, waited for), so one migrates while the others wait, then find nothing to do.
+        """
+        connection = await self._begin(exclusive=True, wait=MIGRATION_WAIT_SECONDS)
+        try:
+            if self.dialect == "postgresql":
+                await connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                )
+            await connection.run_sync(
                 lambda sync_conn: command.upgrade(alembic_config(sync_conn), "head")
             )
+            await connection.commit()
+        except BaseException:
+            await connection.rollback()
+            raise
+        finally:
+            await connection.close()
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -148,15 +173,19 @@ class Database:
         for callback in session.info.get(_AFTER_COMMIT, ()):
             callback()
 
-    async def _begin(self) -> AsyncConnection:
+    async def _begin(
+        self, exclusive: bool = False, wait: float = LOCK_WAIT_SECONDS
+    ) -> AsyncConnection:
         """A connection whose transaction has begun, waiting (without blocking the loop) while
         another process holds SQLite's write lock."""
-        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        deadline = time.monotonic() + wait
         delay = 0.001
         while True:
             connection = self.engine.connect()
             try:
                 await connection.start()
+                if exclusive:
+                    await connection.execution_options(**{_BEGIN_MODE: "EXCLUSIVE"})
                 await connection.begin()
                 return connection
             except OperationalError as error:
