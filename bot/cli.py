@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import logging
 import os
 import re
 import sys
@@ -12,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import cli_kb, cli_tickets
-from bot.config import Config, load_config
+from bot.config import Config, database_password, load_config
 from bot.config_error import ConfigError
 from bot.logs import setup_logging
 
@@ -83,6 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         config.slack.bot_token,
         config.slack.signing_secret,
         config.slack.app_token,
+        database_password(config.desk.database_url),
     )
     setup_logging(config.desk.log_level, secrets)
     try:
@@ -96,6 +98,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Output piped into `head` and the like: the reader left, nothing is wrong.
         sys.stderr.close()
         return 0
+    except Exception:
+        # Through the log handler, so the traceback is redacted like every other line (an HTTP
+        # error can quote a URL holding the bot token).
+        logging.getLogger("deskbot").critical("stopped by an error", exc_info=True)
+        return 1
 
 
 if __name__ == "__main__":

@@ -54,11 +54,20 @@ async def run(
         return 1
     if args.kb_command == "check":
         return _check(settings, out, err)
-    return _search(args, settings, out, err)
+    return _search(args, settings, config.desk.max_details_length, out, err)
 
 
-def _search(args: argparse.Namespace, settings: KbSettings, out: TextIO, err: TextIO) -> int:
+def _search(
+    args: argparse.Namespace, settings: KbSettings, max_length: int, out: TextIO, err: TextIO
+) -> int:
     assert settings.path is not None
+    if len(args.question) > max_length:
+        print(
+            f"the question is {len(args.question)} characters; the desk answers questions of up"
+            f" to {max_length} ([desk] max_details_length)",
+            file=err,
+        )
+        return 2
     try:
         kb = KnowledgeBase.load(settings.path, settings.min_score)
     except KnowledgeBaseError as exc:

@@ -6,12 +6,14 @@ import argparse
 import csv
 import io
 import json
+import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from bot.config import Config
 from bot.config_escalation import parse_escalation
+from bot.terminal import csv_cell, json_safe, visible
 from handlers.escalation.policy import EscalationPolicy
 from handlers.escalation.sla import ticket_sla
 from storage import Database, Store
@@ -157,18 +159,21 @@ async def run(args: argparse.Namespace, config: Config) -> int:
                     now,
                 )
                 print(
-                    json.dumps(detail, indent=2, ensure_ascii=False) if args.json else _show(detail)
+                    json_safe(json.dumps(detail, indent=2, ensure_ascii=False))
+                    if args.json
+                    else visible(_show(detail))
                 )
                 return 0
             tickets = await tx.tickets.search()
-            print(_export(tickets, args.format), end="")
+            exported = _export(tickets, args.format)
+            print(visible(exported) if sys.stdout.isatty() else exported, end="")
             return 0
 
 
 def _list(tickets: Sequence[Ticket], as_json: bool, policy: EscalationPolicy, now: datetime) -> str:
     if as_json:
         rows = [{**ticket_dict(t), "sla": sla_dict(t, policy, now)} for t in tickets]
-        return json.dumps(rows, indent=2, ensure_ascii=False)
+        return json_safe(json.dumps(rows, indent=2, ensure_ascii=False))
     if not tickets:
         return "No tickets."
     calendar = policy.calendar()
@@ -188,7 +193,11 @@ def _list(tickets: Sequence[Ticket], as_json: bool, policy: EscalationPolicy, no
         )
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]) - 1)]
     return "\n".join(
-        "  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[-1]
+        visible(
+            "  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=False))
+            + "  "
+            + row[-1]
+        )
         for row in rows
     )
 
@@ -218,9 +227,9 @@ def _show(detail: dict[str, Any]) -> str:
 def _export(tickets: Sequence[Ticket], fmt: str) -> str:
     rows = [ticket_dict(t) for t in tickets]
     if fmt == "json":
-        return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+        return json_safe(json.dumps(rows, indent=2, ensure_ascii=False)) + "\n"
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(FIELDS))
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
     return out.getvalue()

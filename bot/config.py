@@ -6,20 +6,49 @@ stderr and exit code 2.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 from bot.config_error import ConfigError
 from bot.config_escalation import parse_escalation
 
 DEFAULT_PATH = Path("config.toml")
 _PREFIX = re.compile(r"^[A-Z][A-Z0-9]{0,9}$")
+_LABEL = r"[A-Za-z0-9][A-Za-z0-9-]{0,62}"
+_HOST = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(\.{_LABEL})*$")
 _MEMBER = re.compile(r"^(telegram|slack|console):\S+$")
+
+
+def _userinfo(url: str) -> tuple[int, int] | None:
+    """Where the password of `scheme://user:password@host/...` sits in `url`, if it has one."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return None
+    netloc = rest.split("/", 1)[0].split("?", 1)[0]
+    userinfo, at, _ = netloc.rpartition("@")
+    user, colon, password = userinfo.partition(":")
+    if not at or not colon or not password:
+        return None
+    start = len(scheme) + len(sep) + len(user) + 1
+    return start, start + len(password)
+
+
+def database_password(url: str) -> str:
+    """The password in a database URL ("" if none), for the log filter's list of secrets."""
+    span = _userinfo(url)
+    return unquote(url[span[0] : span[1]]) if span else ""
+
+
+def masked(url: str) -> str:
+    """`url` fit to print: its password, if any, replaced by `***`."""
+    span = _userinfo(url)
+    return f"{url[: span[0]]}***{url[span[1] :]}" if span else url
 
 
 @dataclass(frozen=True)
@@ -43,7 +72,7 @@ class TelegramConfig:
     api_base_url: str = "https://api.telegram.org"
     mode: str = "polling"
     webhook_url: str = ""
-    listen: str = "0.0.0.0"
+    listen: str = "127.0.0.1"
     port: int = 8443
     webhook_secret: str = ""
     team_chat_id: str = ""
@@ -59,6 +88,7 @@ class SlackConfig:
     signing_secret: str = ""
     app_token: str = ""
     mode: str = "socket"
+    listen: str = "127.0.0.1"
     port: int = 3000
     path: str = "/slack/events"
     api_base_url: str = "https://slack.com/api/"
@@ -127,8 +157,21 @@ class _Section:
             parsed = urlparse(value)
             if parsed.scheme not in schemes or not parsed.netloc:
                 raise ConfigError(
-                    self.key(key), f"must be a {'/'.join(schemes)} URL, got {value!r}"
+                    self.key(key), f"must be a {'/'.join(schemes)} URL, got {masked(value)!r}"
                 )
+        return value
+
+    def address(self, key: str, default: str) -> str:
+        """Where a server binds: an IP address or a host name (127.0.0.1 keeps it private to
+        this machine, behind the TLS proxy; 0.0.0.0 or :: listens on every interface)."""
+        value = self.string(key, default)
+        try:
+            ipaddress.ip_address(value)
+        except ValueError:
+            if not _HOST.match(value):
+                raise ConfigError(
+                    self.key(key), f"must be an IP address or host name, got {value!r}"
+                ) from None
         return value
 
     def strings(self, key: str) -> tuple[str, ...]:
@@ -157,7 +200,7 @@ def _desk(raw: Any) -> DeskConfig:
     if not re.match(r"^(sqlite\+aiosqlite|postgresql\+asyncpg)://", url):
         raise ConfigError(
             s.key("database_url"),
-            f"must start with sqlite+aiosqlite:// or postgresql+asyncpg://, got {url!r}",
+            f"must start with sqlite+aiosqlite:// or postgresql+asyncpg://, got {masked(url)!r}",
         )
     level = s.one_of("log_level", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
     title = s.integer("max_title_length", 120, 10, 1000)
@@ -190,7 +233,7 @@ def _telegram(raw: Any, env: Mapping[str, str]) -> TelegramConfig:
         api_base_url=s.url("api_base_url", TelegramConfig.api_base_url).rstrip("/"),
         mode=s.one_of("mode", "polling", ("polling", "webhook")),
         webhook_url=s.url("webhook_url", "", ("https", "http")),
-        listen=s.string("listen", "0.0.0.0"),
+        listen=s.address("listen", TelegramConfig.listen),
         port=s.integer("port", 8443, 1, 65535),
         webhook_secret=_secret(s, "webhook_secret", env, "DESKBOT_TELEGRAM_WEBHOOK_SECRET"),
         team_chat_id=str(s.get("team_chat_id", "", (str, int))).strip(),  # type: ignore[arg-type]
@@ -216,6 +259,7 @@ def _slack(raw: Any, env: Mapping[str, str]) -> SlackConfig:
         signing_secret=_secret(s, "signing_secret", env, "DESKBOT_SLACK_SIGNING_SECRET"),
         app_token=_secret(s, "app_token", env, "DESKBOT_SLACK_APP_TOKEN"),
         mode=s.one_of("mode", "socket", ("socket", "http")),
+        listen=s.address("listen", SlackConfig.listen),
         port=s.integer("port", 3000, 1, 65535),
         path=s.string("path", "/slack/events"),
         api_base_url=s.url("api_base_url", SlackConfig.api_base_url),

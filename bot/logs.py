@@ -1,16 +1,49 @@
 """Logging set-up. Libraries log request URLs (httpx logs `.../bot<token>/getUpdates` at INFO),
-so every record passes through a filter that blanks out the configured secrets."""
+so every record passes through a filter that blanks out the configured secrets, whatever their
+length. Log lines carry text from the outside (user messages, request fields): the formatter
+escapes CR, LF and other control characters in the message, and indents traceback lines, so
+nobody can forge a log line or send escape sequences to the operator's terminal."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import re
+import sys
+import time
+from collections.abc import Callable, Iterable
+from types import TracebackType
+from urllib.parse import quote
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Every physical line a record adds after its first starts with this, so a line starting with a
+# timestamp is always a record's own first line.
+CONTINUATION = "  | "
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return _NAMED.get(char) or f"\\x{ord(char):02x}"
+
+
+def one_line(text: str) -> str:
+    """`text` with every control character escaped: one physical line."""
+    return _CONTROL.sub(_escape, text)
+
+
+def indented(text: str) -> str:
+    """A traceback: its own line breaks kept, each line marked as a continuation."""
+    lines = _CONTROL_BUT_NEWLINE.sub(_escape, text).split("\n")
+    return "\n".join(CONTINUATION + line for line in lines)
 
 
 class RedactSecrets(logging.Filter):
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
-        self.secrets = sorted({s for s in secrets if s and len(s) >= 6}, key=len, reverse=True)
+        forms = {s for s in secrets if s} | {quote(s, safe="") for s in secrets if s}
+        # Longest first, so a secret containing another is blanked whole.
+        self.secrets = sorted(forms, key=len, reverse=True)
         self._formatter = logging.Formatter()
 
     def redact(self, text: str) -> str:
@@ -31,9 +64,53 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class SafeFormatter(logging.Formatter):
+    """One record starts one line: the message is escaped, tracebacks are indented."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        saved = (record.msg, record.args, record.exc_text, record.stack_info)
+        try:
+            record.msg, record.args = one_line(record.getMessage()), None
+            if record.exc_info and not record.exc_text:
+                record.exc_text = self.formatException(record.exc_info)
+            if record.exc_text:
+                record.exc_text = indented(record.exc_text)
+            if record.stack_info:
+                record.stack_info = indented(record.stack_info)
+            return super().format(record)
+        finally:
+            record.msg, record.args, record.exc_text, record.stack_info = saved
+
+
+class Throttle:
+    """At most one line per `every` seconds for one kind of event (unauthenticated requests,
+    malformed updates): someone hammering an endpoint cannot grow the log. The next line says
+    how many were left out."""
+
+    def __init__(self, every: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.every = every
+        self._monotonic = clock
+        self._last: dict[str, float] = {}
+        self._skipped: dict[str, int] = {}
+
+    def warning(self, logger: logging.Logger, key: str, message: str) -> None:
+        now = self._monotonic()
+        last = self._last.get(key)
+        if last is not None and now - last < self.every:
+            self._skipped[key] = self._skipped.get(key, 0) + 1
+            return
+        if len(self._last) > 1000:
+            self._last.clear()
+            self._skipped.clear()
+        self._last[key] = now
+        skipped = self._skipped.pop(key, 0)
+        more = f" ({skipped} more like it not logged)" if skipped else ""
+        logger.warning("%s%s", message, more)
+
+
 def setup_logging(level: str, secrets: Iterable[str]) -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(SafeFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactSecrets(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
@@ -41,3 +118,12 @@ def setup_logging(level: str, secrets: Iterable[str]) -> None:
     # httpx, APScheduler and Alembic are chatty at INFO; their warnings still show.
     for name in ("httpx", "apscheduler", "alembic"):
         logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
+    sys.excepthook = _log_uncaught
+
+
+def _log_uncaught(
+    kind: type[BaseException], error: BaseException, traceback: TracebackType | None
+) -> None:
+    """An exception nobody caught is printed through the log handler, redacted like the rest,
+    instead of by Python's default hook straight to stderr."""
+    logging.getLogger("deskbot").critical("stopped by an error", exc_info=(kind, error, traceback))

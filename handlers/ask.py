@@ -7,6 +7,7 @@ conversation step, so `deskbot kb stats` counts exactly what users saw.
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from handlers.events import Choice
@@ -22,6 +23,7 @@ FLOW = "ask"
 # only the Yes/No buttons (or a typed yes/no) are read as feedback on the answer shown.
 FEEDBACK = "kb_feedback"
 YES, NO, ENTRY = "kb:yes", "kb:no", "kb:entry:"
+ENTRY_KEY_LENGTH = 24  # "kb:entry:" + 24 = 33 bytes, half of Telegram's callback-data limit
 _TYPED_YES = ("yes", "y", "ndiyo", "ndio", "sawa")
 _TYPED_NO = ("no", "n", "hapana")
 # Openings that make a message plainly a question even without a question mark.
@@ -125,11 +127,27 @@ def _show_answer(turn: Turn, found: Answer) -> None:
     _present(turn, best.entry, [h.entry for h in found.related])
 
 
+def entry_key(entry_id: str) -> str:
+    """A short, stable name for an entry in a button's value. Entry ids have no length limit
+    but Telegram's callback data holds 64 bytes, so a long id travels as a digest of itself."""
+    if len(entry_id) <= ENTRY_KEY_LENGTH:
+        return entry_id
+    return "~" + hashlib.sha256(entry_id.encode()).hexdigest()[: ENTRY_KEY_LENGTH - 1]
+
+
 def _present(turn: Turn, entry: Entry, related: list[Entry]) -> None:
+    # The answer is in the language the turn speaks, whichever language the question matched in
+    # (Swahili questions mostly match through the entries' Swahili keywords).
+    language = t.language
     choices = tuple(
-        Choice(t("ask.related", title=other.title), f"{ENTRY}{other.id}") for other in related
+        Choice(
+            t("ask.related", title=other.in_language(language).title),
+            f"{ENTRY}{entry_key(other.id)}",
+        )
+        for other in related
     )
-    turn.say(t("ask.answer", title=entry.title, body=entry.body, source=entry.source), choices)
+    answer = entry.in_language(language)
+    turn.say(t("ask.answer", title=answer.title, body=answer.body, source=entry.source), choices)
     turn.say(t("ask.helped"), (Choice(t("ask.yes"), YES), Choice(t("ask.no"), NO)))
 
 
@@ -153,10 +171,11 @@ async def _feedback(turn: Turn, choice: str) -> bool:
     return False
 
 
-def _open_related(turn: Turn, entry_id: str, question: str, shown: list[str]) -> bool:
+def _open_related(turn: Turn, key: str, question: str, shown: list[str]) -> bool:
     kb = _knowledge(turn)
     related: list[str] = list(turn.state.data.get("related", []))
-    entry = kb.get(entry_id) if kb is not None and entry_id in related else None
+    entry_id = next((i for i in related if entry_key(i) == key or i == key), None)
+    entry = kb.get(entry_id) if kb is not None and entry_id is not None else None
     if entry is None or kb is None:
         return False
     _log(turn, question, Outcome.related, entry.id)

@@ -86,7 +86,9 @@ class Desk:
     def can_answer(self, question: str) -> bool:
         """Whether the knowledge base has a confident answer to `question` (a channel that can
         answer privately, like Slack's `/desk ask`, does so only when nothing is to be filed)."""
-        return self.knowledge is not None and self.knowledge.current().answer(question) is not None
+        if self.knowledge is None or len(question) > self.settings.max_details_length:
+            return False
+        return self.knowledge.current().answer(question) is not None
 
     async def team_action(
         self, incoming: Incoming, action: str, reference: str, text: str = ""

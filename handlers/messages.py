@@ -257,6 +257,10 @@ EN: dict[str, str] = {
     "slack.reply.field": "Your answer to the merchant",
     "slack.reply.error.empty": "Please write the answer.",
     "slack.alert.reply": "Reply to merchant",
+    "slack.shortened": (
+        "✂ {hidden} more characters did not fit in one Slack message; the full text is kept "
+        "with the ticket."
+    ),
     # Command menus (Telegram shows these next to each command)
     "command.report": "Report an integration issue",
     "command.ask": "Ask an integration question",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable
@@ -39,6 +41,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _private_files(path: str) -> None:
+    """Tickets hold merchants' data: the database is the owner's alone (0600). SQLite creates
+    the -wal and -shm files with the main file's permissions, so creating that one private covers
+    them; files left readable by an older version are narrowed."""
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for name in (path, f"{path}-wal", f"{path}-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(name, 0o600)
 
 
 def alembic_config(connection: Connection | None = None) -> AlembicConfig:
@@ -110,6 +122,8 @@ class Database:
         if parsed.get_backend_name() == "sqlite":
             path = parsed.database or ":memory:"
             memory = path == ":memory:"
+            if not memory and not path.startswith("file:"):
+                _private_files(path)
             self.engine = create_async_engine(
                 url,
                 async_creator=inline_sqlite.creator(path),

@@ -161,8 +161,13 @@ def _with_port_zero(config: Config) -> Any:
 
 @asynccontextmanager
 async def desk_on_telegram(
-    tmp_path: Path, *, mode: str = "polling", members: tuple[FakeUser, ...] = (MEMBER,)
+    tmp_path: Path,
+    *,
+    mode: str = "polling",
+    members: tuple[FakeUser, ...] = (MEMBER,),
+    extra: dict[str, Any] | None = None,
 ) -> AsyncIterator[DeskOnTelegram]:
+    """`extra` adds config tables (e.g. `{"kb": {"path": ...}}`)."""
     async with FakeTelegramAPI() as api:
         telegram: dict[str, Any] = {
             "token": api.token,
@@ -180,6 +185,7 @@ async def desk_on_telegram(
             "desk": {"database_url": await fresh_database_url(tmp_path)},
             "team": {"members": [f"telegram:{m.id}" for m in members]},
             "telegram": telegram,
+            **(extra or {}),
         }
         config = parse_config(raw, env={})
         sleep = RecordingSleep()

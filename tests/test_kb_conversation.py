@@ -12,6 +12,7 @@ from handlers.clock import FakeClock
 from handlers.delivery import OutboxDispatcher
 from handlers.desk import Desk, DeskSettings
 from handlers.knowledge import KnowledgeBase
+from handlers.messages import speaking, translate
 from handlers.notify import Target
 from storage import Store
 from storage.models import KbLog
@@ -158,3 +159,42 @@ async def test_without_a_knowledge_base_questions_go_to_the_team(store: Store) -
     desk = Desk(store, DeskSettings(), team_targets=[Target("console", "team")])
     chat = Chat(desk, "carol")
     assert "INT-1" in await chat.say("ask how do I get an access token")
+
+
+async def test_a_swahili_speaker_gets_the_swahili_answer_whichever_language_matched(
+    alice: Chat,
+) -> None:
+    # The turn's language is the one `speaking` sets; the desk sets it per person.
+    token = KB.get("api-token")
+    assert token is not None
+    swahili = token.in_language("sw")
+    for question in ("ask how do I get an access token", "ask Ninapataje tokeni ya API?"):
+        with speaking("sw"):
+            await alice.say(question)
+        first, second = alice.last
+        assert first.text.startswith(swahili.title), question
+        assert swahili.body in first.text
+        assert token.body not in first.text
+        assert "https://docs.clickpesa.com/api-reference/authorization/generate-token" in first.text
+        assert all(c.label != f"Related: {token.title}" for c in first.choices)
+        for choice in first.choices:
+            related = KB.get(choice.value.removeprefix("kb:entry:"))
+            assert related is not None and related.in_language("sw").title in choice.label
+        assert second.text == translate("sw", "ask.helped")
+
+
+async def test_a_related_entry_opened_by_a_swahili_speaker_is_in_swahili(alice: Chat) -> None:
+    with speaking("sw"):
+        await alice.say("ask how do I get an access token")
+        (first, _) = alice.last
+        value = first.choices[0].value
+        await alice.press(value)
+    entry = KB.get(value.removeprefix("kb:entry:"))
+    assert entry is not None
+    assert alice.last[0].text.startswith(entry.in_language("sw").title)
+    assert entry.in_language("sw").body in alice.last[0].text
+
+
+async def test_an_english_speaker_still_gets_the_english_answer(alice: Chat) -> None:
+    await alice.say("ask Ninapataje tokeni ya API?")
+    assert alice.last[0].text.startswith(TOKEN_TITLE)

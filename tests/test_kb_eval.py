@@ -32,3 +32,16 @@ def test_accuracy_targets_are_met() -> None:
     assert report.top1_rate >= 0.85, report.misses
     assert report.top3_rate >= 0.95, report.misses
     assert report.off_topic_rejected == report.off_topic, report.leaks
+
+
+def test_untuned_developer_set_has_the_required_shape() -> None:
+    # Accuracy on it is reported by benchmarks/kb_eval.py, never asserted: a test would turn the
+    # set into one the ranker is tuned on.
+    data = tomllib.loads((ROOT / "tests" / "kb_questions_dev.toml").read_text("utf-8"))
+    questions = data["question"]
+    assert len(questions) >= 40
+    ids = {e.id for e in KnowledgeBase.load(ROOT / "kb").entries}
+    assert {q["id"] for q in questions} <= ids
+    texts = [q["q"] for q in questions]
+    assert sum('"errorMessage"' in t or '"message"' in t for t in texts) >= 5
+    assert sum(len(t) > 150 for t in texts) >= 20  # context around the question

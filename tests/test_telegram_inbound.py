@@ -24,7 +24,7 @@ async def api_and_bot() -> AsyncIterator[tuple[FakeTelegramAPI, Bot]]:
 def test_command_addressed_to_this_bot_loses_the_suffix() -> None:
     assert command_text("/ack@desk_bot INT-4", "desk_bot") == "/ack INT-4"
     assert command_text("/list@Desk_Bot", "desk_bot") == "/list"
-    assert command_text("/ack@other_bot INT-4", "desk_bot") == "/ack@other_bot INT-4"
+    assert command_text("/reply@desk_bot\nline two", "desk_bot") == "/reply\nline two"
     assert command_text("plain text", "desk_bot") == "plain text"
 
 

@@ -10,6 +10,7 @@ import asyncio
 import sys
 from typing import TYPE_CHECKING, TextIO
 
+from bot.terminal import visible
 from handlers.delivery import OutboxDispatcher
 from handlers.desk import Desk
 from handlers.events import Choice, Incoming, Message
@@ -55,7 +56,7 @@ class ConsoleSender:
         body = item.payload["text"]
         if any(hints):
             body += "\n  (" + " | ".join(h for h in hints if h) + ")"
-        print(f"{prefix} {body}", file=self.output, flush=True)
+        print(visible(f"{prefix} {body}"), file=self.output, flush=True)
         return f"console-{item.id}"
 
 
@@ -86,7 +87,7 @@ class ConsoleChannel:
     async def handle_line(self, line: str) -> None:
         replies = await self.desk.handle(self._incoming(line))
         for message in replies:
-            print(render(message), file=self.stdout, flush=True)
+            print(visible(render(message)), file=self.stdout, flush=True)
             self._last_choices = message.choices
         # Flush the outbox right away so notices print in order with the answers.
         await self.dispatcher.deliver_due()

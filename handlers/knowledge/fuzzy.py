@@ -4,6 +4,10 @@ A symmetric-delete index (the SymSpell idea): every term is stored under itself 
 obtained by deleting one or two letters; a query word's own deletions meet it there. That finds
 all candidates within two edits without comparing the word against the whole vocabulary, and a
 true Damerau-Levenshtein distance then confirms the match.
+
+A word's double deletions number about L^2 and cost about L^3 to build, so a long word would
+make one question cost seconds and gigabytes: words more than two letters longer than the
+vocabulary's longest term cannot be within two edits of any term and skip the index entirely.
 """
 
 from __future__ import annotations
@@ -49,18 +53,24 @@ def distance(a: str, b: str, limit: int) -> int:
 class FuzzyVocabulary:
     def __init__(self, terms: set[str]) -> None:
         self._by_deletion: dict[str, set[str]] = defaultdict(set)
+        self.longest = max((len(term) for term in terms), default=0)
         for term in terms:
             for key in deletions(term, max_edits(term)):
                 self._by_deletion[key].add(term)
+
+    def may_match(self, word: str) -> bool:
+        """Whether `word` could be within reach of a term (cheap: its length alone)."""
+        limit = max_edits(word)
+        return limit > 0 and len(word) <= self.longest + limit
 
     def closest(self, word: str) -> str | None:
         """The vocabulary term nearest to `word`, or None when none is close enough.
 
         Four-letter words only match by a missing, extra or swapped letter, not a replaced
         one: otherwise "love" would find "live" and off-topic chat would borrow answers."""
-        limit = max_edits(word)
-        if limit == 0:
+        if not self.may_match(word):
             return None
+        limit = max_edits(word)
         candidates: set[str] = set()
         for key in deletions(word, limit):
             candidates |= self._by_deletion.get(key, set())

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
 from handlers.knowledge.entries import Entry, load_entries
 from handlers.knowledge.fuzzy import FuzzyVocabulary
+from handlers.knowledge.query import Piece, pieces, plain
 from handlers.knowledge.text import analyze
 
 # Keywords are chosen by the author to say what the entry is about; the body also talks about
@@ -40,6 +41,11 @@ RELATED_SHARE = 0.5
 # multiple of the rarest possible word's idf (so it scales with the number of entries): one or
 # two common words ("check", "update") are not enough evidence, however well they match.
 EVIDENCE_SHARE = 1.3  # a related entry scores at least this share of the threshold
+# Typo correction costs a few hundred dictionary look-ups per word; a real question has a
+# handful of unknown words, so past this many distinct ones the rest count as unknown. That
+# keeps a 4,000-character question of made-up words to milliseconds (benchmarks/kb_search_time.py).
+MAX_FUZZY_TERMS = 12
+STORY_SHARE = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +69,7 @@ class _Term:
     weight: float  # 1 for an exact term, FUZZY_WEIGHT for a corrected misspelling
     idf: float
     known: bool
+    story: bool = False  # only seen in the context around the question (query.py)
 
 
 class KnowledgeSource(Protocol):
@@ -126,26 +133,56 @@ class KnowledgeBase:
         self._vocabulary = frozenset(self._postings)
         self._fuzzy = FuzzyVocabulary(set(self._vocabulary))
 
-    def _query_terms(self, question: str) -> list[_Term]:
+    def _query_terms(self, parts: list[Piece]) -> list[_Term]:
         terms: dict[str, _Term] = {}
-        for word in analyze(question, self._vocabulary):
+        corrections: dict[str, str | None] = {}
+        tried = 0
+        for piece, story, word in self._weighted_words(parts):
             if word in self._vocabulary:
-                found = _Term(word, 1.0, self._idf[word], True)
+                found = _Term(word, piece, self._idf[word], True, story)
             else:
-                corrected = self._fuzzy.closest(word)
+                if word not in corrections:
+                    fuzzy = tried < MAX_FUZZY_TERMS and self._fuzzy.may_match(word)
+                    tried += fuzzy
+                    corrections[word] = self._fuzzy.closest(word) if fuzzy else None
+                corrected = corrections[word]
                 if corrected is None:
-                    found = _Term(word, 1.0, self._max_idf, False)
+                    found = _Term(word, piece, self._max_idf, False, story)
                 else:
-                    found = _Term(corrected, FUZZY_WEIGHT, self._idf[corrected], True)
+                    found = _Term(
+                        corrected, piece * FUZZY_WEIGHT, self._idf[corrected], True, story
+                    )
             previous = terms.get(found.term)
+            if previous is not None and previous.story != found.story:
+                found = replace(found, story=False)
+                previous = replace(previous, story=False)
             if previous is None or found.weight > previous.weight:
                 terms[found.term] = found
+            else:
+                terms[found.term] = previous
         return list(terms.values())
+
+    def _weighted_words(self, parts: list[Piece]) -> Iterator[tuple[float, bool, str]]:
+        """The question's words: the weight of the piece each is in, and whether that piece is
+        the story around the question rather than the question or an error (see query.py)."""
+        for piece in parts:
+            for word in analyze(piece.text, self._vocabulary):
+                yield piece.weight, piece.story, word
 
     def search(self, question: str, limit: int = 3) -> list[Hit]:
         """Entries matching `question`, best first, whatever their score (see `answer`)."""
-        terms = self._query_terms(question)
-        total = sum(t.weight * t.idf for t in terms)
+        terms = self._query_terms(pieces(question, self._vocabulary))
+        focus = sum(t.weight * t.idf for t in terms if not t.story)
+        story = sum(t.weight * t.idf for t in terms if t.story)
+        known = sum(t.weight * t.idf for t in terms if t.known and not t.story)
+        if story and known < self._evidence_full:
+            # The question and its errors say too little in the entries' words ("Any idea?",
+            # "Anyone seen this?"): the story is the question, so search the message as it is.
+            terms = self._query_terms(plain(question, self._vocabulary))
+            focus, story = sum(t.weight * t.idf for t in terms), 0.0
+        # The story around a question dilutes coverage at most STORY_SHARE times as much as the
+        # question and its error strings do, so a long preamble does not sink the right entry.
+        total = focus + min(story, STORY_SHARE * focus)
         if total <= 0:
             return []
         bm25: dict[int, float] = {}

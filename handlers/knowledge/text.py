@@ -31,6 +31,8 @@ _STOPWORD_TEXT = (
     " inaweza nahitaji tunahitaji habari tafadhali asante ndiyo hapana mbona lini wapi nani"
     " zipi ipi lipi upi kipi vipi mangapi ngapi yapi napataje tunapataje pata nitapata"
     " naambiwa tunaambiwa ambiwa"
+    # "can", whatever the subject: what the stemmer leaves of "mnaweza", "anaweza", "wanaweza"
+    " weza"
 )
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 

@@ -19,7 +19,10 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.slack_limits import blocks_error
+
 HOST = "127.0.0.1"
+_WITH_BLOCKS = frozenset({"chat.postMessage", "chat.postEphemeral", "chat.update"})
 
 
 @dataclass(slots=True)
@@ -30,6 +33,8 @@ class ApiCall:
     params: dict[str, Any]
     token: str | None
     rate_limited: bool = False
+    # The error Slack answered for a payload it refuses (see slack_limits.py), if any.
+    refused: str | None = None
 
 
 @dataclass(slots=True)
@@ -211,6 +216,9 @@ class FakeSlackApi:
             answer: dict[str, Any] = self.extra_methods[method](ApiCall(method, params, token))
         elif token != self.token:
             answer = {"ok": False, "error": "not_authed" if not token else "invalid_auth"}
+        elif method in _WITH_BLOCKS and (refused := blocks_error(params.get("blocks"))):
+            self._record(ApiCall(method, params, token, refused=refused))
+            return web.json_response({"ok": False, "error": refused})
         else:
             handler = getattr(self, "_api_" + method.replace(".", "_"), None)
             answer = handler(params) if handler else {"ok": False, "error": "unknown_method"}
@@ -220,7 +228,10 @@ class FakeSlackApi:
     async def _handle_response_url(self, request: web.Request) -> web.Response:
         params = _decode_json_fields(await request.json())
         params["hook"] = request.match_info["hook"]
-        self._record(ApiCall("response_url", params, None))
+        refused = blocks_error(params.get("blocks"))
+        self._record(ApiCall("response_url", params, None, refused=refused))
+        if refused:
+            return web.Response(status=400, text=refused, content_type="text/plain")
         return web.Response(text="ok", content_type="text/plain")
 
     # ---- methods ---------------------------------------------------------------------------

@@ -55,6 +55,7 @@ class FakeTelegramAPI(BotApiMethods):
         self._callback_ids = itertools.count(1)
         self._open_callbacks: set[str] = set()
         self._failures: dict[str, list[_Failure]] = {}
+        self._malformed: dict[str, int] = {}
         self._changed = asyncio.Condition()
         self._closing = False
         self.long_polls = 0  # getUpdates calls that found nothing and started waiting
@@ -105,6 +106,11 @@ class FakeTelegramAPI(BotApiMethods):
         parameters = {"retry_after": retry_after} if retry_after is not None else None
         failures = self._failures.setdefault(method.lower(), [])
         failures.extend(_Failure(status, description, parameters, when) for _ in range(times))
+
+    def malformed(self, method: str, times: int = 1) -> None:
+        """The next `times` calls of `method` get a response that is not valid HTTP (a broken
+        proxy or server), as raw bytes on the connection, which is then closed."""
+        self._malformed[method.lower()] = self._malformed.get(method.lower(), 0) + times
 
     def flood(self, method: str, retry_after: int, times: int = 1) -> None:
         self.fail_next(
@@ -267,6 +273,15 @@ class FakeTelegramAPI(BotApiMethods):
         handler = getattr(self, f"_api_{method.lower()}", None)
         if handler is None:
             return await self._finish(call, ApiError(404, "Not Found"))
+        if self._malformed.get(method.lower(), 0) > 0 and request.transport is not None:
+            self._malformed[method.lower()] -= 1
+            request.transport.write(b"HTTP/1.1 200 OK\r\nContent-Length: many\r\n\r\n{")
+            request.transport.close()
+            call.status = 0
+            async with self._changed:
+                self.calls.append(call)
+                self._changed.notify_all()
+            return web.Response()
         failure = self._take_failure(call)
         if failure is not None:
             return await self._finish(call, failure)

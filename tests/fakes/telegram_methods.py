@@ -14,6 +14,7 @@ from tests.fakes.telegram_html import EntityParseError, parse_html
 from tests.fakes.telegram_objects import JSON
 
 MAX_TEXT = 4096
+MAX_CALLBACK_DATA = 64
 
 
 @dataclass
@@ -72,8 +73,11 @@ class BotApiMethods:
     def _next_message_id(self, chat_id: int) -> int:
         return next(self._message_ids.setdefault(chat_id, itertools.count(1)))
 
-    def _rendered(self, call: ApiCall) -> JSON:
-        """The text fields of a message as Telegram stores them after applying `parse_mode`."""
+    def _rendered(self, call: ApiCall, edit: bool = False) -> JSON:
+        """The text fields of a message as Telegram stores them after applying `parse_mode`.
+
+        Over-long text is refused with the strings Telegram uses: sendMessage says "message is
+        too long", editMessageText says MESSAGE_TOO_LONG."""
         text = call.params["text"]
         parse_mode = call.params.get("parse_mode", "")
         if parse_mode.upper() == "HTML":
@@ -89,7 +93,9 @@ class BotApiMethods:
         if not text.strip():
             raise ApiError(400, "Bad Request: message text is empty")
         if len(text.encode("utf-16-le")) // 2 > MAX_TEXT:
-            raise ApiError(400, "Bad Request: message is too long")
+            too_long = "MESSAGE_TOO_LONG" if edit else "message is too long"
+            raise ApiError(400, f"Bad Request: {too_long}")
+        _check_keyboard(call)
         fields: JSON = {"text": text}
         if entities:
             fields["entities"] = entities
@@ -166,7 +172,7 @@ class BotApiMethods:
     async def _api_editmessagetext(self, call: ApiCall) -> JSON:
         message = self._existing(call)
         edited = {k: v for k, v in message.items() if k not in ("entities", "reply_markup")}
-        edited.update(self._rendered(call))
+        edited.update(self._rendered(call, edit=True))
         if "reply_markup" in call.params and keyboard_of(
             {"reply_markup": call.json("reply_markup")}
         ):
@@ -175,6 +181,7 @@ class BotApiMethods:
 
     async def _api_editmessagereplymarkup(self, call: ApiCall) -> JSON:
         message = self._existing(call)
+        _check_keyboard(call)
         edited = {k: v for k, v in message.items() if k != "reply_markup"}
         if "reply_markup" in call.params and keyboard_of(
             {"reply_markup": call.json("reply_markup")}
@@ -235,6 +242,15 @@ class BotApiMethods:
 
 def keyboard_of(message: JSON) -> list[list[JSON]]:
     return list((message.get("reply_markup") or {}).get("inline_keyboard", []))
+
+
+def _check_keyboard(call: ApiCall) -> None:
+    """Telegram refuses a keyboard whose callback_data is empty or over 64 bytes."""
+    for row in call.button_rows:
+        for button in row:
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(str(data).encode()) <= MAX_CALLBACK_DATA:
+                raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
 
 
 def _sent_keyboard(call: ApiCall) -> JSON | None:

@@ -17,6 +17,7 @@ from typing import Any
 
 import aiohttp
 
+from bot.channels.http_guard import HttpLimits
 from bot.channels.slack.service import SlackService
 from bot.config import SlackConfig
 from bot.kb_config import kb_settings, open_knowledge
@@ -171,7 +172,11 @@ def report_values(
 
 @asynccontextmanager
 async def running_slack(
-    tmp_path: Path, mode: str = "http", knowledge: bool = False, prefix: str = "INT"
+    tmp_path: Path,
+    mode: str = "http",
+    knowledge: bool = False,
+    prefix: str = "INT",
+    limits: HttpLimits | None = None,
 ) -> AsyncIterator[SlackHarness]:
     fake = FakeSlackApi(token=TOKEN)
     socket = FakeSlackSocket(fake, APP_TOKEN)
@@ -195,7 +200,7 @@ async def running_slack(
         async def record_wait(seconds: float) -> None:
             waits.append(seconds)
 
-        service = SlackService(config, host="127.0.0.1", sleep=record_wait)
+        service = SlackService(config, sleep=record_wait, limits=limits)
         database = Database(await fresh_database_url(tmp_path))
         await database.upgrade()
         clock = FakeClock()

@@ -11,7 +11,7 @@ from typing import Any
 
 from handlers.messages import t
 
-from .blocks import Block, button, plain, section, text_sections
+from .blocks import BLOCK_TEXT_LIMIT, Block, block_text, button, plain, section, text_sections
 from .mrkdwn import escape_clipped
 
 TEAM_BLOCK = "desk_team"
@@ -57,13 +57,11 @@ def alert_blocks(payload: dict[str, Any]) -> tuple[str, list[Block]]:
         )
         if part
     )
-    blocks: list[Block] = [
-        {"type": "header", "text": plain(f"{mark} {heading}", HEADER_LIMIT)},
-        *text_sections(str(payload.get("text", ""))),
-    ]
+    header: Block = {"type": "header", "text": plain(f"{mark} {heading}", HEADER_LIMIT)}
     buttons = _team_buttons(payload.get("choices", []), reference, str(facts.get("status", "")))
-    if buttons:
-        blocks.append({"type": "actions", "block_id": TEAM_BLOCK, "elements": buttons})
+    actions = [{"type": "actions", "block_id": TEAM_BLOCK, "elements": buttons}] if buttons else []
+    budget = BLOCK_TEXT_LIMIT - block_text([header, *actions])
+    blocks = [header, *text_sections(str(payload.get("text", "")), budget), *actions]
     fallback = f"{mark} {heading}: " + escape_clipped(str(facts.get("title", "")), 2000)
     return fallback, blocks
 
@@ -73,14 +71,12 @@ def page_blocks(payload: dict[str, Any]) -> tuple[str, list[Block]]:
     `mention = "everyone"` is `<!channel>`, so whoever is in the team channel is notified."""
     text = str(payload.get("text", ""))
     mentions = "<!channel>" if payload.get("mention") == "everyone" else ""
-    blocks: list[Block] = []
-    if mentions:
-        blocks.append(section(mentions))
-    blocks += text_sections(text)
+    head = [section(mentions)] if mentions else []
     facts: dict[str, Any] = payload.get("ticket") or {}
     buttons = _team_buttons(payload.get("choices", []), str(facts.get("reference", "")), "closed")
-    if buttons:
-        blocks.append({"type": "actions", "block_id": TEAM_BLOCK, "elements": buttons})
+    actions = [{"type": "actions", "block_id": TEAM_BLOCK, "elements": buttons}] if buttons else []
+    budget = BLOCK_TEXT_LIMIT - block_text([*head, *actions])
+    blocks = [*head, *text_sections(text, budget), *actions]
     fallback = escape_clipped(text, 3900)
     return (f"{mentions} {fallback}" if mentions else fallback), blocks
 

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from handlers.events import Choice, Message
+from handlers.messages import t
 
 from .mrkdwn import clip, escape, escape_clipped
 
@@ -21,6 +22,10 @@ CHOICE_HELP_BLOCK = "desk_choice_help"
 CHOICE_ACTION = re.compile(r"^desk_choice_\d+$")
 
 SECTION_LIMIT = 3000
+# Slack refuses a message whose blocks hold more than about 12,000 characters of text
+# (msg_blocks_too_long, slackapi/bolt-js #2509 and #2867); the rest of a message (header, buttons,
+# the "shortened" pointer) stays well inside the margin.
+BLOCK_TEXT_LIMIT = 11_500
 FALLBACK_LIMIT = 3900
 BUTTON_TEXT_LIMIT = 75
 BUTTON_VALUE_LIMIT = 2000
@@ -58,8 +63,49 @@ def button(text: str, action_id: str, value: str, style: str | None = None) -> B
     return element
 
 
-def text_sections(text: str) -> list[Block]:
-    """Plain text as mrkdwn sections, split on paragraphs to respect the 3000-character limit."""
+def block_text(blocks: list[Block]) -> int:
+    """The characters of text in `blocks`, as Slack counts them against its total."""
+
+    def count(value: Any) -> int:
+        if isinstance(value, dict):
+            return sum(
+                len(v) if k == "text" and isinstance(v, str) else count(v) for k, v in value.items()
+            )
+        if isinstance(value, list):
+            return sum(count(item) for item in value)
+        return 0
+
+    return count(blocks)
+
+
+def _shown_part(text: str, budget: int) -> str:
+    """The longest prefix of `text` whose escaped form fits `budget`, cut at a line break or a
+    space when one is near."""
+    if len(escape(text)) <= budget:
+        return text
+    keep = min(len(text), budget)
+    while keep > 0 and len(escape(text[:keep])) > budget:
+        keep -= max(1, (len(escape(text[:keep])) - budget) // 5)
+    window = text[:keep]
+    for separator in ("\n", " "):
+        at = window.rfind(separator)
+        if at > keep // 2:
+            return window[:at]
+    return window
+
+
+def text_sections(text: str, budget: int = BLOCK_TEXT_LIMIT) -> list[Block]:
+    """Plain text as mrkdwn sections, split on paragraphs to respect the 3000-character limit.
+    Text past `budget` characters (escaped) is left out and a pointer says how much."""
+    shown = _shown_part(text, budget)
+    blocks = _sections(shown)
+    if len(shown) < len(text):
+        hidden = len(text) - len(shown)
+        blocks.append(context(escape(t("slack.shortened", hidden=hidden))))
+    return blocks
+
+
+def _sections(text: str) -> list[Block]:
     blocks: list[Block] = []
     current = ""
     for paragraph in escape(text).split("\n\n"):
@@ -105,9 +151,8 @@ def choice_blocks(choices: tuple[Choice, ...]) -> list[Block]:
 
 def render(message: Message) -> tuple[str, list[Block]]:
     """The `text` and `blocks` arguments of chat.postMessage for one engine message."""
-    blocks = text_sections(message.text)
-    if message.choices:
-        blocks += choice_blocks(message.choices)
+    choices = choice_blocks(message.choices) if message.choices else []
+    blocks = text_sections(message.text, BLOCK_TEXT_LIMIT - block_text(choices)) + choices
     return escape_clipped(message.text, FALLBACK_LIMIT) or " ", blocks
 
 

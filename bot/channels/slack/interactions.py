@@ -32,7 +32,7 @@ from .modals import (
     read_report,
     reply_modal,
 )
-from .mrkdwn import escape_clipped, mention
+from .mrkdwn import clip_escaped, escape, escape_clipped, mention
 from .slash import anchor_home, open_report_modal
 
 log = logging.getLogger("deskbot.slack")
@@ -105,7 +105,8 @@ class Interactions:
             await bridge.client.chat_update(
                 channel=where.chat_id,
                 ts=str(message.get("ts", "")),
-                text=escape_clipped(str(message.get("text", "")), 3900) or label,
+                # Slack echoes the message's text as we sent it: mrkdwn, escaped already.
+                text=clip_escaped(str(message.get("text", "")), 3900) or escape(label),
                 blocks=without_choices(blocks, label),
             )
         if value == "menu:report":

@@ -120,18 +120,31 @@ class ReportForm:
     severity: str
 
 
-def _value(values: dict[str, Any], block_id: str) -> str:
-    state = values.get(block_id, {}).get("value", {})
-    if state.get("type") == "static_select":
-        selected = state.get("selected_option") or {}
-        return str(selected.get("value") or "")
-    return str(state.get("value") or "")
+def _field(data: Any, key: str) -> Any:
+    """`data[key]` when `data` is an object, else None: a submission is outside input, and a
+    malformed one must read as an empty field, never raise."""
+    return data.get(key) if isinstance(data, dict) else None
 
 
-def metadata(view: dict[str, Any]) -> dict[str, str]:
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _values(view: Any) -> Any:
+    return _field(_field(view, "state"), "values")
+
+
+def _value(values: Any, block_id: str) -> str:
+    state = _field(_field(values, block_id), "value")
+    if _field(state, "type") == "static_select":
+        return _text(_field(_field(state, "selected_option"), "value"))
+    return _text(_field(state, "value"))
+
+
+def metadata(view: Any) -> dict[str, str]:
     try:
-        loaded = json.loads(view.get("private_metadata") or "{}")
-    except json.JSONDecodeError:
+        loaded = json.loads(_text(_field(view, "private_metadata")) or "{}")
+    except (json.JSONDecodeError, RecursionError):
         return {}
     return {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
 
@@ -144,7 +157,7 @@ def read_report(
     details_limit: int = DETAILS_LIMIT,
 ) -> ReportForm | dict[str, str]:
     """The submitted report, or per-block errors (Slack shows them beside the fields)."""
-    values = view.get("state", {}).get("values", {})
+    values = _values(view)
     form = ReportForm(
         title=_value(values, "title").strip(),
         details=_value(values, "details").strip(),
@@ -168,4 +181,4 @@ def read_report(
 
 
 def read_reply(view: dict[str, Any]) -> str:
-    return _value(view.get("state", {}).get("values", {}), "reply").strip()
+    return _value(_values(view), "reply").strip()

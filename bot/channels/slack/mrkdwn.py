@@ -30,6 +30,18 @@ def escape_clipped(text: str, limit: int) -> str:
     return escaped
 
 
+def clip_escaped(escaped: str, limit: int) -> str:
+    """Fit text that is already mrkdwn (as Slack echoes a message back) into `limit`, without
+    escaping it again and without cutting an `&amp;`-style entity in half."""
+    if len(escaped) <= limit:
+        return escaped
+    cut = limit - 1
+    amp = escaped.rfind("&", max(0, cut - 5), cut)
+    if amp >= 0 and ";" not in escaped[amp:cut]:
+        cut = amp
+    return escaped[:cut] + "…"
+
+
 def mention(user_id: str) -> str:
     """A user mention. Only ever built from ids Slack gave us, never from user text."""
     return f"<@{user_id}>"

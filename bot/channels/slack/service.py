@@ -17,6 +17,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.channels.http_guard import HttpLimits
 from bot.config import SlackConfig
 from bot.config_error import ConfigError
 from handlers.delivery import SendError
@@ -57,11 +58,11 @@ class SlackService:
         self,
         config: SlackConfig,
         *,
-        host: str = "0.0.0.0",
         sleep: Sleep = asyncio.sleep,
+        limits: HttpLimits | None = None,
     ) -> None:
         self.config = config
-        self.host = host
+        self.limits = limits
         self._sleep = sleep
         self._session: aiohttp.ClientSession | None = None
         self._client: AsyncWebClient | None = None
@@ -113,11 +114,18 @@ class SlackService:
         await self._check_token()
         app = self.build(desk, store)
         if self.config.mode == "http":
+            assert self.bridge is not None
             self.http = SlackHttpServer(
-                app, host=self.host, port=self.config.port, path=self.config.path
+                app,
+                host=self.config.listen,
+                port=self.config.port,
+                path=self.config.path,
+                signing_secret=self.config.signing_secret,
+                first_time=self.bridge.first_time,
+                limits=self.limits,
             )
             await self.http.start()
-            log.info("Slack HTTP mode on %s:%s%s", self.host, self.http.port, self.http.path)
+            log.info("Slack HTTP mode on %s", self.http.url)
         else:
             self._socket = AsyncSocketModeHandler(
                 app, app_token=self.config.app_token, web_client=self.client()

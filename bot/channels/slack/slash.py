@@ -96,6 +96,11 @@ class SlashCommands:
         if parsed.for_team and not self.bridge.is_member(user_id):
             await ack(text=escape_clipped(t("team.refused"), 3000))
             return
+        limit = self.bridge.desk.settings.max_details_length
+        if parsed.verb == "ask" and len(parsed.text) > limit:
+            too_long = t("report.too_long", length=len(parsed.text), limit=limit)
+            await ack(text=escape_clipped(too_long, 3000))
+            return
         await ack()
 
         async def apologise() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from telegram import CallbackQuery, User
@@ -11,6 +12,8 @@ from bot.channels.telegram.render import INDEX_PREFIX
 from handlers.events import Incoming
 
 CHANNEL = "telegram"
+# `/command` and, when a group client addressed it to one bot, `@that_bot`.
+_COMMAND = re.compile(r"(/[^\s@]*)(?:@(\S*))?")
 
 
 def display_name(user: User | None) -> str:
@@ -19,18 +22,21 @@ def display_name(user: User | None) -> str:
     return user.full_name.strip() or (f"@{user.username}" if user.username else str(user.id))
 
 
-def command_text(text: str, bot_username: str | None) -> str:
+def command_text(text: str, bot_username: str | None) -> str | None:
     """`/ack@desk_bot INT-4` -> `/ack INT-4`: group clients address commands to one bot.
 
-    A command addressed to another bot is left as typed so it is not mistaken for ours.
+    A command addressed to another bot (`/reply@helpdesk_bot ...`) is None: it is not for the
+    desk, and run as ours it could send a note meant for another bot to a merchant.
     """
-    if not text.startswith("/"):
+    match = _COMMAND.match(text)
+    if match is None:
         return text
-    head, _, rest = text.partition(" ")
-    command, at, target = head.partition("@")
-    if at and bot_username and target.lower() != bot_username.lower():
+    target = match.group(2)
+    if target is None:
         return text
-    return f"{command} {rest}".rstrip() if rest else command
+    if not bot_username or target.lower() != bot_username.lower():
+        return None
+    return match.group(1) + text[match.end() :]
 
 
 def from_message(message: TgMessage, bot_username: str | None) -> Incoming | None:
@@ -39,12 +45,15 @@ def from_message(message: TgMessage, bot_username: str | None) -> Incoming | Non
     user = message.from_user
     if text is None or user is None or user.is_bot:
         return None
+    typed = command_text(text, bot_username)
+    if typed is None:
+        return None
     return Incoming(
         channel=CHANNEL,
         chat_id=str(message.chat.id),
         user_id=str(user.id),
         display_name=display_name(user),
-        text=command_text(text, bot_username),
+        text=typed,
     )
 
 

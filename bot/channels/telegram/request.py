@@ -10,6 +10,7 @@ attached); only the HTTP client differs.
 
 from __future__ import annotations
 
+import re
 from typing import cast
 
 import aiohttp
@@ -17,6 +18,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 FORM = "application/x-www-form-urlencoded"
+_TOKEN_IN_PATH = re.compile(r"/bot[^/\s'\"]+/")
 
 
 class AiohttpRequest(BaseRequest):
@@ -79,10 +81,22 @@ class AiohttpRequest(BaseRequest):
                 method, url, data=data, headers=headers, timeout=timeout
             ) as response:
                 return response.status, await response.read()
-        except TimeoutError as error:
-            raise TimedOut from error
+        except TimeoutError:
+            raise TimedOut from None
         except aiohttp.ClientError as error:
-            raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
+            # Never `str(error)` nor the error as a cause: aiohttp quotes the request URL, which
+            # holds the bot token, and this text ends up in logs and in outbox.last_error.
+            raise NetworkError(f"aiohttp.{type(error).__name__}: {_describe(error)}") from None
+
+
+def _describe(error: aiohttp.ClientError) -> str:
+    if isinstance(error, aiohttp.ClientResponseError):
+        return f"{error.status}, {error.message}"
+    if isinstance(error, aiohttp.ClientConnectorError):
+        return f"cannot connect to {error.host}:{error.port} ({error.strerror})"
+    if isinstance(error, aiohttp.InvalidURL):
+        return "invalid URL"
+    return _TOKEN_IN_PATH.sub("/bot[redacted]/", str(error))
 
 
 def _given(value: object, default: float | None) -> float | None:

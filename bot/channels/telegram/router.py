@@ -16,10 +16,10 @@ from dataclasses import replace
 from telegram import CallbackQuery, Update
 from telegram import Message as TgMessage
 from telegram.constants import ChatType
-from telegram.error import BadRequest, NetworkError, RetryAfter
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
 from bot.channels.telegram.inbound import CHANNEL, from_callback, from_message, pressed_label
-from bot.channels.telegram.render import chosen_suffix
+from bot.channels.telegram.render import MAX_TEXT, chosen_suffix, utf16_len
 from bot.channels.telegram.sender import TelegramSender
 from handlers import commands
 from handlers.desk import Desk
@@ -112,7 +112,11 @@ class TelegramRouter:
             await self._team_press(query, incoming)
             return
         await self.sender.answer(query.id)
-        await self._show_choice(query)
+        try:
+            await self._show_choice(query)
+        except TelegramError as error:
+            # Showing the choice is a courtesy; the press itself must still reach the desk.
+            log.warning("telegram: pressed message not edited: %s", error)
         replies = await self._guarded(self.desk.handle, incoming)
         await self._send_all(int(incoming.chat_id), replies)
 
@@ -133,8 +137,12 @@ class TelegramRouter:
         if not isinstance(message, TgMessage) or message.text is None:
             return
         label = pressed_label(query)
-        html_text = message.text_html + (chosen_suffix(label) if label else "")
         plain = message.text + (f"\n\n› {label}" if label else "")
+        if utf16_len(plain) > MAX_TEXT:
+            # The choice does not fit under a full-length message: only the keyboard goes.
+            await self.sender.edit_keyboard(message.chat.id, message.message_id, None)
+            return
+        html_text = message.text_html + (chosen_suffix(label) if label else "")
         await self.sender.edit(message.chat.id, message.message_id, html_text, plain, None)
 
     # helpers --------------------------------------------------------------------------------

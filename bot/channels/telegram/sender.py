@@ -141,6 +141,20 @@ class TelegramSender:
             if not is_not_modified(error):
                 raise
 
+    async def edit_keyboard(
+        self, chat_id: int | str, message_id: int, markup: InlineKeyboardMarkup | None
+    ) -> None:
+        """Replace only a message's keyboard (None removes it)."""
+        try:
+            await self.retrying(
+                lambda: self.bot.edit_message_reply_markup(
+                    chat_id=chat_id, message_id=message_id, reply_markup=markup
+                )
+            )
+        except BadRequest as error:
+            if not is_not_modified(error):
+                raise
+
     async def answer(self, query_id: str, text: str = "", *, alert: bool = False) -> None:
         """Answer a button press; a query too old to answer is not worth failing over."""
         try:

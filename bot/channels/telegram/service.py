@@ -18,12 +18,14 @@ from telegram import (
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
+from bot.channels.http_guard import HttpLimits
 from bot.channels.telegram.ordering import PerChatOrder
 from bot.channels.telegram.outbox import TelegramOutboxSender
 from bot.channels.telegram.request import AiohttpRequest
 from bot.channels.telegram.router import TelegramRouter
 from bot.channels.telegram.sender import Sleep, TelegramSender
-from bot.channels.telegram.webhook import WebhookServer
+from bot.channels.telegram.shape import problem
+from bot.channels.telegram.webhook import MalformedUpdate, WebhookServer
 from bot.config import TelegramConfig
 from bot.config_error import ConfigError
 from handlers.delivery import SendError
@@ -91,8 +93,15 @@ class _ReadyOutboxSender:
 class TelegramService:
     name = CHANNEL
 
-    def __init__(self, config: TelegramConfig, *, sleep: Sleep = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        config: TelegramConfig,
+        *,
+        sleep: Sleep = asyncio.sleep,
+        limits: HttpLimits | None = None,
+    ) -> None:
         self.config = config
+        self.limits = limits
         self._requests = (AiohttpRequest(connection_limit=64), AiohttpRequest(connection_limit=2))
         self.application = build_application(config, self._requests)
         self.messages = TelegramSender(self.application.bot, sleep=sleep)
@@ -141,6 +150,7 @@ class TelegramService:
                 listen=self.config.listen,
                 port=self.config.port,
                 on_update=self._enqueue,
+                limits=self.limits,
             )
             await self.webhook.start()
             await self.messages.retrying(
@@ -167,7 +177,12 @@ class TelegramService:
 
     async def _enqueue(self, data: dict[str, object]) -> None:
         # PTB's custom-webhook pattern: the Application processes the queue like polled updates.
-        update = Update.de_json(data, self.application.bot)
+        if wrong := problem(data):
+            raise MalformedUpdate(wrong)
+        try:
+            update = Update.de_json(data, self.application.bot)
+        except Exception as error:  # whatever the check above let through
+            raise MalformedUpdate(type(error).__name__) from None
         await self.application.update_queue.put(update)
 
     async def _register_commands(self, prefix: str) -> None:
