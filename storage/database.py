@@ -203,7 +203,9 @@ class Database:
                 await connection.begin()
                 return connection
             except OperationalError as error:
-                await connection.close()
+                # Locked while connecting (the WAL pragma on a new database) leaves nothing open.
+                if connection.sync_connection is not None:
+                    await connection.close()
                 if not _is_locked(error) or time.monotonic() > deadline:
                     raise
             await self._pause(delay)
