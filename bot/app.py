@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.config import Config
 from bot.kb_config import kb_settings, open_knowledge
@@ -49,13 +50,20 @@ async def open_runtime(
     try:
         await database.upgrade()
         store = Store(database, config.desk.reference_prefix)
-        dispatcher = OutboxDispatcher(store, senders, clock, Notifier(team_targets))
+        dispatcher = OutboxDispatcher(
+            store,
+            senders,
+            clock,
+            Notifier(team_targets),
+            lease=timedelta(seconds=config.desk.outbox_lease_seconds),
+        )
         desk = Desk(
             store,
             desk_settings(config),
             team_targets=team_targets,
             clock=clock,
             on_outbox=dispatcher.wake,
+            courier=dispatcher,
             knowledge=knowledge,
         )
         yield Runtime(config, database, store, desk, dispatcher, clock)

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import cli_kb, cli_tickets
+from bot import cli_kb, cli_report, cli_tickets
 from bot.config import Config, database_password, load_config
 from bot.config_error import ConfigError
 from bot.logs import setup_logging
@@ -39,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     db_sub.add_parser("upgrade", parents=[common], help="apply schema migrations")
     cli_tickets.add_commands(sub, common)
     cli_kb.add_kb_commands(sub, common)
+    cli_report.add_report_command(sub, common)
     return parser
 
 
@@ -68,6 +69,8 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
         return await cli_tickets.run(args, config)
     if args.command == "kb":
         return await cli_kb.run(args, config)
+    if args.command == "report":
+        return await cli_report.run(args, config)
     raise AssertionError(args.command)
 
 
@@ -86,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         config.slack.app_token,
         database_password(config.desk.database_url),
     )
-    setup_logging(config.desk.log_level, secrets)
+    setup_logging(config.desk.log_level, secrets, config.desk.log_format)
     try:
         return asyncio.run(_dispatch(args, config))
     except ConfigError as exc:

@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlparse
 
 from bot.config_error import ConfigError
 from bot.config_escalation import parse_escalation
+from bot.config_ops import OpsConfig, ReportsConfig, parse_ops, parse_reports
 
 DEFAULT_PATH = Path("config.toml")
 _PREFIX = re.compile(r"^[A-Z][A-Z0-9]{0,9}$")
@@ -56,8 +57,10 @@ class DeskConfig:
     reference_prefix: str = "INT"
     database_url: str = "sqlite+aiosqlite:///deskbot.db"
     log_level: str = "INFO"
+    log_format: str = "text"
     max_title_length: int = 120
     max_details_length: int = 4000
+    outbox_lease_seconds: int = 10
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,8 @@ class Config:
     # Parsed by the escalation policy loader; kept raw here so this module stays about the shape.
     escalation: Mapping[str, Any] = field(default_factory=dict)
     kb: Mapping[str, Any] = field(default_factory=dict)
+    ops: OpsConfig = field(default_factory=OpsConfig)
+    reports: ReportsConfig = field(default_factory=ReportsConfig)
     source: str = "built-in defaults"
 
 
@@ -203,10 +208,12 @@ def _desk(raw: Any) -> DeskConfig:
             f"must start with sqlite+aiosqlite:// or postgresql+asyncpg://, got {masked(url)!r}",
         )
     level = s.one_of("log_level", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
+    log_format = s.one_of("log_format", "text", ("text", "json"))
     title = s.integer("max_title_length", 120, 10, 1000)
     details = s.integer("max_details_length", 4000, 100, 20000)
+    lease = s.integer("outbox_lease_seconds", 10, 1, 600)
     s.finish()
-    return DeskConfig(prefix, url, level, title, details)
+    return DeskConfig(prefix, url, level, log_format, title, details, outbox_lease_seconds=lease)
 
 
 def _team(raw: Any) -> TeamConfig:
@@ -285,7 +292,7 @@ def _slack(raw: Any, env: Mapping[str, str]) -> SlackConfig:
     return cfg
 
 
-_SECTIONS = ("desk", "team", "telegram", "slack", "escalation", "kb")
+_SECTIONS = ("desk", "team", "telegram", "slack", "escalation", "kb", "ops", "reports")
 
 
 def parse_config(
@@ -311,6 +318,8 @@ def parse_config(
         slack=_slack(raw.get("slack", {}), env),
         escalation=escalation,
         kb=kb,
+        ops=parse_ops(raw.get("ops", {})),
+        reports=parse_reports(raw.get("reports", {})),
         source=source,
     )
 

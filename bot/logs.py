@@ -2,17 +2,27 @@
 so every record passes through a filter that blanks out the configured secrets, whatever their
 length. Log lines carry text from the outside (user messages, request fields): the formatter
 escapes CR, LF and other control characters in the message, and indents traceback lines, so
-nobody can forge a log line or send escape sequences to the operator's terminal."""
+nobody can forge a log line or send escape sequences to the operator's terminal.
+
+`[desk] log_format = "json"` writes one JSON object per line for log collectors: time, level,
+logger, message, and where known the channel, chat, ticket reference and platform update id
+(from handlers/log_context.py, or a record's `extra=`), plus the traceback when there is one.
+JSON lines are ASCII with every control character escaped, so they cannot be forged either.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import sys
 import time
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from types import TracebackType
 from urllib.parse import quote
+
+from handlers.log_context import FIELDS, current
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
@@ -64,6 +74,37 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class JsonFormatter(logging.Formatter):
+    """One JSON object per record. The record was redacted by the handler's filter already;
+    the finished line passes `redact` once more, so nothing added here can carry a secret."""
+
+    def __init__(self, redact: RedactSecrets | None = None) -> None:
+        super().__init__()
+        self._redact = redact
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        context = current()
+        for name in FIELDS:
+            value = getattr(record, name, None) or context.get(name)
+            if value is not None:
+                line[name] = str(value)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            line["exc_info"] = record.exc_text
+        if record.stack_info:
+            line["stack_info"] = record.stack_info
+        # ASCII only: C1 controls (a terminal reads \x9b as an escape) are escaped as well.
+        text = json.dumps(line, ensure_ascii=True)
+        return self._redact.redact(text) if self._redact is not None else text
+
+
 class SafeFormatter(logging.Formatter):
     """One record starts one line: the message is escaped, tracebacks are indented."""
 
@@ -108,10 +149,14 @@ class Throttle:
         logger.warning("%s%s", message, more)
 
 
-def setup_logging(level: str, secrets: Iterable[str]) -> None:
+def setup_logging(level: str, secrets: Iterable[str], log_format: str = "text") -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(SafeFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactSecrets(secrets))
+    redact = RedactSecrets(secrets)
+    if log_format == "json":
+        handler.setFormatter(JsonFormatter(redact))
+    else:
+        handler.setFormatter(SafeFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(redact)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -12,6 +12,7 @@ from bot.channels.base import ChannelService
 from bot.channels.console import ConsoleService
 from bot.config import Config
 from bot.escalation_wiring import attach_escalation
+from bot.ops.wiring import Ops
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,10 @@ async def serve(config: Config, services: Sequence[ChannelService]) -> None:
     targets = [target for service in services for target in service.team_targets()]
     async with open_runtime(config, senders, targets) as runtime:
         escalation = attach_escalation(runtime)
+        ops = Ops(runtime, services)
+        ops.schedule(escalation)
         escalation.start()
+        await ops.start()
         background = [asyncio.create_task(runtime.dispatcher.run(), name="outbox")]
         channels = [asyncio.create_task(s.run(runtime), name=s.name) for s in services]
         try:
@@ -54,6 +58,7 @@ async def serve(config: Config, services: Sequence[ChannelService]) -> None:
             await runtime.dispatcher.deliver_due()
         finally:
             escalation.shutdown()
+            await ops.stop()
             for task in channels + background:
                 task.cancel()
             for task in channels + background:

@@ -13,8 +13,10 @@ import re
 from handlers.events import Choice
 from handlers.knowledge import Answer, Entry, KnowledgeBase
 from handlers.messages import t
+from handlers.ops import metrics
 from handlers.tickets import Draft, open_ticket
 from handlers.turn import Turn
+from storage.database import after_commit
 from storage.kb_log import Outcome
 from storage.models import Kind
 
@@ -231,6 +233,7 @@ def _log(
     ticket_reference: str | None = None,
 ) -> None:
     incoming = turn.incoming
+    after_commit(turn.tx.session, lambda: metrics.kb_outcome(str(outcome)))
     turn.tx.kb_log.record(
         incoming.channel,
         incoming.user_id,

@@ -36,6 +36,8 @@ def parse(text: str, in_flow: bool) -> tuple[str, str] | None:
         return word, ""
     if word == "ask" and rest:
         return word, rest
+    if word == "report" and rest.isdigit():
+        return word, rest  # the team's `report [days]`
     if word == "list" and rest.lower() in _LIST_FILTERS:
         return word, rest
     if word in ("status", *TEAM) and rest and looks_like_reference(rest.split()[0]):

@@ -1,16 +1,24 @@
 """Delivering the outbox: due messages are leased in batches, sent concurrently across chats
-(in order within each chat), and their outcomes recorded together: sent, or scheduled again
-with backoff when the platform is rate-limiting, failing or down."""
+(in order within each chat), and each outcome is written as soon as it is known: sent, or
+scheduled again with backoff when the platform is rate-limiting, failing or down.
+
+Crash window: a lease lasts seconds and is renewed while its batch is in flight, and a message
+is marked sent in the first commit after the platform accepted it (outcomes that arrive together
+share one commit). A process killed mid-batch therefore leaves at most the messages the platform
+had just accepted unmarked; they are sent again when the lease runs out (LEASE), by any process.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Protocol
 
+from handlers import faults
 from handlers.clock import Clock
 from handlers.messages import t
 from handlers.notify import ALERT, ALERT_UPDATE, NOTICE, PAGE, TIMELINE, Notifier
@@ -21,8 +29,16 @@ from storage.tickets import Link
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 300.0
-LEASE = timedelta(seconds=120)
+# How long a leased row is left alone (the default of `[desk] outbox_lease_seconds`); renewed
+# every RENEW_EVERY (or a third of the lease) while its batch is in flight.
+LEASE = timedelta(seconds=10)
+RENEW_EVERY = 3.0
 BATCH = 200
+# A page that waited this long behind its chat's earlier messages is checked again before it
+# goes: the ticket may have been acknowledged meanwhile.
+RECHECK_PAGE_AFTER = 0.2
+# Batches in flight at once: a chat waiting out flood control does not hold up the others.
+MAX_BATCHES_IN_FLIGHT = 4
 
 
 class SendError(Exception):
@@ -50,6 +66,82 @@ AlertKey = tuple[str, str, str]  # ticket reference, channel, chat
 LINKED = (ALERT, TIMELINE, PAGE)
 
 
+class _Ledger:
+    """Outcomes of every batch in flight, written as they come: while one commit runs, the
+    outcomes that arrive meanwhile gather for the next, so a burst costs few commits and a lone
+    message is marked sent right after the platform took it."""
+
+    def __init__(self, dispatcher: OutboxDispatcher) -> None:
+        self.dispatcher = dispatcher
+        self._outcomes: list[tuple[Delivery, Outcome]] = []
+        self._links: list[Link] = []
+        self._writer: asyncio.Task[None] | None = None
+        self._queued = 0  # outcomes handed in so far
+        self._done = 0  # outcomes written (or given up on)
+        self._progress = asyncio.Event()
+
+    def add(self, item: Delivery, outcome: Outcome, link: Link | None) -> int:
+        """Queue an outcome for the next commit; returns its place in line for `written`."""
+        self._outcomes.append((item, outcome))
+        if link is not None:
+            self._links.append(link)
+        self._queued += 1
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write())
+        return self._queued
+
+    async def written(self, place: int) -> None:
+        while self._done < place:
+            progress = self._progress
+            await progress.wait()
+
+    async def _write(self) -> None:
+        failures = 0
+        while self._outcomes:
+            taken, links = self._outcomes, self._links
+            self._outcomes, self._links = [], []
+            try:
+                await self.dispatcher._record(taken, links)
+            except Exception:
+                failures += 1
+                if failures <= 3:
+                    self._outcomes[:0], self._links[:0] = taken, links
+                    await asyncio.sleep(0.2 * failures)
+                    continue
+                # The database is gone: these rows are sent again once their lease ends.
+                log.exception("could not record %d outbox outcomes", len(taken))
+            self._done += len(taken)
+            self._progress.set()
+            self._progress = asyncio.Event()
+        if self.dispatcher._held:
+            self.dispatcher._wake.set()  # rows held behind these chats may go now
+
+
+class _Book:
+    """One batch in flight: its rows still open (their lease is renewed), alerts it posted."""
+
+    def __init__(self, ledger: _Ledger, batch: list[Delivery]) -> None:
+        self.ledger = ledger
+        self.items = {item.id: item for item in batch}
+        self.open = set(self.items)
+        self.alerts: dict[AlertKey, str] = {}
+        self.sent = 0
+        self._last = 0
+
+    def add(self, outcome: Outcome, link: Link | None = None) -> None:
+        self.open.discard(outcome.id)
+        if outcome.status == SENT:
+            self.sent += 1
+        self._last = self.ledger.add(self.items[outcome.id], outcome, link)
+
+    def settled(self, item_id: int) -> None:
+        """A row settled elsewhere (a cancelled page): no outcome to write, no lease to renew."""
+        self.open.discard(item_id)
+
+    async def close(self) -> None:
+        await self.ledger.written(self._last)
+
+
 class OutboxDispatcher:
     def __init__(
         self,
@@ -57,52 +149,115 @@ class OutboxDispatcher:
         senders: Mapping[str, Sender],
         clock: Clock,
         notifier: Notifier | None = None,
+        lease: timedelta = LEASE,
     ) -> None:
         self.store = store
+        self.lease = lease
         self.senders = dict(senders)
         self.clock = clock
         # Tells the team when a notice cannot reach its reporter; None: nobody to tell.
         self.notifier = notifier
         self._wake = asyncio.Event()
+        self._batches = 0  # batches being delivered by this process
+        self._direct: set[asyncio.Task[int]] = set()
+        self._ledger = _Ledger(self)
+        # Rows may be waiting behind this process's leases: worth a claim when a batch lands.
+        self._held = True
+        self._quiet = asyncio.Event()
+        self._quiet.set()
 
     def wake(self) -> None:
+        self._held = True
         self._wake.set()
+
+    def send_now(self, batch: list[Delivery]) -> None:
+        """Deliver rows written leased to this process (answers, right after their commit)."""
+        task = asyncio.create_task(self.deliver(batch))
+        self._direct.add(task)
+        task.add_done_callback(self._direct.discard)
 
     async def deliver_due(self) -> int:
         """Deliver everything due now; returns how many were sent."""
         sent = 0
         while True:
-            async with self.store.transaction() as tx:
-                batch = await tx.outbox.claim_due(
-                    list(self.senders), self.clock.now(), LEASE, BATCH
-                )
+            batch = await self.claim()
             if not batch:
                 return sent
-            alerts: dict[AlertKey, str] = {}
-            links: list[Link] = []
-            chats: dict[tuple[str, str], list[Delivery]] = {}
-            for item in batch:
-                chats.setdefault((item.channel, item.chat_id), []).append(item)
-            results = await asyncio.gather(
-                *(self._send_chat(items, alerts, links) for items in chats.values())
-            )
-            outcomes = [outcome for chat in results for outcome in chat]
-            async with self.store.transaction() as tx:
-                await tx.outbox.record(outcomes)
-                await tx.tickets.link_messages(links, self.clock.now())
-                await self._report_undeliverable(tx, batch, outcomes)
-            sent += sum(1 for outcome in outcomes if outcome.status == SENT)
+            sent += await self.deliver(batch)
             if len(batch) < BATCH:
                 return sent
 
+    async def claim(self) -> list[Delivery]:
+        """Lease the next due rows; pages whose ticket was acknowledged meanwhile are cancelled
+        instead."""
+        batches = self._batches
+        async with self.store.transaction() as tx:
+            batch = await tx.outbox.claim_due(
+                list(self.senders), self.clock.now(), self.lease, BATCH
+            )
+            pages = [item.id for item in batch if item.kind == PAGE]
+            cancelled = set(await tx.outbox.cancel_acknowledged_pages(pages))
+        if not batch and not batches:
+            self._held = False  # nothing due, nothing of ours in flight: nothing held
+        return [item for item in batch if item.id not in cancelled]
+
+    async def deliver(self, batch: list[Delivery]) -> int:
+        """Send rows this process has leased: chats side by side, each chat in order. Returns
+        how many were sent."""
+        book = _Book(self._ledger, batch)
+        self._batches += 1
+        self._quiet.clear()
+        renewer = asyncio.create_task(self._renew(book))
+        claimed_at = time.monotonic()
+        chats: dict[tuple[str, str], list[Delivery]] = {}
+        for item in batch:
+            chats.setdefault((item.channel, item.chat_id), []).append(item)
+        try:
+            await asyncio.gather(
+                *(self._send_chat(items, book, claimed_at) for items in chats.values())
+            )
+        finally:
+            renewer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewer
+            await book.close()
+            self._batches -= 1
+            if not self._batches:
+                self._quiet.set()
+        return book.sent
+
+    async def settle(self) -> None:
+        """Until nothing is due and nothing is being delivered by this process (the console
+        prints a line's answers before it reads the next)."""
+        while True:
+            await self.deliver_due()
+            if not self._batches:
+                return
+            await self._quiet.wait()
+
+    async def _renew(self, book: _Book) -> None:
+        while True:
+            await asyncio.sleep(min(RENEW_EVERY, self.lease.total_seconds() / 3))
+            try:
+                async with self.store.transaction() as tx:
+                    await tx.outbox.renew(sorted(book.open), self.clock.now() + self.lease)
+            except Exception:
+                log.exception("could not renew the outbox lease")
+
+    async def _record(self, taken: list[tuple[Delivery, Outcome]], links: list[Link]) -> None:
+        outcomes = [outcome for _, outcome in taken]
+        async with self.store.transaction() as tx:
+            await tx.outbox.record(outcomes)
+            await tx.tickets.link_messages(links, self.clock.now())
+            await self._report_undeliverable(tx, {item.id: item for item, _ in taken}, outcomes)
+
     async def _report_undeliverable(
-        self, tx: Transaction, batch: list[Delivery], outcomes: list[Outcome]
+        self, tx: Transaction, items: Mapping[int, Delivery], outcomes: list[Outcome]
     ) -> None:
         """A notice the reporter will never get (blocked bot, chat gone) is said in the ticket's
         timeline, so the team does not take a reply for delivered when it was not."""
         if self.notifier is None:
             return
-        items = {item.id: item for item in batch}
         for outcome in outcomes:
             item = items[outcome.id]
             if outcome.status != FAILED or item.kind != NOTICE or not item.ticket_reference:
@@ -112,45 +267,41 @@ class OutboxDispatcher:
                 text = t("timeline.undeliverable", reference=ticket.reference, reason=outcome.error)
                 self.notifier.timeline(tx, ticket, text, self.clock.now())
 
-    async def _send_chat(
-        self, items: list[Delivery], alerts: dict[AlertKey, str], links: list[Link]
-    ) -> list[Outcome]:
+    async def _send_chat(self, items: list[Delivery], book: _Book, claimed_at: float) -> None:
         """Send one chat's messages in order; after a failure the rest wait for the same retry,
         so a chat never sees them out of order."""
-        outcomes: list[Outcome] = []
         for index, item in enumerate(items):
+            if item.kind == PAGE and time.monotonic() - claimed_at > RECHECK_PAGE_AFTER:
+                async with self.store.transaction() as tx:
+                    if await tx.outbox.cancel_acknowledged_pages([item.id]):
+                        book.settled(item.id)
+                        continue
             try:
                 message_id = await self.senders[item.channel].deliver(
-                    item, await self._alert_id(item, alerts)
+                    item, await self._alert_id(item, book.alerts)
                 )
             except Exception as exc:
                 failure = self._failure(item, exc)
-                outcomes.append(failure)
+                book.add(failure)
                 if failure.status == PENDING:
-                    held = [
-                        Outcome(
-                            rest.id,
-                            PENDING,
-                            failure.at,
-                            error="held behind an earlier message",
-                            tried=False,
-                        )
-                        for rest in items[index + 1 :]
-                    ]
-                    return outcomes + held
+                    for rest in items[index + 1 :]:
+                        held = "held behind an earlier message"
+                        book.add(Outcome(rest.id, PENDING, failure.at, error=held, tried=False))
+                    return
                 continue
-            outcomes.append(Outcome(item.id, SENT, self.clock.now(), message_id))
+            faults.reach("reply.accepted")
+            link = None
             if item.kind in LINKED and message_id and item.ticket_reference:
                 link = Link(
                     item.ticket_reference, item.channel, item.chat_id, message_id, item.kind
                 )
-                links.append(link)
                 if item.kind == ALERT:
-                    alerts[(item.ticket_reference, item.channel, item.chat_id)] = message_id
-        return outcomes
+                    book.alerts[(item.ticket_reference, item.channel, item.chat_id)] = message_id
+            book.add(Outcome(item.id, SENT, self.clock.now(), message_id), link)
 
     async def _alert_id(self, item: Delivery, alerts: dict[AlertKey, str]) -> str | None:
-        # Pages get it too, so a channel can put them in the ticket's thread.
+        # Pages get it too, so a channel can put them in the ticket's thread. The alert, being
+        # older in the same chat, has been sent and recorded before this row could be leased.
         if item.kind not in (ALERT_UPDATE, TIMELINE, PAGE) or not item.ticket_reference:
             return None
         key = (item.ticket_reference, item.channel, item.chat_id)
@@ -175,12 +326,36 @@ class OutboxDispatcher:
 
     async def run(self, poll_seconds: float = 1.0) -> None:
         """Deliver until cancelled. Woken at once by `wake()`; the poll picks up rows written by
-        other processes and retries that have come due."""
-        while True:
-            self._wake.clear()
-            try:
-                await self.deliver_due()
-            except Exception:
-                log.exception("outbox delivery pass failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), poll_seconds)
+        other processes, retries that have come due and leases a crashed process left. Several
+        batches may be in flight, so one slow chat does not hold up the rest."""
+        flying: set[asyncio.Task[int]] = set()
+        try:
+            while True:
+                self._wake.clear()
+                try:
+                    while len(flying) < MAX_BATCHES_IN_FLIGHT:
+                        batch = await self.claim()
+                        if not batch:
+                            break
+                        task = asyncio.create_task(self.deliver(batch))
+                        flying.add(task)
+                        task.add_done_callback(self._landed(flying))
+                except Exception:
+                    log.exception("outbox delivery pass failed")
+                # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation
+                # that lands just as the event is set, and the loop would never stop.
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(poll_seconds):
+                        await self._wake.wait()
+        finally:
+            for task in flying:
+                task.cancel()
+
+    def _landed(self, flying: set[asyncio.Task[int]]) -> Callable[[asyncio.Task[int]], None]:
+        def done(task: asyncio.Task[int]) -> None:
+            flying.discard(task)
+            if not task.cancelled() and task.exception() is not None:
+                log.error("outbox batch failed", exc_info=task.exception())
+            self.wake()
+
+        return done

@@ -3,18 +3,26 @@ transaction as everything the event changed."""
 
 from __future__ import annotations
 
+import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from typing import Any, Protocol
 
-from handlers import ask, commands, merchant, report, team
+from handlers import ask, commands, faults, merchant, report, team
 from handlers.clock import Clock, SystemClock
+from handlers.escalation.policy import EscalationPolicy
 from handlers.events import Incoming, Message, storable, storable_incoming
 from handlers.knowledge import KnowledgeSource
+from handlers.log_context import log_context
 from handlers.messages import t
-from handlers.notify import DIRECT, Notifier, Target, payload
+from handlers.notify import DIRECT, REPLY, Notifier, Target, payload
+from handlers.ops import metrics
+from handlers.ops.command import team_report, wants_team_report
 from handlers.tickets import Draft, created_replies, open_ticket
 from handlers.turn import TicketObserver, Turn
+from storage.outbox import Delivery
 from storage.store import Store, Transaction
 
 FLOWS = {report.FLOW: report, ask.FLOW: ask}
@@ -29,6 +37,25 @@ class DeskSettings:
     max_details_length: int = 4000
 
 
+class Courier(Protocol):
+    lease: timedelta
+
+    def send_now(self, deliveries: list[Delivery]) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyTo:
+    """Where the answers to one incoming event go when they are written to the outbox in the
+    event's own transaction: a chat (and thread) on the event's channel, plus hints its sender
+    understands (`extra` on every answer, `first` on the first one only, e.g. Telegram's
+    reply-to)."""
+
+    chat_id: str
+    thread_id: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    first: Mapping[str, Any] = field(default_factory=dict)
+
+
 @dataclass
 class Desk:
     store: Store
@@ -40,24 +67,44 @@ class Desk:
     knowledge: KnowledgeSource | None = None
     # Called after a transaction that queued outgoing messages, to wake the sender.
     on_outbox: Callable[[], None] | None = None
+    # Sends answers written leased to this process right after their commit (the outbox
+    # dispatcher); None leaves every answer to `on_outbox`'s sender.
+    courier: Courier | None = None
+    # Business hours and zone for the team's `report` command (None: the default policy).
+    policy: EscalationPolicy | None = None
     notifier: Notifier = field(init=False)
 
     def __post_init__(self) -> None:
         self.notifier = Notifier(self.team_targets)
 
-    async def handle(self, incoming: Incoming) -> list[Message]:
+    async def handle(self, incoming: Incoming, reply_to: ReplyTo | None = None) -> list[Message]:
+        """Run one incoming event. With `reply_to`, its answers are also written to the outbox
+        in the same transaction (the channel then sends nothing itself): a crash after the
+        commit loses no answer, and a redelivered event re-sends none."""
+        started = time.perf_counter()
+        with log_context(
+            channel=incoming.channel, chat=incoming.chat_id, update_id=incoming.delivery_id
+        ):
+            replies = await self._handle(incoming, reply_to)
+        metrics.MESSAGES.labels(incoming.channel).inc()
+        metrics.HANDLING.labels(incoming.channel).observe(time.perf_counter() - started)
+        return replies
+
+    async def _handle(self, incoming: Incoming, reply_to: ReplyTo | None) -> list[Message]:
         async with self.store.transaction() as tx:
             turn = await self._turn(tx, incoming)
             state = turn.state
             before = (state.flow, state.step, dict(state.data))
             if not await self._first_delivery(turn):
+                self._redelivered()
                 return []
             await self._dispatch(turn)
             if (state.flow, state.step, state.data) != before:
                 await tx.conversations.save(
                     incoming.channel, incoming.chat_id, incoming.user_id, state, turn.now
                 )
-        self._wake(tx)
+            await self._queue_replies(turn, reply_to)
+        self._committed(tx)
         return turn.replies
 
     async def queue(
@@ -91,19 +138,28 @@ class Desk:
         return self.knowledge.current().answer(question) is not None
 
     async def team_action(
-        self, incoming: Incoming, action: str, reference: str, text: str = ""
+        self,
+        incoming: Incoming,
+        action: str,
+        reference: str,
+        text: str = "",
+        reply_to: ReplyTo | None = None,
     ) -> list[Message]:
         """Run a team command for an adapter that knows the ticket from context (a button on an
         alert, a reply in a ticket's thread) rather than from typed text."""
         async with self.store.transaction() as tx:
             turn = await self._turn(tx, incoming)
             if not await self._first_delivery(turn):
+                self._redelivered()
                 return []
             await team.run(turn, action, f"{reference} {storable(text)}".strip())
-        self._wake(tx)
+            await self._queue_replies(turn, reply_to)
+        self._committed(tx)
         return turn.replies
 
-    async def submit_report(self, incoming: Incoming, draft: Draft) -> list[Message]:
+    async def submit_report(
+        self, incoming: Incoming, draft: Draft, reply_to: ReplyTo | None = None
+    ) -> list[Message]:
         """File a report collected by a channel's own form (Slack's modal) in one step."""
         async with self.store.transaction() as tx:
             turn = await self._turn(tx, incoming)
@@ -112,8 +168,49 @@ class Desk:
             )
             ticket = await open_ticket(turn, draft)
             created_replies(turn, ticket)
-        self._wake(tx)
+            await self._queue_replies(turn, reply_to)
+        self._committed(tx)
         return turn.replies
+
+    async def _queue_replies(self, turn: Turn, reply_to: ReplyTo | None) -> None:
+        if reply_to is None or not turn.replies:
+            return
+        incoming = turn.incoming
+        # Keyed by the delivery when there is one: the same answer can only be queued once.
+        origin = incoming.delivery_id or uuid.uuid4().hex
+        lease = None
+        courier = self.courier
+        if courier is not None and await turn.tx.outbox.chat_idle(
+            incoming.channel, reply_to.chat_id
+        ):
+            # Nothing is waiting for this chat: the answers are leased to this process as they
+            # are written and sent right after the commit, without a round through the queue.
+            lease = turn.now + courier.lease
+        for number, message in enumerate(turn.replies):
+            hints = {**reply_to.extra, **(reply_to.first if number == 0 else {})}
+            turn.tx.outbox.add(
+                key=f"{REPLY}:{incoming.channel}:{origin}:{number}",
+                channel=incoming.channel,
+                chat_id=reply_to.chat_id,
+                thread_id=reply_to.thread_id,
+                kind=REPLY,
+                payload=payload(message, **hints),
+                now=turn.now,
+                ahead=True,
+                leased_until=lease,
+            )
+
+    def _committed(self, tx: Transaction) -> None:
+        faults.reach("work.committed")
+        leased = tx.outbox.leased_deliveries()
+        if leased and self.courier is not None:
+            self.courier.send_now(leased)
+        self._wake(tx)
+
+    def _redelivered(self) -> None:
+        # Whatever answers of the first delivery did not go out are still in the outbox.
+        if self.on_outbox is not None:
+            self.on_outbox()
 
     async def _turn(self, tx: Transaction, incoming: Incoming) -> Turn:
         incoming = storable_incoming(incoming)
@@ -129,7 +226,7 @@ class Desk:
     def _wake(self, tx: Transaction) -> None:
         # Only a transaction that queued messages needs the sender; waking it for every turn
         # would cost a database round trip per incoming message.
-        if self.on_outbox is not None and tx.outbox.added:
+        if self.on_outbox is not None and tx.outbox.added > tx.outbox.leased:
             self.on_outbox()
 
     async def _dispatch(self, turn: Turn) -> None:
@@ -162,6 +259,8 @@ class Desk:
             had_flow = turn.state.flow is not None
             turn.reset()
             turn.say(t("cancelled" if had_flow else "nothing_to_cancel"))
+        elif name == "report" and wants_team_report(turn, args):
+            await team_report(turn, args, self.policy)
         elif name == "report":
             await report.start(turn, args)
         elif name == "ask":

@@ -31,7 +31,7 @@ EN: dict[str, str] = {
     "menu.team": (
         "Team commands: ack REF, take REF, assign REF <member>, resolve REF [note], "
         "note REF <text> (internal), reply REF <text> (to the reporter), "
-        "list [open|critical|major|minor]"
+        "list [open|critical|major|minor], report [days] (figures for the last days)"
     ),
     "menu.choice.report": "Report an issue",
     "menu.choice.ask": "Ask a question",
@@ -220,6 +220,9 @@ EN: dict[str, str] = {
     "slack.ask.headline": "❓ {user} asked: {question}",
     "slack.report.headline": "📝 {user} reported an issue: {title}",
     "slack.usage.report": "{command} report: report an integration issue (opens a form)",
+    "slack.usage.team_report": (
+        "{command} report <days>: MTTA, MTTR, SLA and knowledge-base figures for the last days"
+    ),
     "slack.usage.ask": "{command} ask <question>: ask an integration question",
     "slack.usage.status": "{command} status {prefix}-42: the status of a ticket",
     "slack.usage.mine": "{command} mine: your tickets",
@@ -246,6 +249,9 @@ EN: dict[str, str] = {
     "slack.report.field.environment_placeholder": "Where?",
     "slack.report.field.severity": "Severity",
     "slack.report.field.severity_placeholder": "How bad is it?",
+    "slack.report.error.not_filed": (
+        "Your report could not be filed just now (nothing was saved). Please press Report again."
+    ),
     "slack.report.error.title_empty": "Please give the issue a short title.",
     "slack.report.error.title_too_long": "Please keep the title to {limit} characters.",
     "slack.report.error.details_empty": "Please describe what happened.",
@@ -290,6 +296,42 @@ EN: dict[str, str] = {
     "severity.minor": "Minor",
     "environment.staging": "Staging",
     "environment.production": "Production",
+    # Operations: the delivery alarm and the reports (team-facing)
+    "ops.alarm": (
+        "⚠️ {channel} has refused the desk's messages for {duration}: {waiting}. "
+        "They are kept and will be sent when {channel} takes them again."
+    ),
+    "ops.alarm.pages": (
+        "{count} messages waiting, {pages} of them pages, oldest page {reference} Level {level}"
+    ),
+    "ops.alarm.messages": "{count} messages waiting",
+    "ops.recovered": (
+        "✅ {channel} is taking the desk's messages again (refused for {duration}); "
+        "the waiting messages are being delivered."
+    ),
+    "ops.channel.console": "Console",
+    "report.usage": "Usage: report [days], e.g. report 7 (1-366 days).",
+    "report.title_line": "Desk report {since} – {until} ({zone})",
+    "report.opened": "Tickets opened: {count} ({counts})",
+    "report.none": "No tickets were opened in this period.",
+    "report.by_severity": "By severity",
+    "report.by_channel": "By channel",
+    "report.group": (
+        "• {name}: {opened} opened · MTTA {mtta} · MTTR {mttr} · SLA ack {ack} · "
+        "resolve {resolve}{business}"
+    ),
+    "report.business": " (business hours)",
+    "report.median_p90": "{median} median, {p90} p90",
+    "report.na": "n/a",
+    "report.sla": "{met}/{decided} met ({percent})",
+    "report.breaches": "SLA breaches ({count}): {items}",
+    "report.kb": (
+        "Knowledge base: {asked} questions, {answered} answered, helpful {helpful_rate} "
+        "({helpful} of {rated} rated), deflection {deflection} ({deflected} without a ticket)"
+    ),
+    "report.chart_title": "Desk report {since} – {until}",
+    "report.chart_tickets": "Tickets opened per week",
+    "report.chart_times": "Median time per week (hours)",
     # The program document's own severity definitions.
     "definition.critical": "System is unusable or data integrity is compromised.",
     "definition.major": "Significant issues affecting performance or functionality.",

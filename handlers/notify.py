@@ -21,6 +21,7 @@ TIMELINE = "timeline"  # an entry in the ticket's timeline (thread of / reply to
 PAGE = "page"  # an escalation page
 DIRECT = "direct"  # a direct message to one team member
 DIGEST = "digest"  # the daily digest
+REPLY = "reply"  # an answer to what someone just did, in the chat they did it in
 
 
 @dataclass(frozen=True, slots=True)

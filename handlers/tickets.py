@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from handlers.messages import t
+from handlers.ops import metrics
 from handlers.turn import Turn
+from storage.database import after_commit
 from storage.models import Kind, Severity, Status, Ticket
 
 
@@ -39,6 +41,8 @@ async def open_ticket(turn: Turn, draft: Draft) -> Ticket:
     for observer in turn.desk.observers:
         await observer.created(turn.tx, ticket, turn.now)
     turn.desk.notifier.new_ticket(turn.tx, ticket, turn.now)
+    severity = ticket.severity if ticket.kind == Kind.issue else None
+    after_commit(turn.tx.session, lambda: metrics.ticket_opened(severity, incoming.channel))
     return ticket
 
 

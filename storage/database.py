@@ -134,6 +134,10 @@ class Database:
             event.listen(self.engine.sync_engine, "begin", _begin_immediate)
         else:
             self.engine = create_async_engine(url, pool_pre_ping=True)
+        # SQLite has one writer and every unit of work is a write transaction (BEGIN IMMEDIATE):
+        # this process's own units queue here, first come first served, instead of polling
+        # the file lock with growing pauses (which left the lock idle under load).
+        self._writer = asyncio.Lock() if self.dialect == "sqlite" else None
         self._sessions = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False
         )
@@ -149,21 +153,28 @@ class Database:
         migration lock first (a transaction-scoped advisory lock on PostgreSQL, SQLite's write
         lock, waited for), so one migrates while the others wait, then find nothing to do.
         """
-        connection = await self._begin(exclusive=True, wait=MIGRATION_WAIT_SECONDS)
+        writer = self._writer
+        if writer is not None:
+            await writer.acquire()
         try:
-            if self.dialect == "postgresql":
-                await connection.execute(
-                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+            connection = await self._begin(exclusive=True, wait=MIGRATION_WAIT_SECONDS)
+            try:
+                if self.dialect == "postgresql":
+                    await connection.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                    )
+                await connection.run_sync(
+                    lambda sync_conn: command.upgrade(alembic_config(sync_conn), "head")
                 )
-            await connection.run_sync(
-                lambda sync_conn: command.upgrade(alembic_config(sync_conn), "head")
-            )
-            await connection.commit()
-        except BaseException:
-            await connection.rollback()
-            raise
+                await connection.commit()
+            except BaseException:
+                await connection.rollback()
+                raise
+            finally:
+                await connection.close()
         finally:
-            await connection.close()
+            if writer is not None:
+                writer.release()
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -173,17 +184,24 @@ class Database:
         only touch conversation state through Core statements, and a session that owned the
         transaction would cost its own begin, commit and close on every one of them.
         """
-        connection = await self._begin()
-        session = self._sessions(bind=connection)
-        session.info[_CONNECTION] = connection
+        writer = self._writer
+        if writer is not None:
+            await writer.acquire()
         try:
-            yield session
-            await connection.commit()
-        except BaseException:
-            await connection.rollback()
-            raise
+            connection = await self._begin()
+            session = self._sessions(bind=connection)
+            session.info[_CONNECTION] = connection
+            try:
+                yield session
+                await connection.commit()
+            except BaseException:
+                await connection.rollback()
+                raise
+            finally:
+                await connection.close()
         finally:
-            await connection.close()
+            if writer is not None:
+                writer.release()
         for callback in session.info.get(_AFTER_COMMIT, ()):
             callback()
 

@@ -125,7 +125,10 @@ class OutboxItem(SQLModel, table=True):
     """A message waiting to be delivered, written in the transaction that caused it."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_chat_order", "channel", "chat_id", "status", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     idempotency_key: str = Field(unique=True)
@@ -202,3 +205,14 @@ class KbLog(SQLModel, table=True):
     score: float | None = None
     outcome: str
     ticket_reference: str | None = None
+
+
+class DeliveryAlarm(SQLModel, table=True):
+    """A channel whose outbox is stuck: raised once per incident, cleared when it drains. A
+    conditional update on this row decides which process tells the team, so it is told once."""
+
+    __tablename__ = "delivery_alarm"
+
+    channel: str = Field(primary_key=True)
+    raised_at: datetime | None = Field(default=None, sa_column=_utc())
+    updated_at: datetime = Field(sa_column=_utc(nullable=False))

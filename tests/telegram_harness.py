@@ -114,14 +114,23 @@ class DeskOnTelegram:
                 return ticket.reference
             await asyncio.wait_for(committed.wait(), 5.0)
 
+    async def retry_recorded(self) -> None:
+        """Until the outbox has recorded a failed try (a row waiting for its retry)."""
+        while True:
+            committed = self.committed
+            async with self.runtime.store.transaction() as tx:
+                rows = await tx.outbox.items()
+            if any(row.status == "pending" and row.attempts for row in rows):
+                return
+            await asyncio.wait_for(committed.wait(), 5.0)
+
     def _on_commit(self, _connection: object) -> None:
         self.committed.set()
         self.committed = asyncio.Event()
 
     async def settled(self) -> None:
-        """Until every update the Application has received is fully processed (PTB marks each
-        queue item done only after its handlers ran)."""
-        await asyncio.wait_for(self.service.application.update_queue.join(), 5.0)
+        """Until every update the service has received is fully handled."""
+        await asyncio.wait_for(self.service.idle(), 5.0)
 
     async def ticket(self, reference: str) -> Ticket:
         async with self.runtime.store.transaction() as tx:

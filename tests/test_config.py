@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,7 @@ import pytest
 from bot.cli import main
 from bot.config import load_config, parse_config
 from bot.config_error import ConfigError
+from bot.config_ops import WeeklyAt
 
 EXAMPLE = Path(__file__).parent.parent / "config.example.toml"
 
@@ -17,6 +19,27 @@ def test_example_config_is_valid_and_matches_defaults() -> None:
     assert config.desk.database_url == "sqlite+aiosqlite:///deskbot.db"
     assert config.team.members == ("console:lead",)
     assert not config.telegram.enabled and not config.slack.enabled
+    assert config.ops == parse_config({}, {}).ops and config.reports == parse_config({}, {}).reports
+
+
+def test_ops_and_reports_defaults_and_values() -> None:
+    defaults = parse_config({}, {})
+    assert defaults.desk.log_format == "text"
+    assert defaults.ops.listen == "127.0.0.1" and defaults.ops.metrics_port is None
+    assert defaults.ops.delivery_alarm_after == timedelta(minutes=2)
+    assert defaults.reports.weekly_at == WeeklyAt(0, time(8, 0))
+    raw = {
+        "desk": {"log_format": "json"},
+        "ops": {"listen": "0.0.0.0", "metrics_port": 9108, "delivery_alarm_after": "90s"},
+        "reports": {"weekly_at": "friday 16:30", "chart_weeks": 12},
+    }
+    config = parse_config(raw, {})
+    assert config.desk.log_format == "json"
+    assert (config.ops.listen, config.ops.metrics_port) == ("0.0.0.0", 9108)
+    assert config.ops.delivery_alarm_after == timedelta(seconds=90)
+    assert config.reports.weekly_at == WeeklyAt(4, time(16, 30))
+    assert config.reports.chart_weeks == 12
+    assert parse_config({"reports": {"weekly_at": ""}}, {}).reports.weekly_at is None
 
 
 def test_no_file_means_built_in_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -53,6 +76,21 @@ def test_secrets_come_from_the_environment() -> None:
         ({"slack": {"bot_token": "xoxb-1"}}, "slack.signing_secret"),
         ({"slack": {"port": 70000}}, "slack.port"),
         ({"nonsense": {}}, "nonsense"),
+        ({"desk": {"log_format": "xml"}}, "desk.log_format"),
+        ({"ops": {"metrics_port": 0}}, "ops.metrics_port"),
+        ({"ops": {"metrics_port": "9108"}}, "ops.metrics_port"),
+        ({"ops": {"metrics_port": True}}, "ops.metrics_port"),
+        ({"ops": {"listen": ""}}, "ops.listen"),
+        ({"ops": {"listen": "not an address!"}}, "ops.listen"),
+        ({"ops": {"delivery_alarm_after": "soon"}}, "ops.delivery_alarm_after"),
+        ({"ops": {"delivery_alarm_after": "0s"}}, "ops.delivery_alarm_after"),
+        ({"ops": {"port": 9108}}, "ops.port"),
+        ({"ops": "on"}, "ops"),
+        ({"reports": {"weekly_at": "Someday 08:00"}}, "reports.weekly_at"),
+        ({"reports": {"weekly_at": "Mon 25:00"}}, "reports.weekly_at"),
+        ({"reports": {"weekly_at": 8}}, "reports.weekly_at"),
+        ({"reports": {"chart_weeks": 0}}, "reports.chart_weeks"),
+        ({"reports": {"daily": True}}, "reports.daily"),
     ],
 )
 def test_wrong_values_name_the_key(raw: dict, key: str) -> None:

@@ -10,15 +10,17 @@ import sys
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from bot.cli import main
 from storage import Database, Store
+from storage.database import alembic_config
 from tests.databases import database_url_for, sqlite_url
 from tests.test_console_cli import ROOT, _env
 from tests.test_storage import _ticket
 
-HEAD = "0001"
+HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 async def _versions(url: str) -> list[str]:

@@ -13,6 +13,8 @@ if TYPE_CHECKING:
 
 class ChannelService(Protocol):
     name: str
+    # True while the channel is serving (connected, polling or listening); /readyz reads it.
+    started: bool
 
     @property
     def sender(self) -> Sender:

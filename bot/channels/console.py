@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
 from bot.terminal import visible
 from handlers.delivery import OutboxDispatcher
-from handlers.desk import Desk
+from handlers.desk import Desk, ReplyTo
 from handlers.events import Choice, Incoming, Message
-from handlers.notify import NOTICE, Target
+from handlers.notify import NOTICE, REPLY, Target
 from storage.outbox import Delivery
 
 if TYPE_CHECKING:
@@ -43,8 +44,20 @@ class ConsoleSender:
 
     def __init__(self, output: TextIO) -> None:
         self.output = output
+        # Told of each answer printed, so numbered replies map to its choices.
+        self.on_reply: Callable[[Message], None] | None = None
 
     async def deliver(self, item: Delivery, alert_message_id: str | None) -> str | None:
+        if item.kind == REPLY:
+            choices = tuple(
+                Choice(c["label"], c["value"], c.get("description", ""))
+                for c in item.payload.get("choices", [])
+            )
+            message = Message(item.payload["text"], choices)
+            print(visible(render(message)), file=self.output, flush=True)
+            if self.on_reply is not None:
+                self.on_reply(message)
+            return f"console-{item.id}"
         # Buttons on team messages become the command that does the same, since the console's
         # numbered answers only apply to the conversation's own last question.
         hints = [_as_command(c["value"]) for c in item.payload.get("choices", [])]
@@ -54,6 +67,9 @@ class ConsoleSender:
         if item.payload.get("mention") == "everyone":
             prefix += " @everyone"
         body = item.payload["text"]
+        if item.payload.get("image_png"):
+            # A terminal shows no image; the chart is one `deskbot report --chart` away.
+            body += f"\n  [chart {item.payload.get('filename', '')} not shown in the console]"
         if any(hints):
             body += "\n  (" + " | ".join(h for h in hints if h) + ")"
         print(visible(f"{prefix} {body}"), file=self.output, flush=True)
@@ -68,6 +84,7 @@ class ConsoleChannel:
         user: str,
         stdin: TextIO = sys.stdin,
         stdout: TextIO = sys.stdout,
+        sender: ConsoleSender | None = None,
     ) -> None:
         self.desk = desk
         self.dispatcher = dispatcher
@@ -75,6 +92,12 @@ class ConsoleChannel:
         self.stdin = stdin
         self.stdout = stdout
         self._last_choices: tuple[Choice, ...] = ()
+        self._durable = sender is not None
+        if sender is not None:
+            sender.on_reply = self._remember
+
+    def _remember(self, message: Message) -> None:
+        self._last_choices = message.choices
 
     def _incoming(self, line: str) -> Incoming:
         common = {"channel": CHANNEL, "chat_id": self.user, "user_id": self.user}
@@ -85,14 +108,23 @@ class ConsoleChannel:
         return Incoming(**common, display_name=self.user, text=line)
 
     async def handle_line(self, line: str) -> None:
+        if self._durable:
+            # Answers go through the outbox like every channel's; printing them all before
+            # the next line is read keeps the transcript in order.
+            await self.desk.handle(self._incoming(line), ReplyTo(self.user))
+            await self.dispatcher.settle()
+            return
         replies = await self.desk.handle(self._incoming(line))
         for message in replies:
             print(visible(render(message)), file=self.stdout, flush=True)
             self._last_choices = message.choices
-        # Flush the outbox right away so notices print in order with the answers.
         await self.dispatcher.deliver_due()
 
     async def run(self) -> None:
+        if self._durable:
+            # Only this process answers this user: a killed predecessor's leases are over.
+            async with self.desk.store.transaction() as tx:
+                await tx.outbox.release(CHANNEL, self.user)
         interactive = self.stdin.isatty()
         loop = asyncio.get_running_loop()
         if interactive:
@@ -116,12 +148,17 @@ class ConsoleService:
         self.stdin = stdin
         self.stdout = stdout
         self.sender = ConsoleSender(stdout)
+        self.started = False
 
     def team_targets(self) -> list[Target]:
         return [Target(CHANNEL, TEAM_CHAT)]
 
     async def run(self, runtime: Runtime) -> None:
         channel = ConsoleChannel(
-            runtime.desk, runtime.dispatcher, self.user, self.stdin, self.stdout
+            runtime.desk, runtime.dispatcher, self.user, self.stdin, self.stdout, self.sender
         )
-        await channel.run()
+        self.started = True
+        try:
+            await channel.run()
+        finally:
+            self.started = False

@@ -18,6 +18,7 @@ from handlers.escalation.planner import Planner
 from handlers.escalation.policy import SEVERITIES, EscalationPolicy
 from handlers.messages import t
 from handlers.notify import Notifier
+from handlers.ops import metrics
 from storage.database import after_commit
 from storage.escalations import EscalationRepository, Snapshot
 from storage.models import Kind, Severity, Status, Ticket
@@ -190,6 +191,8 @@ class Escalator:
             targets = write_page(tx, ticket, page, sev, self.audience, now)
             repo.add_page(ticket.id, page.level, page.repeat, page.due_at, now, targets)
             self.pages_sent += 1
+            lateness, severity = (now - page.due_at).total_seconds(), ticket.severity
+            after_commit(tx.session, lambda: metrics.page_sent(severity, lateness))
             tx.tickets.record(
                 ticket, ACTOR, "paged", now, field="level", new=f"{page.level}/{page.repeat}"
             )

@@ -81,6 +81,13 @@ class FakeSlackApi:
         self._waiters: dict[str, list[tuple[int, asyncio.Future[ApiCall]]]] = defaultdict(list)
         self._ts = itertools.count(1)
         self._views = itertools.count(1)
+        self._file_ids = itertools.count(1)
+        # files.getUploadURLExternal reservations: file id -> (filename, declared length)
+        self.upload_slots: dict[str, tuple[str, int]] = {}
+        self.uploaded: dict[str, bytes] = {}
+        # Files shared by files.completeUploadExternal: {"id", "title", "channel", "comment",
+        # "content"}
+        self.shared_files: list[dict[str, Any]] = []
         self._runner: web.AppRunner | None = None
         self.port = 0
         # Extensions (Socket Mode) add routes and methods before start().
@@ -94,6 +101,7 @@ class FakeSlackApi:
         app.router.add_post("/api/{method}", self._handle_api)
         app.router.add_get("/api/{method}", self._handle_api)
         app.router.add_post("/respond/{hook}", self._handle_response_url)
+        app.router.add_post("/upload/{file_id}", self._handle_upload)
         for method, path, handler in self.extra_routes:
             app.router.add_route(method, path, handler)
         self._runner = web.AppRunner(app, access_log=None)
@@ -234,6 +242,19 @@ class FakeSlackApi:
             return web.Response(status=400, text=refused, content_type="text/plain")
         return web.Response(text="ok", content_type="text/plain")
 
+    async def _handle_upload(self, request: web.Request) -> web.Response:
+        """The upload URL files.getUploadURLExternal hands out: raw bytes in the body."""
+        file_id = request.match_info["file_id"]
+        slot = self.upload_slots.get(file_id)
+        body = await request.read()
+        if slot is None:
+            return web.Response(status=404, text="unknown upload")
+        if len(body) != slot[1]:
+            return web.Response(status=400, text=f"expected {slot[1]} bytes, got {len(body)}")
+        self.uploaded[file_id] = body
+        self._record(ApiCall("upload", {"file_id": file_id, "bytes": len(body)}, None))
+        return web.Response(text=f"OK - {len(body)}")
+
     # ---- methods ---------------------------------------------------------------------------
 
     def _next_ts(self) -> str:
@@ -314,6 +335,50 @@ class FakeSlackApi:
         if user is None:
             return {"ok": False, "error": "user_not_found"}
         return {"ok": True, "user": user}
+
+    def _api_files_getUploadURLExternal(self, params: dict[str, Any]) -> dict[str, Any]:
+        filename = str(params.get("filename", ""))
+        try:
+            length = int(params.get("length", ""))
+        except ValueError:
+            return {"ok": False, "error": "invalid_arguments"}
+        if not filename or length <= 0:
+            return {"ok": False, "error": "invalid_arguments"}
+        file_id = f"F{next(self._file_ids):08d}"
+        self.upload_slots[file_id] = (filename, length)
+        return {
+            "ok": True,
+            "upload_url": f"http://{HOST}:{self.port}/upload/{file_id}",
+            "file_id": file_id,
+        }
+
+    def _api_files_completeUploadExternal(self, params: dict[str, Any]) -> dict[str, Any]:
+        raw = params.get("files")
+        files = json.loads(raw) if isinstance(raw, str) else raw
+        if not isinstance(files, list) or not files:
+            return {"ok": False, "error": "invalid_arguments"}
+        channel = params.get("channel_id")
+        if channel and channel not in self.channels:
+            return {"ok": False, "error": "channel_not_found"}
+        comment = str(params.get("initial_comment") or "")
+        if len(comment) > 4000:
+            return {"ok": False, "error": "msg_too_long"}
+        done = []
+        for item in files:
+            file_id = str(item.get("id", ""))
+            if file_id not in self.uploaded:
+                return {"ok": False, "error": "file_not_found"}
+            self.shared_files.append(
+                {
+                    "id": file_id,
+                    "title": item.get("title", ""),
+                    "channel": channel,
+                    "comment": comment,
+                    "content": self.uploaded[file_id],
+                }
+            )
+            done.append({"id": file_id, "title": item.get("title", "")})
+        return {"ok": True, "files": done}
 
     def _api_conversations_open(self, params: dict[str, Any]) -> dict[str, Any]:
         users = str(params.get("users", ""))

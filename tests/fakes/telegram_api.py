@@ -62,6 +62,9 @@ class FakeTelegramAPI(BotApiMethods):
         # Called with every finished call; cheaper than wait_call for many concurrent waiters.
         self.listeners: list[Callable[[ApiCall], None]] = []
         self._runner: web.AppRunner | None = None
+        self._site: web.TCPSite | None = None
+        self._polls: dict[int, web.Request] = {}  # getUpdates requests being answered
+        self.down_status: int | None = None  # every call answers this (an outage) while set
         self.port = 0
 
     # lifecycle ------------------------------------------------------------------------------
@@ -73,7 +76,20 @@ class FakeTelegramAPI(BotApiMethods):
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._site = site
         return self
+
+    async def refuse_connections(self) -> None:
+        """Stop listening: the bot's connections are refused until `accept_connections`."""
+        if self._site is not None:
+            await self._site.stop()
+            self._site = None
+
+    async def accept_connections(self) -> None:
+        assert self._runner is not None
+        if self._site is None:
+            self._site = web.TCPSite(self._runner, "127.0.0.1", self.port, reuse_address=True)
+            await self._site.start()
 
     async def __aexit__(self, *exc: object) -> None:
         self._closing = True
@@ -106,6 +122,10 @@ class FakeTelegramAPI(BotApiMethods):
         parameters = {"retry_after": retry_after} if retry_after is not None else None
         failures = self._failures.setdefault(method.lower(), [])
         failures.extend(_Failure(status, description, parameters, when) for _ in range(times))
+
+    def stop_failing(self, method: str) -> None:
+        """Forget the failures still queued for `method`: the platform takes calls again."""
+        self._failures.pop(method.lower(), None)
 
     def malformed(self, method: str, times: int = 1) -> None:
         """The next `times` calls of `method` get a response that is not valid HTTP (a broken
@@ -167,6 +187,10 @@ class FakeTelegramAPI(BotApiMethods):
         """Until the bot's getUpdates is waiting for news (more than `after` such polls)."""
         async with self._changed:
             await asyncio.wait_for(self._changed.wait_for(lambda: self.long_polls > after), timeout)
+
+    def pending_update_ids(self) -> list[int]:
+        """Updates Telegram still holds (not confirmed by a getUpdates offset past them)."""
+        return [u["update_id"] for u in self._pending_updates]
 
     async def push_update(self, update: JSON) -> JSON:
         """Queue an update for getUpdates; gives it the next update_id unless it has one."""
@@ -266,13 +290,19 @@ class FakeTelegramAPI(BotApiMethods):
     # server ---------------------------------------------------------------------------------
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        params = await _read_params(request)
-        call = ApiCall(method, params)
+        files: dict[str, bytes] = {}
+        params = await _read_params(request, files)
+        call = ApiCall(method, params, files=files)
         if request.match_info["token"] != self.token:
             return await self._finish(call, ApiError(401, "Unauthorized"))
         handler = getattr(self, f"_api_{method.lower()}", None)
         if handler is None:
             return await self._finish(call, ApiError(404, "Not Found"))
+        if self.down_status is not None:
+            # What a proxy in front of the Bot API answers while it is down: not JSON at all.
+            call.status = self.down_status
+            await self._finish_raw(call)
+            return web.Response(status=self.down_status, text="<html>Bad Gateway</html>")
         if self._malformed.get(method.lower(), 0) > 0 and request.transport is not None:
             self._malformed[method.lower()] -= 1
             request.transport.write(b"HTTP/1.1 200 OK\r\nContent-Length: many\r\n\r\n{")
@@ -285,13 +315,25 @@ class FakeTelegramAPI(BotApiMethods):
         failure = self._take_failure(call)
         if failure is not None:
             return await self._finish(call, failure)
+        if method.lower() == "getupdates":
+            if any(not _gone(poll) for poll in self._polls.values()):
+                # As Telegram does: one getUpdates at a time per bot.
+                return await self._finish(call, ApiError(409, CONFLICT))
+            self._polls[id(request)] = request
         try:
             result = await handler(call)
         except ApiError as error:
             return await self._finish(call, error)
         except (KeyError, ValueError) as error:
             return await self._finish(call, ApiError(400, f"Bad Request: {error}"))
+        finally:
+            self._polls.pop(id(request), None)
         return await self._finish(call, result)
+
+    async def _finish_raw(self, call: ApiCall) -> None:
+        async with self._changed:
+            self.calls.append(call)
+            self._changed.notify_all()
 
     def _take_failure(self, call: ApiCall) -> ApiError | None:
         failures = self._failures.get(call.method.lower(), [])
@@ -322,8 +364,21 @@ class FakeTelegramAPI(BotApiMethods):
         return web.json_response(body, status=call.status)
 
 
-async def _read_params(request: web.Request) -> dict[str, str]:
-    """Fields as Telegram reads them: query string, then form, multipart or JSON body."""
+CONFLICT = (
+    "Conflict: terminated by other getUpdates request; "
+    "make sure that only one bot instance is running"
+)
+
+
+def _gone(request: web.Request) -> bool:
+    """Whether the client of a still-running request has hung up (a killed poller)."""
+    transport = request.transport
+    return transport is None or transport.is_closing()
+
+
+async def _read_params(request: web.Request, files: dict[str, bytes]) -> dict[str, str]:
+    """Fields as Telegram reads them: query string, then form, multipart or JSON body; uploaded
+    files' bytes go into `files`."""
     params: dict[str, str] = dict(request.query)
     if request.method != "POST" or not request.can_read_body:
         return params
@@ -334,5 +389,9 @@ async def _read_params(request: web.Request) -> dict[str, str]:
         return params
     form = await request.post()
     for key, value in form.items():
-        params[key] = value if isinstance(value, str) else f"<file {value.filename}>"
+        if isinstance(value, str):
+            params[key] = value
+        else:
+            params[key] = f"<file {value.filename}>"
+            files[key] = value.file.read()
     return params

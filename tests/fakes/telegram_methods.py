@@ -14,6 +14,7 @@ from tests.fakes.telegram_html import EntityParseError, parse_html
 from tests.fakes.telegram_objects import JSON
 
 MAX_TEXT = 4096
+MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
 
 
@@ -25,6 +26,8 @@ class ApiCall:
     params: dict[str, str]
     status: int = 200
     response: JSON = field(default_factory=dict)
+    # Uploaded files by field name (multipart requests): the bytes as received.
+    files: dict[str, bytes] = field(default_factory=dict)
 
     def json(self, name: str) -> Any:
         return json.loads(self.params[name])
@@ -153,6 +156,29 @@ class BotApiMethods:
             {"reply_markup": call.json("reply_markup")}
         ):
             message["reply_markup"] = call.json("reply_markup")
+        self.messages[(chat_id, message["message_id"])] = message
+        return message
+
+    async def _api_sendphoto(self, call: ApiCall) -> JSON:
+        """A photo uploaded with the request (multipart); file ids and URLs are not served."""
+        chat_id = int(call.params["chat_id"])
+        photo = call.files.get("photo")
+        if not photo:
+            raise ApiError(400, "Bad Request: there is no photo in the request")
+        caption = call.params.get("caption", "")
+        if call.params.get("parse_mode"):
+            raise ApiError(400, "Bad Request: the fake takes plain captions only")
+        if len(caption.encode("utf-16-le")) // 2 > MAX_CAPTION:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        message: JSON = {
+            "message_id": self._next_message_id(chat_id),
+            "from": self.bot,
+            "chat": self._chat_of(chat_id),
+            "date": int(self._now()),
+            "photo": [{"file_id": f"photo-{chat_id}-{len(photo)}", "file_size": len(photo)}],
+        }
+        if caption:
+            message["caption"] = caption
         self.messages[(chat_id, message["message_id"])] = message
         return message
 

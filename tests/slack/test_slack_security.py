@@ -143,7 +143,7 @@ async def test_rate_limits_are_waited_out_and_nothing_is_dropped(slack: SlackHar
     async with slack.store.transaction() as tx:
         pending = [i for i in await tx.outbox.items() if i.status == "pending"]
     # The team alert and the answer to the merchant are both kept.
-    assert {i.kind for i in pending} == {"alert", "direct"}
+    assert {i.kind for i in pending} == {"alert", "reply"}
     assert all(i.last_error == "ratelimited" for i in pending)
     slack.fake.rate_limit("chat.postMessage", times=0)
     slack.clock.advance(timedelta(seconds=29))

@@ -18,7 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.config import SlackConfig
-from handlers.desk import Desk
+from handlers.desk import Desk, ReplyTo
 from handlers.events import Incoming, Message
 from handlers.tickets import Draft
 from storage.store import Store
@@ -158,19 +158,28 @@ class SlackBridge:
 
     # ---- the desk, one slot at a time ---------------------------------------------------------
 
-    async def handle(self, incoming: Incoming) -> list[Message]:
+    # With `reply_to`, the answers are written to the outbox with the work and sent from there.
+
+    async def handle(self, incoming: Incoming, reply_to: ReplyTo | None = None) -> list[Message]:
         async with self._desk_slots:
-            return await self.desk.handle(incoming)
+            return await self.desk.handle(incoming, reply_to)
 
     async def team_action(
-        self, incoming: Incoming, action: str, reference: str, text: str = ""
+        self,
+        incoming: Incoming,
+        action: str,
+        reference: str,
+        text: str = "",
+        reply_to: ReplyTo | None = None,
     ) -> list[Message]:
         async with self._desk_slots:
-            return await self.desk.team_action(incoming, action, reference, text)
+            return await self.desk.team_action(incoming, action, reference, text, reply_to)
 
-    async def submit_report(self, incoming: Incoming, draft: Draft) -> list[Message]:
+    async def submit_report(
+        self, incoming: Incoming, draft: Draft, reply_to: ReplyTo | None = None
+    ) -> list[Message]:
         async with self._desk_slots:
-            return await self.desk.submit_report(incoming, draft)
+            return await self.desk.submit_report(incoming, draft, reply_to)
 
     # ---- answering ---------------------------------------------------------------------------
 

@@ -10,6 +10,8 @@ from handlers.references import normalise_reference
 MERCHANT_VERBS = ("report", "ask", "status", "mine", "help")
 TEAM_VERBS = ("list", "ack", "take", "resolve", "reply", "note")
 LIST_FILTERS = ("open", "critical", "major", "minor")
+# `/desk report 7`: the team's report of the last 7 days (a bare `/desk report` opens the form).
+TEAM_REPORT = "team_report"
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +26,7 @@ class DeskCommand:
 
     @property
     def for_team(self) -> bool:
-        return self.verb in TEAM_VERBS
+        return self.verb in TEAM_VERBS or self.verb == TEAM_REPORT
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +40,7 @@ def usage(command: str, prefix: str, team: bool = False) -> str:
     """The subcommands this person may use; `prefix` is the desk's reference prefix."""
     keys = ["report", "ask", "status", "mine"]
     if team:
-        keys += ["list", "act", "reply", "note"]
+        keys += ["list", "act", "reply", "note", "team_report"]
     filters = "|".join(LIST_FILTERS)
     return "\n".join(
         t(f"slack.usage.{key}", command=command, prefix=prefix, filters=filters) for key in keys
@@ -54,6 +56,8 @@ def parse(text: str, command: str, prefix: str) -> DeskCommand | CommandProblem:
     verb, _, rest = stripped.partition(" ")
     verb = verb.lower()
     rest = rest.strip()
+    if verb == "report" and rest.isdigit():
+        return DeskCommand(TEAM_REPORT, text=rest)
     if verb in ("help", "report", "mine"):
         return DeskCommand(verb)
     if verb == "ask":

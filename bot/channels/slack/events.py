@@ -17,7 +17,14 @@ from handlers.events import Message
 from handlers.messages import t
 
 from .bridge import SlackBridge
-from .inbound import Where, incoming, plain_text, strip_leading_mention
+from .inbound import (
+    Where,
+    answer_in,
+    answer_privately,
+    incoming,
+    plain_text,
+    strip_leading_mention,
+)
 
 log = logging.getLogger("deskbot.slack")
 
@@ -95,10 +102,9 @@ class Events:
         bridge = self.bridge
         name = await bridge.name_of(user_id)
         async with bridge.lock(where.chat_id, user_id):
-            replies = await bridge.handle(
-                incoming(user_id, where, name=name, text=plain_text(text))
+            await bridge.handle(
+                incoming(user_id, where, name=name, text=plain_text(text)), answer_in(where)
             )
-            await bridge.post(where, replies)
 
     async def _thread_reply(self, user_id: str, channel: str, thread_ts: str, text: str) -> None:
         """In a shared channel, the reporter writing in their ticket's thread (or while the desk
@@ -116,10 +122,11 @@ class Events:
         if reference is None:
             return
         name = await bridge.name_of(user_id)
-        replies = await bridge.team_action(
-            incoming(user_id, Where(channel, thread_ts), name=name),
+        where = Where(channel, thread_ts)
+        await bridge.team_action(
+            incoming(user_id, where, name=name),
             "note",
             reference,
             plain_text(text),
+            answer_privately(where, user_id),
         )
-        await bridge.ephemeral(channel, user_id, replies, thread_ts)

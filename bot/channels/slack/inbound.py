@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from handlers.desk import ReplyTo
 from handlers.events import Incoming
 
 CHANNEL = "slack"
@@ -70,3 +71,22 @@ def incoming(
 
 def member_id(user_id: str) -> str:
     return f"{CHANNEL}:{user_id}"
+
+
+def answer_in(where: Where) -> ReplyTo:
+    """Answers posted in the conversation (and thread) the person wrote in."""
+    return ReplyTo(where.chat_id, where.thread_id)
+
+
+def answer_privately(where: Where, user_id: str) -> ReplyTo:
+    """Answers only `user_id` sees (chat.postEphemeral), without buttons."""
+    return ReplyTo(where.chat_id, where.thread_id, extra={"private_to": user_id})
+
+
+def answer_by_url(where: Where, response_url: str, hint: str = "") -> ReplyTo:
+    """Ephemeral answers through a command's or an action's `response_url` (which works even
+    where the bot is not a member). With `hint`, buttons give way to that hint."""
+    extra = {"response_url": response_url}
+    if hint:
+        extra["hint"] = hint
+    return ReplyTo(where.chat_id, where.thread_id, extra=extra)

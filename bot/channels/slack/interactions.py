@@ -22,7 +22,7 @@ from handlers.tickets import Draft
 from .alerts import TEAM_ACTION, parse_team_value
 from .blocks import CHOICE_ACTION, label_of, without_choices
 from .bridge import SlackBridge
-from .inbound import Where, incoming
+from .inbound import Where, answer_by_url, answer_in, answer_privately, incoming
 from .modals import (
     REPLY_CALLBACK,
     REPORT_CALLBACK,
@@ -113,12 +113,12 @@ class Interactions:
             await open_report_modal(bridge, str(body.get("trigger_id", "")), where.chat_id)
             return
         name = await bridge.name_of(user_id)
+        # What follows a private message stays private.
+        reply_to = (
+            answer_by_url(where, str(body.get("response_url", ""))) if private else answer_in(where)
+        )
         async with bridge.lock(where.chat_id, user_id):
-            replies = await bridge.handle(incoming(user_id, where, name=name, choice=value))
-        if private:  # what follows a private message stays private
-            await bridge.respond(str(body.get("response_url", "")), replies)
-        else:
-            await bridge.post(where, replies)
+            await bridge.handle(incoming(user_id, where, name=name, choice=value), reply_to)
 
     # ---- team buttons on an alert ------------------------------------------------------------
 
@@ -153,8 +153,12 @@ class Interactions:
             await bridge.client.views_open(trigger_id=str(body.get("trigger_id", "")), view=view)
             return
         name = await bridge.name_of(user_id)
-        replies = await bridge.team_action(incoming(user_id, where, name=name), action, reference)
-        await bridge.ephemeral(channel, user_id, replies, where.thread_id)
+        await bridge.team_action(
+            incoming(user_id, where, name=name),
+            action,
+            reference,
+            reply_to=answer_privately(where, user_id),
+        )
 
     # ---- modal submissions -------------------------------------------------------------------
 
@@ -170,15 +174,22 @@ class Interactions:
         if not isinstance(form, ReportForm):
             await ack(response_action="errors", errors=form)
             return
-        await ack()
         user_id = str((body.get("user") or {}).get("id", ""))
         origin = metadata(view)
+        failed = False
 
-        async def apologise() -> None:
-            where = await self.bridge.dm(user_id)
-            await self.bridge.post(where, [Message(t("slack.failed"))])
+        async def not_filed() -> None:
+            nonlocal failed
+            failed = True
 
-        await self.bridge.work(self._file_report(user_id, origin, form), apologise)
+        # Filed (ticket and answers committed) before Slack hears back: Slack does not resend
+        # a submission it got 200 for, so a crash after an early ack would lose the report.
+        # A failure keeps the form open with a message instead.
+        await self.bridge.work(self._file_report(user_id, origin, form), not_filed, urgent=True)
+        if failed:
+            await ack(response_action="errors", errors={"title": t("slack.report.error.not_filed")})
+        else:
+            await ack()
 
     async def _file_report(self, user_id: str, origin: dict[str, str], form: ReportForm) -> None:
         bridge = self.bridge
@@ -193,8 +204,7 @@ class Interactions:
             severity=form.severity.split(":", 1)[-1],
             environment=form.environment.split(":", 1)[-1],
         )
-        replies = await bridge.submit_report(incoming(user_id, where, name=name), draft)
-        await bridge.post(where, replies)
+        await bridge.submit_report(incoming(user_id, where, name=name), draft, answer_in(where))
 
     async def on_reply(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         text = read_reply(view)
@@ -216,7 +226,10 @@ class Interactions:
         bridge = self.bridge
         where = Where(origin.get("channel", ""), origin.get("thread") or None)
         name = await bridge.name_of(user_id)
-        replies = await bridge.team_action(
-            incoming(user_id, where, name=name), "reply", origin.get("reference", ""), text
+        await bridge.team_action(
+            incoming(user_id, where, name=name),
+            "reply",
+            origin.get("reference", ""),
+            text,
+            answer_privately(where, user_id),
         )
-        await bridge.ephemeral(where.chat_id, user_id, replies, where.thread_id)

@@ -17,6 +17,8 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
+from handlers.ops import metrics
+
 Sleep = Callable[[float], Awaitable[None]]
 
 DEFAULT_RETRY_AFTER = 1.0
@@ -49,6 +51,21 @@ class RateLimitRetry(AsyncRetryHandler):
         super().__init__(max_retry_count=max_retry_count)
         self._sleep = sleep
         self._max_wait = max_wait
+
+    async def can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        # Asked about every failed answer, the last one too (whose retry the count forbids).
+        if response is not None and response.status_code == 429:
+            metrics.rate_limited("slack")
+        return await super().can_retry_async(
+            state=state, request=request, response=response, error=error
+        )
 
     async def _can_retry_async(
         self,

@@ -9,20 +9,24 @@ inside slack-sdk (our RateLimitRetry); if Slack keeps limiting, the row is resch
 
 from __future__ import annotations
 
+import base64
 import logging
 from typing import Any
 
 import aiohttp
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from handlers.delivery import SendError
 from handlers.events import Choice, Message
-from handlers.notify import ALERT, ALERT_UPDATE, PAGE, TIMELINE
+from handlers.notify import ALERT, ALERT_UPDATE, PAGE, REPLY, TIMELINE
+from handlers.ops.weekly import REPORT
 from storage.outbox import Delivery
 
 from .alerts import alert_blocks, page_blocks, timeline_blocks
 from .blocks import render
+from .mrkdwn import escape_clipped
 from .retry import retry_after_seconds_from_headers
 
 log = logging.getLogger("deskbot.slack")
@@ -78,7 +82,7 @@ class SlackSender:
     async def deliver(self, item: Delivery, alert_message_id: str | None) -> str | None:
         try:
             return await self._deliver(item, alert_message_id)
-        except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+        except (SlackApiError, SlackRequestError, aiohttp.ClientError, TimeoutError) as exc:
             raise send_error(exc) from exc
 
     async def _deliver(self, item: Delivery, alert_message_id: str | None) -> str | None:
@@ -99,6 +103,8 @@ class SlackSender:
         if item.kind == TIMELINE:
             text, blocks = timeline_blocks(payload)
             return await self._post(item.chat_id, text, blocks, thread_ts=alert_message_id)
+        if item.kind == REPORT and payload.get("image_png"):
+            return await self._upload_report(item)
         if item.kind == PAGE:
             text, blocks = page_blocks(payload)
             # In the ticket's thread (its timeline) and broadcast to the channel, so the page is
@@ -106,9 +112,60 @@ class SlackSender:
             return await self._post(
                 item.chat_id, text, blocks, thread_ts=alert_message_id, broadcast=True
             )
-        # Notices to the reporter, direct messages, digests.
+        if item.kind == REPLY and payload.get("response_url"):
+            return await self._respond(payload)
+        if item.kind == REPLY and payload.get("private_to"):
+            # Answers for one person carry no buttons: they would lead nowhere.
+            text, blocks = render(Message(str(payload.get("text", ""))))
+            await self.client.chat_postEphemeral(
+                channel=item.chat_id,
+                user=str(payload["private_to"]),
+                text=text,
+                blocks=blocks,
+                thread_ts=item.thread_id,
+            )
+            return None
+        # Answers in a conversation, notices to the reporter, direct messages, digests.
         text, blocks = render(_message(payload))
         return await self._post(item.chat_id, text, blocks, thread_ts=item.thread_id)
+
+    async def _respond(self, payload: dict[str, Any]) -> None:
+        """An ephemeral answer through a `response_url`, on the Web API client's session."""
+        message = _message(payload)
+        hint = str(payload.get("hint") or "")
+        if hint:
+            # Buttons outside a conversation would lead nowhere; a hint at the subcommand does.
+            text, blocks = render(Message(message.text))
+            if message.choices:
+                blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": hint}]})
+        else:
+            text, blocks = render(message)
+        client = self.client
+        hook = AsyncWebhookClient(
+            str(payload["response_url"]),
+            session=client.session,
+            retry_handlers=client.retry_handlers,
+        )
+        answer = await hook.send(text=text, blocks=blocks, response_type="ephemeral")
+        if answer.status_code == 429 or answer.status_code >= 500:
+            raise SendError(f"slack response_url: HTTP {answer.status_code}")
+        if answer.status_code >= 400:
+            # Expired (30 minutes, 5 uses) or unknown: trying again cannot help.
+            raise SendError(f"slack response_url: HTTP {answer.status_code}", permanent=True)
+
+    async def _upload_report(self, item: Delivery) -> str | None:
+        """The chart uploaded into the channel with the report as its comment (slack-sdk's
+        files_upload_v2: files.getUploadURLExternal, the upload, files.completeUploadExternal)."""
+        payload = item.payload
+        answer = await self.client.files_upload_v2(
+            channel=item.chat_id,
+            file=base64.b64decode(payload["image_png"]),
+            filename=str(payload.get("filename", "report.png")),
+            title=str(payload.get("title", "")),
+            initial_comment=escape_clipped(str(payload.get("text", "")), 3000),
+        )
+        uploaded = answer.get("file") or {}
+        return str(uploaded.get("id") or "") or None
 
     async def _post(
         self,

@@ -72,6 +72,7 @@ class SlackService:
         self.bridge: SlackBridge | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self._stopped = False
+        self.started = False
 
     def client(self) -> AsyncWebClient:
         if self._stopped:
@@ -132,6 +133,7 @@ class SlackService:
             )
             await self._socket.connect_async()
             log.info("Slack Socket Mode connected")
+        self.started = True
         # Everything loaded so far (libraries, the app, the engine) lives as long as the process.
         # Freezing it keeps full garbage collections from walking it again and again: those
         # pauses were the tail of the ack latency under load.
@@ -153,6 +155,7 @@ class SlackService:
 
     async def stop(self) -> None:
         """Stop receiving, let acknowledged work finish, close the Web API session."""
+        self.started = False
         if self.http is not None:
             await self.http.close()
             self.http = None

@@ -19,27 +19,13 @@ from handlers.events import Message
 from handlers.messages import t
 from handlers.report import environment_choices, severity_choices
 
-from .blocks import render
 from .bridge import SlackBridge
-from .command import CommandProblem, DeskCommand, parse, usage
-from .inbound import Where, incoming
+from .command import TEAM_REPORT, CommandProblem, DeskCommand, parse, usage
+from .inbound import Where, answer_by_url, answer_in, incoming
 from .modals import DETAILS_LIMIT, report_modal
 from .mrkdwn import escape_clipped, mention
 
 log = logging.getLogger("deskbot.slack")
-
-
-def ephemeral_blocks(hint: str) -> Any:
-    """Ephemeral answers carry no buttons (they would lead nowhere outside a conversation); a
-    hint at the matching subcommand stands in for them."""
-
-    def blocks_for(message: Message) -> tuple[str, list[dict[str, Any]]]:
-        text, blocks = render(Message(message.text))
-        if message.choices:
-            blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": hint}]})
-        return text, blocks
-
-    return blocks_for
 
 
 async def anchor_home(bridge: SlackBridge, user_id: str, channel_id: str, headline: str) -> Where:
@@ -126,29 +112,28 @@ class SlashCommands:
             # question for the team gets a home in the conversation (below).
             where = Where(channel_id)
             async with bridge.lock(where.chat_id, user_id):
-                replies = await bridge.handle(
-                    incoming(user_id, where, name=name, text=f"/ask {parsed.text}")
+                await bridge.handle(
+                    incoming(user_id, where, name=name, text=f"/ask {parsed.text}"),
+                    answer_by_url(where, str(command.get("response_url", ""))),
                 )
-            await bridge.respond(str(command.get("response_url", "")), replies)
             return
         if parsed.verb == "ask":
             question = escape_clipped(parsed.text, 2900)
             headline = t("slack.ask.headline", user=mention(user_id), question=question)
             where = await anchor_home(bridge, user_id, channel_id, headline)
             async with bridge.lock(where.chat_id, user_id):
-                replies = await bridge.handle(
-                    incoming(user_id, where, name=name, text=f"/ask {parsed.text}")
+                await bridge.handle(
+                    incoming(user_id, where, name=name, text=f"/ask {parsed.text}"),
+                    answer_in(where),
                 )
-            await bridge.post(where, replies)
             return
         where = Where(channel_id)
         text = {
             "status": f"/status {parsed.reference}",
             "mine": "/mytickets",
             "list": f"/list {parsed.list_filter}",
+            TEAM_REPORT: f"/report {parsed.text}",
         }.get(parsed.verb, f"/{parsed.verb} {parsed.reference} {parsed.text}".strip())
+        reply_to = answer_by_url(where, str(command.get("response_url", "")), hint)
         async with bridge.lock(where.chat_id, user_id):
-            replies = await bridge.handle(incoming(user_id, where, name=name, text=text))
-        await bridge.respond(
-            str(command.get("response_url", "")), replies, blocks_for=ephemeral_blocks(hint)
-        )
+            await bridge.handle(incoming(user_id, where, name=name, text=text), reply_to)

@@ -7,9 +7,11 @@ rescheduled with Telegram's `retry_after`; a blocked bot or a vanished chat is p
 
 from __future__ import annotations
 
+import base64
 import logging
 from typing import Any
 
+from telegram import InputFile
 from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError
 
 from bot.channels.telegram.render import (
@@ -25,9 +27,13 @@ from bot.channels.telegram.sender import TelegramSender, retry_after_seconds
 from handlers.delivery import SendError
 from handlers.events import Choice, Message
 from handlers.notify import ALERT, ALERT_UPDATE, PAGE, TIMELINE
+from handlers.ops.weekly import REPORT
 from storage.outbox import Delivery
 
 log = logging.getLogger(__name__)
+
+# Telegram's limit for a photo's caption, after entity parsing.
+MAX_CAPTION = 1024
 
 
 def payload_message(payload: dict[str, Any]) -> Message:
@@ -46,11 +52,15 @@ class TelegramOutboxSender:
     async def deliver(self, item: Delivery, alert_message_id: str | None) -> str | None:
         message = payload_message(item.payload)
         try:
+            if item.kind == REPORT and item.payload.get("image_png"):
+                return await self._send_report(item, message)
             if item.kind == ALERT_UPDATE and alert_message_id:
                 await self._edit_alert(item.chat_id, int(alert_message_id), message)
                 return alert_message_id
             threaded = item.kind in (TIMELINE, PAGE) and alert_message_id
-            reply_to = int(alert_message_id) if threaded else None
+            # An answer in the team group replies to the command it answers.
+            asked = item.payload.get("reply_to")
+            reply_to = int(alert_message_id) if threaded else (int(asked) if asked else None)
             if item.kind == PAGE and item.payload.get("mention") == "everyone":
                 ids = await self._send_with_mentions(item, message, reply_to)
             else:
@@ -68,6 +78,23 @@ class TelegramOutboxSender:
             raise SendError(f"telegram: {error.message}") from error
         # The alert's buttons ride on its last piece, and that is the message later edited.
         return str(ids[-1]) if item.kind == ALERT else str(ids[0])
+
+    async def _send_report(self, item: Delivery, message: Message) -> str:
+        """The chart as a photo; the text as its caption when it fits, else after it."""
+        png = base64.b64decode(item.payload["image_png"])
+        fits = len(message.text) <= MAX_CAPTION
+        caption = message.text if fits else str(item.payload.get("title", ""))[:MAX_CAPTION]
+        bot = self.sender.bot
+        photo = await self.sender.retrying(
+            lambda: bot.send_photo(
+                item.chat_id,
+                InputFile(png, filename=str(item.payload.get("filename", "report.png"))),
+                caption=caption,
+            )
+        )
+        if not fits:
+            await self.sender.send(item.chat_id, message)
+        return str(photo.message_id)
 
     async def _send_with_mentions(
         self, item: Delivery, message: Message, reply_to: int | None

@@ -5,24 +5,31 @@ buttons and replies to alerts (a reply is a note on that ticket; `/reply text` a
 the merchant). Other groups get a pointer to the private chat. Every update carries its
 update_id into the engine, which records it in the same transaction, so a redelivered update
 is handled once.
+
+The engine's answers are written to the outbox in that same transaction (and sent from there at
+once), so an update whose work committed never loses its answers. Answering a button press
+(answerCallbackQuery) and editing the pressed message come after the work and are best effort:
+Telegram being unreachable for them must not cost the press itself.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import replace
+from typing import Any
 
 from telegram import CallbackQuery, Update
 from telegram import Message as TgMessage
 from telegram.constants import ChatType
-from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
+from telegram.error import TelegramError
 
 from bot.channels.telegram.inbound import CHANNEL, from_callback, from_message, pressed_label
 from bot.channels.telegram.render import MAX_TEXT, chosen_suffix, utf16_len
 from bot.channels.telegram.sender import TelegramSender
 from handlers import commands
-from handlers.desk import Desk
+from handlers.desk import Desk, ReplyTo
 from handlers.events import Incoming, Message
 from handlers.messages import t
 from handlers.references import looks_like_reference
@@ -41,6 +48,7 @@ class TelegramRouter:
         self.store = store
         self.sender = sender
         self.team_chat_id = team_chat_id
+        self._courtesies: set[asyncio.Task[None]] = set()
 
     @property
     def bot_username(self) -> str:
@@ -63,28 +71,31 @@ class TelegramRouter:
         incoming = replace(incoming, delivery_id=delivery)
         chat = message.chat
         if chat.type == ChatType.PRIVATE:
-            await self._send_all(chat.id, await self._guarded(self.desk.handle, incoming))
+            await self._guarded(chat.id, self.desk.handle, incoming, ReplyTo(str(chat.id)))
         elif str(chat.id) == self.team_chat_id:
             await self._team_message(message, incoming)
         elif commands.parse(incoming.text, in_flow=False) is not None and incoming.text[:1] == "/":
             text = t("telegram.private_only", username=self.bot_username)
-            await self.sender.send(chat.id, Message(text), reply_to=message.message_id)
+            await self._say(chat.id, Message(text), reply_to=message.message_id)
 
     async def _team_message(self, message: TgMessage, incoming: Incoming) -> None:
         parsed = commands.parse(incoming.text, in_flow=False)
         if incoming.text[:1] != "/":
             parsed = None  # in the group, only slash commands are commands
         reference = await self._replied_ticket(message)
+        chat_id = message.chat.id
+        reply_to = ReplyTo(str(chat_id), first={"reply_to": message.message_id})
         if reference is not None and (parsed is None or _acts_on_context(parsed)):
             action, text = ("note", incoming.text) if parsed is None else parsed
-            replies = await self._guarded(self.desk.team_action, incoming, action, reference, text)
-        elif parsed is not None and parsed[0] in commands.TEAM:
-            replies = await self._guarded(self.desk.handle, incoming)
+            await self._guarded(
+                chat_id, self.desk.team_action, incoming, action, reference, text, reply_to
+            )
+        elif parsed is not None and (parsed[0] in commands.TEAM or parsed[0] == "report"):
+            # `/report [days]` in the team group is the team's report (handlers/ops/command.py).
+            await self._guarded(chat_id, self.desk.handle, incoming, reply_to)
         elif parsed is not None:
-            replies = [Message(t("menu.team"))]
-        else:
-            return  # the team chatting among themselves
-        await self._send_all(message.chat.id, replies, reply_to=message.message_id)
+            await self._say(chat_id, Message(t("menu.team")), reply_to=message.message_id)
+        # else: the team chatting among themselves
 
     async def _replied_ticket(self, message: TgMessage) -> str | None:
         """The ticket whose alert `message` replies to, if it replies to one."""
@@ -105,72 +116,94 @@ class TelegramRouter:
     async def _press(self, query: CallbackQuery, delivery: str) -> None:
         incoming = from_callback(query)
         if incoming is None:
-            await self.sender.answer(query.id)
+            await self._answer(query.id)
             return
         incoming = replace(incoming, delivery_id=delivery)
         if incoming.chat_id == self.team_chat_id or (query.data or "").startswith("team:"):
             await self._team_press(query, incoming)
             return
-        await self.sender.answer(query.id)
-        try:
-            await self._show_choice(query)
-        except TelegramError as error:
-            # Showing the choice is a courtesy; the press itself must still reach the desk.
-            log.warning("telegram: pressed message not edited: %s", error)
-        replies = await self._guarded(self.desk.handle, incoming)
-        await self._send_all(int(incoming.chat_id), replies)
+        chat_id = int(incoming.chat_id)
+        await self._guarded(chat_id, self.desk.handle, incoming, ReplyTo(str(chat_id)))
+        # Courtesies, not work: the update is done (and may be confirmed) without them.
+        self._later(self._answer(query.id), self._show_choice(query))
 
     async def _team_press(self, query: CallbackQuery, incoming: Incoming) -> None:
         if incoming.member_id not in self.desk.settings.members:
             # Refused before the engine sees it: nothing about the ticket changes.
-            await self.sender.answer(query.id, t("team.refused"), alert=True)
+            await self._answer(query.id, t("team.refused"), alert=True)
             return
-        replies = await self._guarded(self.desk.handle, incoming)
+        replies = await self._guarded(None, self.desk.handle, incoming)
         # The alert itself is re-rendered through the outbox; the presser gets the outcome.
         text = replies[0].text if replies else ""
-        await self.sender.answer(query.id, text[:ANSWER_LIMIT])
+        self._later(self._answer(query.id, text[:ANSWER_LIMIT]))
+
+    def _later(self, *calls: Coroutine[Any, Any, None]) -> None:
+        """Run best-effort calls after the update, in order, without holding it up."""
+
+        async def run() -> None:
+            for call in calls:
+                await call
+
+        task = asyncio.create_task(run())
+        self._courtesies.add(task)
+        task.add_done_callback(self._courtesies.discard)
+
+    async def finish_courtesies(self) -> None:
+        """Until the best-effort calls started so far are done (at shutdown, in tests)."""
+        while self._courtesies:
+            await asyncio.gather(*self._courtesies, return_exceptions=True)
+
+    async def _answer(self, query_id: str, text: str = "", *, alert: bool = False) -> None:
+        try:
+            await self.sender.answer(query_id, text, alert=alert)
+        except TelegramError as error:
+            log.info("callback query not answered: %s", error)
 
     async def _show_choice(self, query: CallbackQuery) -> None:
         """Edit the pressed message to show the choice and drop its keyboard, so an old
-        question cannot be answered twice."""
+        question cannot be answered twice (the engine refuses a stale choice anyway)."""
         message = query.message
         if not isinstance(message, TgMessage) or message.text is None:
             return
         label = pressed_label(query)
         plain = message.text + (f"\n\n› {label}" if label else "")
-        if utf16_len(plain) > MAX_TEXT:
-            # The choice does not fit under a full-length message: only the keyboard goes.
-            await self.sender.edit_keyboard(message.chat.id, message.message_id, None)
-            return
-        html_text = message.text_html + (chosen_suffix(label) if label else "")
-        await self.sender.edit(message.chat.id, message.message_id, html_text, plain, None)
+        try:
+            if utf16_len(plain) > MAX_TEXT:
+                # The choice does not fit under a full-length message: only the keyboard goes.
+                await self.sender.edit_keyboard(message.chat.id, message.message_id, None)
+                return
+            html_text = message.text_html + (chosen_suffix(label) if label else "")
+            await self.sender.edit(message.chat.id, message.message_id, html_text, plain, None)
+        except TelegramError as error:
+            # Showing the choice is a courtesy; the press itself has reached the desk.
+            log.info("pressed message not updated: %s", error)
 
     # helpers --------------------------------------------------------------------------------
     async def _guarded(
-        self, call: Callable[..., Awaitable[list[Message]]], *args: object
+        self,
+        chat_id: int | None,
+        call: Callable[..., Awaitable[list[Message]]],
+        *args: object,
     ) -> list[Message]:
-        """The engine's replies; a failure is logged and answered with an apology, never lost
-        silently (the engine rolled its transaction back, so the user can simply retry)."""
+        """The engine's replies (already in the outbox when it was given a ReplyTo); a failure
+        is logged and answered in `chat_id` with an apology, never lost silently (the engine
+        rolled its transaction back, so the user can simply retry)."""
         try:
             return list(await call(*args))
         except Exception:
             log.exception("telegram update could not be handled")
-            return [Message(t("telegram.failed"))]
+            if chat_id is not None:
+                await self._say(chat_id, Message(t("telegram.failed")))
+            return []
 
-    async def _send_all(
-        self, chat_id: int | str, replies: list[Message], reply_to: int | None = None
-    ) -> None:
-        for number, reply in enumerate(replies):
-            try:
-                await self.sender.send(chat_id, reply, reply_to=reply_to if number == 0 else None)
-            except BadRequest:
-                raise  # a request Telegram refuses as such will not get better later
-            except (RetryAfter, NetworkError) as error:
-                # Still flooded after the sender's own waits, or Telegram unreachable: the rest
-                # go to the outbox, which delivers them in order once Telegram takes them.
-                log.warning("telegram: %d answer(s) queued in the outbox: %s", len(replies), error)
-                await self.desk.queue(CHANNEL, str(chat_id), replies[number:])
-                return
+    async def _say(self, chat_id: int | str, message: Message, reply_to: int | None = None) -> None:
+        """An answer that changes nothing (a pointer, a menu, an apology): sent directly, and
+        if Telegram cannot take it now, through the outbox."""
+        try:
+            await self.sender.send(chat_id, message, reply_to=reply_to)
+        except TelegramError as error:
+            log.warning("telegram: answer queued in the outbox: %s", error)
+            await self.desk.queue(CHANNEL, str(chat_id), [message])
 
 
 def _acts_on_context(parsed: tuple[str, str]) -> bool:

@@ -23,6 +23,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.channels.telegram.render import Chunk, render
 from handlers.events import Message
+from handlers.ops import metrics
 
 log = logging.getLogger(__name__)
 
@@ -60,10 +61,15 @@ class TelegramSender:
             try:
                 return await call()
             except RetryAfter as error:
+                metrics.rate_limited("telegram")
                 seconds = retry_after_seconds(error)
                 log.warning("telegram flood control: retrying in %.0f s", seconds)
                 await self._sleep(seconds)
-        return await call()
+        try:
+            return await call()
+        except RetryAfter:
+            metrics.rate_limited("telegram")
+            raise
 
     async def send(
         self, chat_id: int | str, message: Message, *, reply_to: int | None = None

@@ -16,11 +16,12 @@ from telegram import (
     Update,
 )
 from telegram.error import InvalidToken, TelegramError
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.ext import Application, ApplicationBuilder
 
 from bot.channels.http_guard import HttpLimits
 from bot.channels.telegram.ordering import PerChatOrder
 from bot.channels.telegram.outbox import TelegramOutboxSender
+from bot.channels.telegram.polling import Poller
 from bot.channels.telegram.request import AiohttpRequest
 from bot.channels.telegram.router import TelegramRouter
 from bot.channels.telegram.sender import Sleep, TelegramSender
@@ -28,6 +29,7 @@ from bot.channels.telegram.shape import problem
 from bot.channels.telegram.webhook import MalformedUpdate, WebhookServer
 from bot.config import TelegramConfig
 from bot.config_error import ConfigError
+from handlers import faults
 from handlers.delivery import SendError
 from handlers.messages import t
 from handlers.notify import Target
@@ -66,12 +68,12 @@ def build_application(
         .base_file_url(f"{config.api_base_url}/file/bot")
         .request(calls)
         .get_updates_request(updates)
-        .concurrent_updates(PerChatOrder())
         # Timers live in the database and APScheduler runs them; PTB's own job queue stays off.
         .job_queue(None)
+        # Updates are fetched (Poller) or received (WebhookServer) by the desk itself, which
+        # confirms each one only after it was handled.
+        .updater(None)
     )
-    if config.mode == "webhook":
-        builder = builder.updater(None)
     return builder.build()
 
 
@@ -109,6 +111,13 @@ class TelegramService:
         self.sender = _ReadyOutboxSender(TelegramOutboxSender(self.messages), self.ready)
         self.webhook: WebhookServer | None = None
         self.router: TelegramRouter | None = None
+        self.poller: Poller | None = None
+        # A chat's updates in order, chats side by side.
+        self._order = PerChatOrder()
+        self._handling = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self.started = False
 
     def team_targets(self) -> list[Target]:
         return [Target(CHANNEL, self.config.team_chat_id)] if self.config.team_chat_id else []
@@ -118,8 +127,6 @@ class TelegramService:
             runtime.desk, runtime.store, self.messages, self.config.team_chat_id
         )
         app = self.application
-        app.add_handler(TypeHandler(Update, self._on_update))
-        app.add_error_handler(self._on_error)
         try:
             await app.initialize()
         except InvalidToken:
@@ -138,6 +145,8 @@ class TelegramService:
                 await self._serve()
             finally:
                 await self._stop_serving()
+                if self.router is not None:
+                    await self.router.finish_courtesies()
                 await app.stop()
 
     async def _serve(self) -> None:
@@ -149,7 +158,7 @@ class TelegramService:
                 secret=self.config.webhook_secret,
                 listen=self.config.listen,
                 port=self.config.port,
-                on_update=self._enqueue,
+                on_update=self._on_webhook,
                 limits=self.limits,
             )
             await self.webhook.start()
@@ -162,28 +171,49 @@ class TelegramService:
             )
             log.info("telegram: serving webhook %s", self.config.webhook_url)
         else:
-            assert app.updater is not None
-            # start_polling removes any webhook first: Telegram refuses getUpdates beside one.
-            await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+            self.poller = Poller(app.bot, self._handle, ALLOWED_UPDATES)
             log.info("telegram: long polling started")
-        await asyncio.Event().wait()  # serve until cancelled
+        self.started = True
+        try:
+            if self.poller is not None:
+                await self.poller.run()
+            else:
+                await asyncio.Event().wait()  # serve until cancelled
+        finally:
+            self.started = False
 
     async def _stop_serving(self) -> None:
         if self.webhook is not None:
             await self.webhook.stop()
-        updater = self.application.updater
-        if updater is not None and updater.running:
-            await updater.stop()
 
-    async def _enqueue(self, data: dict[str, object]) -> None:
-        # PTB's custom-webhook pattern: the Application processes the queue like polled updates.
+    async def _on_webhook(self, data: dict[str, object]) -> None:
+        # Handled before the webhook answers 200: a crash or an error before then makes
+        # Telegram deliver the update again.
         if wrong := problem(data):
             raise MalformedUpdate(wrong)
         try:
             update = Update.de_json(data, self.application.bot)
         except Exception as error:  # whatever the check above let through
             raise MalformedUpdate(type(error).__name__) from None
-        await self.application.update_queue.put(update)
+        faults.reach("telegram.fetched")
+        await self._handle(update)
+
+    async def _handle(self, update: Update) -> None:
+        assert self.router is not None
+        self._handling += 1
+        self._idle.clear()
+        try:
+            await self._order.do_process_update(update, self.router.handle(update))
+        finally:
+            self._handling -= 1
+            if not self._handling:
+                self._idle.set()
+
+    async def idle(self) -> None:
+        """Until no update is being handled (tests await this instead of sleeping)."""
+        await self._idle.wait()
+        if self.router is not None:
+            await self.router.finish_courtesies()
 
     async def _register_commands(self, prefix: str) -> None:
         merchant = bot_commands(MERCHANT_COMMANDS, prefix)
@@ -199,10 +229,3 @@ class TelegramService:
         except TelegramError as error:
             # A menu is a convenience; the bot works without it (e.g. not yet in the group).
             log.warning("telegram: could not register commands: %s", error.message)
-
-    async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        assert self.router is not None
-        await self.router.handle(update)
-
-    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        log.error("telegram: error while handling an update", exc_info=context.error)
