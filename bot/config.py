@@ -61,6 +61,8 @@ class DeskConfig:
     max_title_length: int = 120
     max_details_length: int = 4000
     outbox_lease_seconds: int = 10
+    pool_size: int = 10
+    max_overflow: int = 10
 
 
 @dataclass(frozen=True)
@@ -212,8 +214,20 @@ def _desk(raw: Any) -> DeskConfig:
     title = s.integer("max_title_length", 120, 10, 1000)
     details = s.integer("max_details_length", 4000, 100, 20000)
     lease = s.integer("outbox_lease_seconds", 10, 1, 600)
+    pool_size = s.integer("pool_size", DeskConfig.pool_size, 1, 200)
+    max_overflow = s.integer("max_overflow", DeskConfig.max_overflow, 0, 200)
     s.finish()
-    return DeskConfig(prefix, url, level, log_format, title, details, outbox_lease_seconds=lease)
+    return DeskConfig(
+        prefix,
+        url,
+        level,
+        log_format,
+        title,
+        details,
+        outbox_lease_seconds=lease,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+    )
 
 
 def _team(raw: Any) -> TeamConfig:

@@ -16,7 +16,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -53,6 +53,13 @@ def _private_files(path: str) -> None:
             os.chmod(name, 0o600)
 
 
+def _drop_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    # asyncpg notices a socket the server closed (restart, idle timeout) without a round trip;
+    # raising DisconnectionError makes the pool open a fresh connection instead.
+    if dbapi_connection.driver_connection.is_closed():
+        raise DisconnectionError("connection closed by the server")
+
+
 def alembic_config(connection: Connection | None = None) -> AlembicConfig:
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
@@ -74,6 +81,11 @@ def _is_locked(error: OperationalError) -> bool:
 
 
 LOCK_WAIT_SECONDS = 10.0
+# PostgreSQL connections per process (`[desk] pool_size`, `max_overflow`): a unit of work holds
+# one from its first statement to its commit.
+POOL_SIZE = 10
+MAX_OVERFLOW = 10
+POOL_TIMEOUT = 30.0
 # Migrations can take a while on a big desk, and every other starting process waits for them.
 MIGRATION_WAIT_SECONDS = 300.0
 # The PostgreSQL advisory lock every process's migrations take ("desk" in ASCII).
@@ -115,7 +127,9 @@ class Database:
     # How a transaction locked out by another process waits; tests observe it.
     _pause = staticmethod(asyncio.sleep)
 
-    def __init__(self, url: str) -> None:
+    def __init__(
+        self, url: str, pool_size: int = POOL_SIZE, max_overflow: int = MAX_OVERFLOW
+    ) -> None:
         self.url = url
         parsed = make_url(url)
         self.engine: AsyncEngine
@@ -133,7 +147,14 @@ class Database:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
             event.listen(self.engine.sync_engine, "begin", _begin_immediate)
         else:
-            self.engine = create_async_engine(url, pool_pre_ping=True)
+            # No pre-ping: it cost three round trips (BEGIN, a query, ROLLBACK) on every
+            # checkout. A connection the server closed is dropped at checkout without one
+            # (_drop_closed); one that dies mid-transaction fails that unit of work, and
+            # SQLAlchemy then replaces every pooled connection.
+            self.engine = create_async_engine(
+                url, pool_size=pool_size, max_overflow=max_overflow, pool_timeout=POOL_TIMEOUT
+            )
+            event.listen(self.engine.sync_engine, "checkout", _drop_closed)
         # SQLite has one writer and every unit of work is a write transaction (BEGIN IMMEDIATE):
         # this process's own units queue here, first come first served, instead of polling
         # the file lock with growing pauses (which left the lock idle under load).
