@@ -226,6 +226,11 @@ class Database:
         for callback in session.info.get(_AFTER_COMMIT, ()):
             callback()
 
+    async def begin(self) -> AsyncConnection:
+        """A connection in a transaction of its own, for work outside the unit-of-work pattern
+        (copying a desk). The caller commits or rolls back, and closes it."""
+        return await self._begin()
+
     async def _begin(
         self, exclusive: bool = False, wait: float = LOCK_WAIT_SECONDS
     ) -> AsyncConnection:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -45,6 +46,9 @@ class TicketRepository:
 
     async def create(self, ticket: Ticket, actor: str) -> Ticket:
         """Store a new ticket; its reference is the prefix and the row id (`INT-42`)."""
+        # A placeholder of its own until the id is known: with one shared placeholder ("") the
+        # unique index made every other process's new ticket wait for this transaction to end.
+        ticket.reference = f"new:{uuid.uuid4().hex}"
         self.session.add(ticket)
         await self.session.flush()
         ticket.reference = f"{self.prefix}-{ticket.id}"
