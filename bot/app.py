@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.config import Config
+from bot.config_escalation import parse_escalation
+from bot.config_program import parse_program
 from bot.kb_config import kb_settings, open_knowledge
 from handlers.clock import Clock, SystemClock
 from handlers.delivery import OutboxDispatcher, Sender
@@ -27,12 +29,17 @@ class Runtime:
 
 
 def desk_settings(config: Config) -> DeskSettings:
+    policy = parse_escalation(config.escalation)
     return DeskSettings(
+        program=parse_program(config.program, policy, config.desk.reference_prefix),
         reference_prefix=config.desk.reference_prefix,
         members=frozenset(config.team.members),
         leads=config.team.leads,
         max_title_length=config.desk.max_title_length,
         max_details_length=config.desk.max_details_length,
+        default_language=config.desk.default_language,
+        team_language=config.team.language,
+        timezone=policy.timezone,
     )
 
 
@@ -51,16 +58,18 @@ async def open_runtime(
     try:
         await database.upgrade()
         store = Store(database, config.desk.reference_prefix)
+        settings = desk_settings(config)
+        notifier = Notifier(team_targets, settings.team_language, settings.default_language)
         dispatcher = OutboxDispatcher(
             store,
             senders,
             clock,
-            Notifier(team_targets),
+            notifier,
             lease=timedelta(seconds=config.desk.outbox_lease_seconds),
         )
         desk = Desk(
             store,
-            desk_settings(config),
+            settings,
             team_targets=team_targets,
             clock=clock,
             on_outbox=dispatcher.wake,

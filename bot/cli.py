@@ -12,10 +12,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import cli_kb, cli_report, cli_tickets
+from bot import cli_kb, cli_projects, cli_report, cli_tickets
 from bot.config import Config, database_password, load_config
 from bot.config_error import ConfigError
 from bot.logs import setup_logging
+from handlers.i18n.catalogs import LANGUAGES
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,10 +35,17 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--user", default=None, help="console user when no channel is configured")
     chat = sub.add_parser("chat", parents=[common], help="talk to the desk in this terminal")
     chat.add_argument("--user", required=True, help="who you are: console:<user>")
+    chat.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=None,
+        help="the language to speak to you in, stored for console:<user> as `lugha` would",
+    )
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", parents=[common], help="apply schema migrations")
     cli_tickets.add_commands(sub, common)
+    cli_projects.add_commands(sub, common)
     cli_kb.add_kb_commands(sub, common)
     cli_report.add_report_command(sub, common)
     return parser
@@ -56,7 +64,7 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
         await serve(config, configured_services(config, _console_user(args.user)))
         return 0
     if args.command == "chat":
-        await serve(config, [ConsoleService(_console_user(args.user))])
+        await serve(config, [ConsoleService(_console_user(args.user), language=args.lang)])
         return 0
     if args.command == "db":
         from storage import Database
@@ -67,6 +75,8 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
         return 0
     if args.command == "tickets":
         return await cli_tickets.run(args, config)
+    if args.command == "projects":
+        return await cli_projects.run(args, config)
     if args.command == "kb":
         return await cli_kb.run(args, config)
     if args.command == "report":

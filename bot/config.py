@@ -18,6 +18,8 @@ from urllib.parse import unquote, urlparse
 from bot.config_error import ConfigError
 from bot.config_escalation import parse_escalation
 from bot.config_ops import OpsConfig, ReportsConfig, parse_ops, parse_reports
+from bot.config_program import parse_program
+from handlers.i18n.catalogs import LANGUAGES
 
 DEFAULT_PATH = Path("config.toml")
 _PREFIX = re.compile(r"^[A-Z][A-Z0-9]{0,9}$")
@@ -60,6 +62,7 @@ class DeskConfig:
     log_format: str = "text"
     max_title_length: int = 120
     max_details_length: int = 4000
+    default_language: str = "en"
     outbox_lease_seconds: int = 10
     pool_size: int = 10
     max_overflow: int = 10
@@ -69,6 +72,7 @@ class DeskConfig:
 class TeamConfig:
     members: tuple[str, ...] = ()
     leads: tuple[str, ...] = ()
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,7 @@ class Config:
     # Parsed by the escalation policy loader; kept raw here so this module stays about the shape.
     escalation: Mapping[str, Any] = field(default_factory=dict)
     kb: Mapping[str, Any] = field(default_factory=dict)
+    program: Mapping[str, Any] = field(default_factory=dict)
     ops: OpsConfig = field(default_factory=OpsConfig)
     reports: ReportsConfig = field(default_factory=ReportsConfig)
     source: str = "built-in defaults"
@@ -213,6 +218,7 @@ def _desk(raw: Any) -> DeskConfig:
     log_format = s.one_of("log_format", "text", ("text", "json"))
     title = s.integer("max_title_length", 120, 10, 1000)
     details = s.integer("max_details_length", 4000, 100, 20000)
+    language = s.one_of("default_language", "en", LANGUAGES)
     lease = s.integer("outbox_lease_seconds", 10, 1, 600)
     pool_size = s.integer("pool_size", DeskConfig.pool_size, 1, 200)
     max_overflow = s.integer("max_overflow", DeskConfig.max_overflow, 0, 200)
@@ -224,6 +230,7 @@ def _desk(raw: Any) -> DeskConfig:
         log_format,
         title,
         details,
+        default_language=language,
         outbox_lease_seconds=lease,
         pool_size=pool_size,
         max_overflow=max_overflow,
@@ -234,6 +241,7 @@ def _team(raw: Any) -> TeamConfig:
     s = _Section("team", raw)
     members = s.strings("members")
     leads = s.strings("leads")
+    language = s.one_of("language", "en", LANGUAGES)
     s.finish()
     for name, values in (("members", members), ("leads", leads)):
         for value in values:
@@ -241,7 +249,7 @@ def _team(raw: Any) -> TeamConfig:
                 raise ConfigError(
                     s.key(name), f"{value!r} is not <telegram|slack|console>:<user id>"
                 )
-    return TeamConfig(members, leads)
+    return TeamConfig(members, leads, language)
 
 
 def _telegram(raw: Any, env: Mapping[str, str]) -> TelegramConfig:
@@ -306,7 +314,7 @@ def _slack(raw: Any, env: Mapping[str, str]) -> SlackConfig:
     return cfg
 
 
-_SECTIONS = ("desk", "team", "telegram", "slack", "escalation", "kb", "ops", "reports")
+_SECTIONS = ("desk", "team", "telegram", "slack", "escalation", "kb", "ops", "reports", "program")
 
 
 def parse_config(
@@ -317,14 +325,16 @@ def parse_config(
             raise ConfigError(name, "unknown section (see config.example.toml)")
     escalation = raw.get("escalation", {})
     kb = raw.get("kb", {})
-    for name, value in (("escalation", escalation), ("kb", kb)):
+    program = raw.get("program", {})
+    for name, value in (("escalation", escalation), ("kb", kb), ("program", program)):
         if not isinstance(value, Mapping):
             raise ConfigError(name, "must be a table")
     # Checked now so a bad policy stops start-up with its key; kept raw for the wiring.
-    parse_escalation(escalation)
+    policy = parse_escalation(escalation)
     desk = _desk(raw.get("desk", {}))
     if url := env.get("DESKBOT_DATABASE_URL"):
         desk = _desk({**raw.get("desk", {}), "database_url": url})
+    parse_program(program, policy, desk.reference_prefix)
     return Config(
         desk=desk,
         team=_team(raw.get("team", {})),
@@ -332,6 +342,7 @@ def parse_config(
         slack=_slack(raw.get("slack", {}), env),
         escalation=escalation,
         kb=kb,
+        program=program,
         ops=parse_ops(raw.get("ops", {})),
         reports=parse_reports(raw.get("reports", {})),
         source=source,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,9 @@ from bot.escalation_scheduler import EscalationScheduler
 from handlers.escalation.digest_job import DigestJob
 from handlers.escalation.escalator import Escalator
 from handlers.escalation.paging import Audience
+from handlers.program.sweep import ProgramSweep, stalled_section
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from bot.app import Runtime
@@ -26,14 +30,35 @@ def attach_escalation(runtime: Runtime) -> EscalationScheduler:
         channels=frozenset(runtime.dispatcher.senders),
     )
     escalator = Escalator(runtime.store, policy, runtime.clock, runtime.desk.notifier, audience)
-    digest = DigestJob(runtime.store, policy, runtime.clock, runtime.desk.notifier)
+    program_settings = runtime.desk.settings.program
+    program = ProgramSweep(
+        runtime.store,
+        program_settings,
+        runtime.clock,
+        runtime.desk.team_targets,
+        channels=frozenset(runtime.dispatcher.senders),
+    )
+    digest = DigestJob(
+        runtime.store,
+        policy,
+        runtime.clock,
+        runtime.desk.notifier,
+        extra=stalled_section(program_settings),
+    )
 
     async def sweep() -> datetime | None:
-        sent_before = escalator.pages_sent
+        sent_before = escalator.pages_sent + program.sent
         next_due = await escalator.sweep()
-        if escalator.pages_sent != sent_before:
+        # The program's reminders ride on the same sweep job; its failure must not stop pages.
+        try:
+            program_due = await program()
+        except Exception:
+            log.exception("integration program sweep failed")
+            program_due = None
+        if escalator.pages_sent + program.sent != sent_before:
             runtime.dispatcher.wake()
-        return next_due
+        present = [d for d in (next_due, program_due) if d is not None]
+        return min(present) if present else None
 
     async def daily_digest() -> str | None:
         body = await digest()

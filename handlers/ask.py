@@ -54,6 +54,14 @@ async def start(turn: Turn, args: str = "") -> None:
     turn.say(t("ask.prompt", limit=turn.desk.settings.max_details_length))
 
 
+def reprompt(turn: Turn) -> None:
+    """Ask again, in the current language, what this flow is waiting for."""
+    if turn.state.flow == FLOW:
+        turn.say(t("ask.prompt", limit=turn.desk.settings.max_details_length))
+    elif turn.state.flow == FEEDBACK:
+        turn.say(t("ask.helped"), (Choice(t("ask.yes"), YES), Choice(t("ask.no"), NO)))
+
+
 async def step(turn: Turn, text: str, choice: str | None) -> bool:
     if choice is not None:
         return False
@@ -210,14 +218,17 @@ async def _pass_to_team(turn: Turn, question: str, shown: list[str]) -> str:
         title = title[: title_limit - 1] + "…"
     kb = _knowledge(turn)
     lines = []
-    for entry_id in shown:
-        entry = kb.get(entry_id) if kb is not None else None
-        lines.append(t("ask.ticket.shown_line", title=entry.title if entry else "?", id=entry_id))
-    description = t(
-        "ask.ticket.description",
-        question=question,
-        shown="\n".join(lines) if lines else t("ask.ticket.nothing_shown"),
-    )
+    # The description is for the team, so it is in the team's language.
+    with turn.desk.notifier.for_team():
+        for entry_id in shown:
+            entry = kb.get(entry_id) if kb is not None else None
+            shown_title = entry.title if entry else "?"
+            lines.append(t("ask.ticket.shown_line", title=shown_title, id=entry_id))
+        description = t(
+            "ask.ticket.description",
+            question=question,
+            shown="\n".join(lines) if lines else t("ask.ticket.nothing_shown"),
+        )
     ticket = await open_ticket(
         turn, Draft(title=title or "?", description=description, kind=Kind.question)
     )

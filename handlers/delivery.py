@@ -15,13 +15,14 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from datetime import timedelta
 from typing import Protocol
 
 from handlers import faults
 from handlers.clock import Clock
 from handlers.messages import t
-from handlers.notify import ALERT, ALERT_UPDATE, NOTICE, PAGE, TIMELINE, Notifier
+from handlers.notify import ALERT, ALERT_UPDATE, NOTICE, PAGE, TEAM_KINDS, TIMELINE, Notifier
 from storage.outbox import FAILED, PENDING, SENT, Delivery, Outcome
 from storage.store import Store, Transaction
 from storage.tickets import Link
@@ -201,6 +202,11 @@ class OutboxDispatcher:
             if len(batch) < BATCH:
                 return sent
 
+    def _voice(self, item: Delivery) -> AbstractContextManager[None]:
+        if self.notifier is None or item.kind not in TEAM_KINDS:
+            return nullcontext()
+        return self.notifier.for_team()
+
     async def claim(self) -> list[Delivery]:
         """Lease the next due rows; pages whose ticket was acknowledged meanwhile are cancelled
         instead."""
@@ -278,7 +284,10 @@ class OutboxDispatcher:
                 continue
             ticket = await tx.tickets.get(item.ticket_reference)
             if ticket is not None:
-                text = t("timeline.undeliverable", reference=ticket.reference, reason=outcome.error)
+                with self.notifier.for_team():
+                    text = t(
+                        "timeline.undeliverable", reference=ticket.reference, reason=outcome.error
+                    )
                 self.notifier.timeline(tx, ticket, text, self.clock.now())
 
     async def _send_chat(self, items: list[Delivery], book: _Book, claimed_at: float) -> None:
@@ -291,9 +300,11 @@ class OutboxDispatcher:
                         book.settled(item.id)
                         continue
             try:
-                message_id = await self.senders[item.channel].deliver(
-                    item, await self._alert_id(item, book.alerts)
-                )
+                alert_id = await self._alert_id(item, book.alerts)
+                # What an adapter adds to a team message (its alert layout, a Reply button) is
+                # in the team's language; a notice's own text was written in the reporter's.
+                with self._voice(item):
+                    message_id = await self.senders[item.channel].deliver(item, alert_id)
             except Exception as exc:
                 failure = self._failure(item, exc)
                 book.add(failure)

@@ -10,22 +10,37 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any, Protocol
 
-from handlers import ask, commands, faults, merchant, report, team
+from handlers import ask, commands, faults, language, merchant, report, team
 from handlers.clock import Clock, SystemClock
 from handlers.escalation.policy import EscalationPolicy
 from handlers.events import Incoming, Message, storable, storable_incoming
 from handlers.knowledge import KnowledgeSource
 from handlers.log_context import log_context
-from handlers.messages import t
+from handlers.messages import speaking, t
 from handlers.notify import DIRECT, REPLY, Notifier, Target, payload
 from handlers.ops import metrics
 from handlers.ops.command import team_report, wants_team_report
+from handlers.program import request as program_request
+from handlers.program import team as program_team
+from handlers.program import uat as program_uat
+from handlers.program.common import is_project_reference
+from handlers.program.settings import ProgramSettings
+from handlers.program.view import progress
 from handlers.tickets import Draft, created_replies, open_ticket
 from handlers.turn import TicketObserver, Turn
+from storage.models import Ticket
 from storage.outbox import Delivery
+from storage.program_models import Project
 from storage.store import Store, Transaction
 
-FLOWS = {report.FLOW: report, ask.FLOW: ask}
+FLOWS = {
+    report.FLOW: report,
+    ask.FLOW: ask,
+    program_request.FLOW: program_request,
+    program_uat.FLOW: program_uat,
+}
+# What to ask again, in the new language, when someone switches language in the middle of a flow.
+REPROMPTS = {report.FLOW: report.reprompt, ask.FLOW: ask.reprompt, ask.FEEDBACK: ask.reprompt}
 
 
 @dataclass(frozen=True)
@@ -35,6 +50,13 @@ class DeskSettings:
     leads: tuple[str, ...] = ()
     max_title_length: int = 120
     max_details_length: int = 4000
+    # `[desk] default_language`: for people with no pick, platform hint or clear first message.
+    default_language: str = "en"
+    # `[team] language`: alerts, pages, timelines and the digest.
+    team_language: str = "en"
+    # `[escalation] timezone`: dates and times shown to people.
+    timezone: str = "UTC"
+    program: ProgramSettings = field(default_factory=ProgramSettings)
 
 
 class Courier(Protocol):
@@ -75,7 +97,9 @@ class Desk:
     notifier: Notifier = field(init=False)
 
     def __post_init__(self) -> None:
-        self.notifier = Notifier(self.team_targets)
+        self.notifier = Notifier(
+            self.team_targets, self.settings.team_language, self.settings.default_language
+        )
 
     async def handle(self, incoming: Incoming, reply_to: ReplyTo | None = None) -> list[Message]:
         """Run one incoming event. With `reply_to`, its answers are also written to the outbox
@@ -98,7 +122,8 @@ class Desk:
             if not await self._first_delivery(turn):
                 self._redelivered()
                 return []
-            await self._dispatch(turn)
+            with speaking(turn.language):
+                await self._dispatch(turn)
             if (state.flow, state.step, state.data) != before:
                 await tx.conversations.save(
                     incoming.channel, incoming.chat_id, incoming.user_id, state, turn.now
@@ -152,10 +177,46 @@ class Desk:
             if not await self._first_delivery(turn):
                 self._redelivered()
                 return []
-            await team.run(turn, action, f"{reference} {storable(text)}".strip())
+            args = f"{reference} {storable(text)}".strip()
+            with speaking(turn.language):
+                if is_project_reference(turn, reference):
+                    await program_team.run(turn, action, args)
+                else:
+                    await team.run(turn, action, args)
             await self._queue_replies(turn, reply_to)
         self._committed(tx)
         return turn.replies
+
+    async def submit_integration(
+        self, incoming: Incoming, data: dict[str, Any], reply_to: ReplyTo | None = None
+    ) -> list[Message]:
+        """File an integration request collected by a channel's own form (Slack's modal)."""
+        async with self.store.transaction() as tx:
+            turn = await self._turn(tx, incoming)
+            with speaking(turn.language):
+                if not await program_request.refuse_second(turn):
+                    clean = {k: storable(v) if isinstance(v, str) else v for k, v in data.items()}
+                    await program_request.file_request(turn, clean)
+            await self._queue_replies(turn, reply_to)
+        self._committed(tx)
+        return turn.replies
+
+    async def open_issue(
+        self,
+        turn: Turn,
+        *,
+        title: str,
+        description: str,
+        severity: str,
+        environment: str,
+        project: Project | None = None,
+    ) -> Ticket:
+        """Open an issue from another domain's flow (a failed UAT case) without that flow
+        reaching into the ticket flows."""
+        draft = Draft(
+            title=title, description=description, severity=severity, environment=environment
+        )
+        return await open_ticket(turn, draft, project)
 
     async def submit_report(
         self, incoming: Incoming, draft: Draft, reply_to: ReplyTo | None = None
@@ -166,11 +227,31 @@ class Desk:
             draft = replace(
                 draft, title=storable(draft.title), description=storable(draft.description)
             )
-            ticket = await open_ticket(turn, draft)
-            created_replies(turn, ticket)
+            with speaking(turn.language):
+                ticket = await open_ticket(turn, draft)
+                created_replies(turn, ticket)
             await self._queue_replies(turn, reply_to)
         self._committed(tx)
         return turn.replies
+
+    async def language_of(self, incoming: Incoming) -> str:
+        """The language to use with the person behind `incoming` outside a conversation turn
+        (a channel's own form, such as Slack's report modal)."""
+        async with self.store.transaction() as tx:
+            return await language.resolve(
+                tx, incoming, self.settings.default_language, self.clock.now()
+            )
+
+    async def pick_language(self, incoming: Incoming, chosen: str) -> None:
+        """Store `chosen` for the person behind `incoming` as if they had typed `lugha`
+        (`deskbot chat --lang`)."""
+        async with self.store.transaction() as tx:
+            await tx.people.set_language(
+                incoming.channel,
+                incoming.user_id,
+                language.LanguageChoice(chosen, language.PICKED),
+                self.clock.now(),
+            )
 
     async def _queue_replies(self, turn: Turn, reply_to: ReplyTo | None) -> None:
         if reply_to is None or not turn.replies:
@@ -215,7 +296,9 @@ class Desk:
     async def _turn(self, tx: Transaction, incoming: Incoming) -> Turn:
         incoming = storable_incoming(incoming)
         state = await tx.conversations.load(incoming.channel, incoming.chat_id, incoming.user_id)
-        return Turn(self, incoming, tx, state, self.clock.now())
+        now = self.clock.now()
+        spoken = await language.resolve(tx, incoming, self.settings.default_language, now)
+        return Turn(self, incoming, tx, state, now, spoken)
 
     async def _first_delivery(self, turn: Turn) -> bool:
         delivery = turn.incoming.delivery_id
@@ -233,6 +316,9 @@ class Desk:
         incoming, state = turn.incoming, turn.state
         if incoming.choice is not None:
             await self._choice(turn, incoming.choice)
+            return
+        if await language.typed_answer(turn, incoming.text):
+            self._reprompt(turn)
             return
         parsed = commands.parse(incoming.text, in_flow=state.flow in FLOWS)
         if parsed is not None:
@@ -269,18 +355,44 @@ class Desk:
             await merchant.status(turn, args)
         elif name in ("mytickets", "mine"):
             await merchant.my_tickets(turn)
+        elif name == "language":
+            if await language.command(turn, args):
+                self._reprompt(turn)
+        elif name == "integrate":
+            await program_request.start(turn)
+        elif name == "progress":
+            await progress(turn, args)
+        elif name == "uat":
+            await program_uat.command(turn, args)
+        elif name in program_team.COMMANDS or (
+            name in program_team.SHARED and is_project_reference(turn, args.split(" ", 1)[0])
+        ):
+            await program_team.run(turn, name, args)
         elif name in commands.TEAM:
             await team.run(turn, name, args)
         else:
             merchant.show_menu(turn, t("unknown_command", command=f"/{name}"[:60]))
 
+    def _reprompt(self, turn: Turn) -> None:
+        again = REPROMPTS.get(turn.state.flow or "")
+        if again is not None:
+            again(turn)
+
     async def _choice(self, turn: Turn, value: str) -> None:
         kind, _, rest = value.partition(":")
         if kind == "team":
             action, _, reference = rest.partition(":")
+            if is_project_reference(turn, reference) and action in program_team.ACTIONS:
+                await program_team.run(turn, action, reference)
+                return
             if action in team.ACTIONS:
                 await team.run(turn, action, reference)
                 return
+        elif kind == "menu" and rest == "integrate":
+            await program_request.start(turn)
+            return
+        elif kind == "prj" and await program_uat.choice(turn, value):
+            return
         elif kind == "menu" and rest in ("report", "ask", "mytickets"):
             # From the follow-up offer, the message already sent is the question or the title.
             await self._command(turn, rest, merchant.pending_text(turn, rest))
@@ -289,6 +401,9 @@ class Desk:
             await merchant.add_followup(turn, rest)
             return
         elif kind == "kb" and await ask.feedback_choice(turn, value):
+            return
+        elif kind == "lang" and await language.choice(turn, value):
+            self._reprompt(turn)
             return
         flow = FLOWS.get(turn.state.flow or "")
         if flow is not None and await flow.step(turn, "", value):

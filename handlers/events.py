@@ -57,6 +57,9 @@ class Incoming:
     # The platform's id for this delivery (a Telegram update_id). The engine records it in the
     # transaction that handles it, so the same delivery arriving twice is handled once.
     delivery_id: str | None = None
+    # The platform's idea of the person's language (Telegram `language_code`, Slack locale),
+    # used when they have not picked one.
+    language_hint: str | None = None
 
     @property
     def member_id(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers import commands
 from handlers.events import Choice
 from handlers.messages import t
 from handlers.references import normalise_reference
@@ -18,13 +19,14 @@ def menu_choices() -> tuple[Choice, ...]:
         Choice(t("menu.choice.report"), "menu:report"),
         Choice(t("menu.choice.ask"), "menu:ask"),
         Choice(t("menu.choice.mytickets"), "menu:mytickets"),
+        Choice(t("menu.choice.integrate"), "menu:integrate"),
     )
 
 
 def show_menu(turn: Turn, lead: str | None = None) -> None:
     text = t("menu", name=turn.actor_name)
     if turn.is_team:
-        text += "\n" + t("menu.team")
+        text += "\n" + t("menu.team") + "\n" + t("menu.team.program")
     if lead:
         text = f"{lead}\n{text}"
     turn.say(text, menu_choices())
@@ -41,7 +43,8 @@ async def find_ticket(
     prefix = turn.desk.settings.reference_prefix
     word = args.split()[0] if args.split() else ""
     if not word:
-        turn.say(t("ref.missing", command=command, prefix=prefix))
+        word = commands.word_for(command, t.language)
+        turn.say(t("ref.missing", command=word, prefix=prefix))
         return None
     reference = normalise_reference(word, prefix)
     if reference is None:
@@ -59,7 +62,7 @@ async def status(turn: Turn, args: str) -> None:
     ticket = await find_ticket(turn, "status", args)
     if ticket is None:
         return
-    text = status_text(ticket)
+    text = status_text(ticket, turn.desk.settings.timezone)
     replies = [
         m
         for m in await turn.tx.tickets.messages(ticket)
@@ -142,10 +145,9 @@ async def add_followup(turn: Turn, reference: str) -> None:
     tx.tickets.record(ticket, turn.actor, "followup", now)
     ticket.updated_at = now
     tx.session.add(ticket)
-    turn.desk.notifier.timeline(
-        tx,
-        ticket,
-        t("timeline.followup", reporter=turn.actor_name, reference=ticket.reference, text=text),
-        now,
-    )
+    with turn.desk.notifier.for_team():
+        entry = t(
+            "timeline.followup", reporter=turn.actor_name, reference=ticket.reference, text=text
+        )
+    turn.desk.notifier.timeline(tx, ticket, entry, now)
     turn.say(t("followup.added", reference=ticket.reference))

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from handlers.events import Message
+from handlers.messages import speaking
 from handlers.render import alert, ticket_facts
 from storage.models import Ticket
 from storage.store import Transaction
@@ -22,6 +24,8 @@ PAGE = "page"  # an escalation page
 DIRECT = "direct"  # a direct message to one team member
 DIGEST = "digest"  # the daily digest
 REPLY = "reply"  # an answer to what someone just did, in the chat they did it in
+# Kinds the team reads, whose adapter-added words are in `[team] language`.
+TEAM_KINDS = frozenset({ALERT, ALERT_UPDATE, TIMELINE, PAGE, DIGEST})
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +51,31 @@ def payload(message: Message, ticket: Ticket | None = None, **extra: Any) -> dic
 
 
 class Notifier:
-    def __init__(self, team_targets: Sequence[Target]) -> None:
+    def __init__(
+        self,
+        team_targets: Sequence[Target],
+        team_language: str = "en",
+        default_language: str = "en",
+    ) -> None:
         self.team_targets = tuple(team_targets)
+        # Team-facing texts are written in `[team] language`, whoever's turn causes them.
+        self.team_language = team_language
+        self.default_language = default_language
+
+    def reporter_language(self, ticket: Ticket) -> str:
+        return ticket.reporter_language or self.default_language
+
+    @contextmanager
+    def for_team(self) -> Iterator[None]:
+        """Write the texts in this block in the team's language."""
+        with speaking(self.team_language):
+            yield
+
+    @contextmanager
+    def for_reporter(self, ticket: Ticket) -> Iterator[None]:
+        """Write the texts in this block in the language of `ticket`'s reporter."""
+        with speaking(self.reporter_language(ticket)):
+            yield
 
     def to_reporter(self, tx: Transaction, ticket: Ticket, text: str, now: datetime) -> None:
         tx.outbox.add(
@@ -63,7 +90,8 @@ class Notifier:
         )
 
     def new_ticket(self, tx: Transaction, ticket: Ticket, now: datetime) -> None:
-        message = alert(ticket)
+        with self.for_team():
+            message = alert(ticket)
         for target in self.team_targets:
             # Deterministic: a ticket's alert can be queued once per place, never twice.
             key = f"{ALERT}:{ticket.reference}:{target.channel}:{target.chat_id}"
@@ -73,7 +101,8 @@ class Notifier:
         self, tx: Transaction, ticket: Ticket, timeline_text: str, now: datetime
     ) -> None:
         """Re-render the alert in place and add the change to the ticket's timeline."""
-        message = alert(ticket)
+        with self.for_team():
+            message = alert(ticket)
         for target in self.team_targets:
             self._to_team(tx, ticket, target, ALERT_UPDATE, message, now)
             self._to_team(tx, ticket, target, TIMELINE, Message(timeline_text), now)

@@ -5,13 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from handlers.events import Choice, Message
+from handlers.i18n.catalogs import LANGUAGE_NAMES
+from handlers.i18n.dates import when
 from handlers.messages import t
 from storage.models import Kind, Status, Ticket
 
 
 def reporter_label(ticket: Ticket) -> str:
     name = ticket.reporter_name or ticket.reporter_user_id
-    return f"{name} ({ticket.reporter_channel}:{ticket.reporter_user_id})"
+    label = f"{name} ({ticket.reporter_channel}:{ticket.reporter_user_id})"
+    # The merchant, project and stage: "Duka Online · PRJ-3 · UAT".
+    return f"{label} · {ticket.program_label}" if ticket.program_label else label
 
 
 def age(since: datetime, now: datetime) -> str:
@@ -60,7 +64,13 @@ def alert(ticket: Ticket) -> Message:
     )
     if ticket.assignee:
         text += "\n" + t("alert.assignee", assignee=ticket.assignee)
+    if ticket.reporter_language:
+        text += "\n" + t("alert.language", language=language_name(ticket.reporter_language))
     return Message(text, team_buttons(ticket))
+
+
+def language_name(language: str) -> str:
+    return LANGUAGE_NAMES.get(language, language)
 
 
 def ticket_facts(ticket: Ticket) -> dict[str, str | None]:
@@ -78,7 +88,7 @@ def ticket_facts(ticket: Ticket) -> dict[str, str | None]:
     }
 
 
-def status_text(ticket: Ticket) -> str:
+def status_text(ticket: Ticket, zone: str = "UTC") -> str:
     assignee = t("status.assignee", assignee=ticket.assignee) if ticket.assignee else ""
     return t(
         "status.line",
@@ -89,5 +99,5 @@ def status_text(ticket: Ticket) -> str:
         title=ticket.title,
         status=t.word("status", ticket.status),
         assignee=assignee,
-        created=ticket.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+        created=when(ticket.created_at, t.language, zone),
     )

@@ -28,13 +28,28 @@ def confirm_choices() -> tuple[Choice, ...]:
     return (Choice(t("report.confirm"), "confirm:yes"), Choice(t("report.cancel"), "confirm:no"))
 
 
+# Words that choose an option when typed, in every language the desk speaks, so "ndiyo"
+# confirms whatever language the buttons are in.
+TYPED = {
+    "env:staging": ("staging", "majaribio"),
+    "env:production": ("production", "uzalishaji"),
+    "sev:critical": ("critical", "hatari"),
+    "sev:major": ("major", "kubwa"),
+    "sev:minor": ("minor", "ndogo"),
+    "confirm:yes": ("confirm", "yes", "ndiyo", "ndio", "thibitisha"),
+    "confirm:no": ("cancel", "no", "hapana", "ghairi"),
+}
+
+
 def match_choice(choices: tuple[Choice, ...], choice: str | None, text: str) -> str | None:
-    """The chosen value: a pressed button's value, or typed text naming a label ("critical")."""
+    """The chosen value: a pressed button's value, or typed text naming a label ("critical",
+    "Majaribio (Staging)") or one of its words in either language ("hatari")."""
     if choice is not None:
         return choice if any(c.value == choice for c in choices) else None
     typed = text.strip().lower().rstrip(".!")
     for c in choices:
-        if typed in (c.label.lower(), c.value.lower(), c.value.split(":", 1)[-1]):
+        words = (c.label.lower(), c.value.lower(), c.value.split(":", 1)[-1])
+        if typed in words or typed in TYPED.get(c.value, ()):
             return c.value
     return None
 
@@ -46,6 +61,21 @@ async def start(turn: Turn, args: str = "") -> None:
         await _title(turn, args)
         return
     turn.say(t("report.title", limit=turn.desk.settings.max_title_length))
+
+
+def reprompt(turn: Turn) -> None:
+    """Ask the current step's question again (after a language switch)."""
+    current = turn.state.step
+    if current == "title":
+        turn.say(t("report.title", limit=turn.desk.settings.max_title_length))
+    elif current == "details":
+        turn.say(t("report.details", limit=turn.desk.settings.max_details_length))
+    elif current == "environment":
+        turn.say(t("report.environment"), environment_choices())
+    elif current == "severity":
+        _ask_severity(turn)
+    elif current == "confirm":
+        _summary(turn)
 
 
 async def step(turn: Turn, text: str, choice: str | None) -> bool:

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from handlers.escalation.sla import list_note
 from handlers.merchant import find_ticket
-from handlers.messages import t
+from handlers.messages import EN, t
 from handlers.notify import Target
 from handlers.render import age
 from handlers.turn import Turn
@@ -56,9 +56,10 @@ def _acknowledge(turn: Turn, ticket: Ticket) -> None:
         acknowledged_by=turn.actor_name,
         next_escalation_at=None,
     )
-    turn.desk.notifier.to_reporter(
-        tx, ticket, t("notify.acknowledged", reference=ticket.reference, title=ticket.title), now
-    )
+    notifier = turn.desk.notifier
+    with notifier.for_reporter(ticket):
+        notice = t("notify.acknowledged", reference=ticket.reference, title=ticket.title)
+    notifier.to_reporter(tx, ticket, notice, now)
 
 
 async def _observe(turn: Turn, ticket: Ticket, moment: str) -> None:
@@ -66,11 +67,15 @@ async def _observe(turn: Turn, ticket: Ticket, moment: str) -> None:
         await getattr(observer, moment)(turn.tx, ticket, turn.now)
 
 
-def _changed(turn: Turn, ticket: Ticket, change: str) -> None:
-    timeline = t(
-        "timeline.status", reference=ticket.reference, change=change, actor=turn.actor_name
-    )
-    turn.desk.notifier.ticket_changed(turn.tx, ticket, timeline, turn.now)
+def _changed(turn: Turn, ticket: Ticket, change: str, **values: str) -> None:
+    """`change`: a status (`status.*` word) or a message key, rendered in the team's language."""
+    notifier = turn.desk.notifier
+    with notifier.for_team():
+        words = t(change, **values) if change in EN else t.word("status", change)
+        timeline = t(
+            "timeline.status", reference=ticket.reference, change=words, actor=turn.actor_name
+        )
+    notifier.ticket_changed(turn.tx, ticket, timeline, turn.now)
 
 
 def _already_done(turn: Turn, ticket: Ticket) -> bool:
@@ -97,7 +102,7 @@ async def ack(turn: Turn, ticket: Ticket, _text: str) -> None:
         return
     _acknowledge(turn, ticket)
     await _observe(turn, ticket, "acknowledged")
-    _changed(turn, ticket, t.word("status", Status.acknowledged))
+    _changed(turn, ticket, Status.acknowledged)
     turn.say(t("team.acknowledged", reference=ticket.reference, actor=turn.actor_name))
 
 
@@ -110,13 +115,10 @@ async def _assign(turn: Turn, ticket: Ticket, member: str, label: str) -> None:
         await _observe(turn, ticket, "acknowledged")
     turn.tx.tickets.change(ticket, turn.actor, turn.now, assignee=member, status=Status.in_progress)
     if not first_ack:
-        turn.desk.notifier.to_reporter(
-            turn.tx,
-            ticket,
-            t("notify.in_progress", member=label, reference=ticket.reference),
-            turn.now,
-        )
-    _changed(turn, ticket, t("team.assigned", reference=ticket.reference, assignee=label))
+        with turn.desk.notifier.for_reporter(ticket):
+            notice = t("notify.in_progress", member=label, reference=ticket.reference)
+        turn.desk.notifier.to_reporter(turn.tx, ticket, notice, turn.now)
+    _changed(turn, ticket, "team.assigned", reference=ticket.reference or "", assignee=label)
 
 
 async def take(turn: Turn, ticket: Ticket, _text: str) -> None:
@@ -152,13 +154,15 @@ async def resolve(turn: Turn, ticket: Ticket, text: str) -> None:
         resolved_by=turn.actor_name,
         next_escalation_at=None,
     )
-    notice = t("notify.resolved", reference=ticket.reference, title=ticket.title)
+    with turn.desk.notifier.for_reporter(ticket):
+        notice = t("notify.resolved", reference=ticket.reference, title=ticket.title)
+        if text:
+            notice += "\n" + t("notify.resolved_note", note=text)
     if text:
         tx.tickets.add_message(ticket, turn.actor, turn.actor_name, text, public=True, now=now)
-        notice += "\n" + t("notify.resolved_note", note=text)
     turn.desk.notifier.to_reporter(tx, ticket, notice, now)
     await _observe(turn, ticket, "resolved")
-    _changed(turn, ticket, t.word("status", Status.resolved))
+    _changed(turn, ticket, Status.resolved)
     turn.say(t("team.resolved", reference=ticket.reference, actor=turn.actor_name))
 
 
@@ -172,13 +176,9 @@ async def note(turn: Turn, ticket: Ticket, text: str) -> None:
     incoming = turn.incoming
     # A note typed in the ticket's own thread is already in that timeline.
     written_in = Target(incoming.channel, incoming.chat_id) if incoming.thread_id else None
-    turn.desk.notifier.timeline(
-        tx,
-        ticket,
-        t("timeline.note", reference=ticket.reference, actor=turn.actor_name, text=text),
-        now,
-        skip=written_in,
-    )
+    with turn.desk.notifier.for_team():
+        entry = t("timeline.note", reference=ticket.reference, actor=turn.actor_name, text=text)
+    turn.desk.notifier.timeline(tx, ticket, entry, now, skip=written_in)
     turn.say(t("team.noted", reference=ticket.reference))
 
 
@@ -189,15 +189,13 @@ async def reply(turn: Turn, ticket: Ticket, text: str) -> None:
     tx, now = turn.tx, turn.now
     tx.tickets.add_message(ticket, turn.actor, turn.actor_name, text, public=True, now=now)
     tx.tickets.record(ticket, turn.actor, "reply", now)
-    turn.desk.notifier.to_reporter(
-        tx, ticket, t("notify.reply", reference=ticket.reference, text=text), now
-    )
-    turn.desk.notifier.timeline(
-        tx,
-        ticket,
-        t("timeline.reply", reference=ticket.reference, actor=turn.actor_name, text=text),
-        now,
-    )
+    notifier = turn.desk.notifier
+    with notifier.for_reporter(ticket):
+        notice = t("notify.reply", reference=ticket.reference, text=text)
+    notifier.to_reporter(tx, ticket, notice, now)
+    with notifier.for_team():
+        entry = t("timeline.reply", reference=ticket.reference, actor=turn.actor_name, text=text)
+    notifier.timeline(tx, ticket, entry, now)
     turn.say(t("team.replied", reference=ticket.reference))
 
 

@@ -8,7 +8,8 @@ from handlers.messages import t
 from handlers.ops import metrics
 from handlers.turn import Turn
 from storage.database import after_commit
-from storage.models import Kind, Severity, Status, Ticket
+from storage.models import Environment, Kind, Severity, Status, Ticket
+from storage.program_models import Project
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +21,30 @@ class Draft:
     environment: str | None = None
 
 
-async def open_ticket(turn: Turn, draft: Draft) -> Ticket:
+async def _link(turn: Turn, ticket: Ticket, project: Project | None) -> None:
+    """Point the ticket at the reporter's merchant and its project (the one given, else the
+    newest one not yet live, else the newest), and name them for the team's alerts."""
+    projects = turn.tx.projects
+    merchant = await projects.merchant_for(turn.actor)
+    if merchant is None and project is None:
+        return
+    if project is None and merchant is not None:
+        own = list(await projects.for_merchant(merchant.id))  # type: ignore[arg-type]
+        active = [p for p in own if p.stage != "live"]
+        project = (active or own or [None])[-1]
+    if merchant is None and project is not None:
+        merchant = await projects.merchant(project.merchant_id)
+    ticket.merchant_id = merchant.id if merchant else None
+    parts = [merchant.name] if merchant else []
+    if project is not None:
+        ticket.project_id = project.id
+        parts += [project.reference, t.word("stage", project.stage)]
+        if project.stage == "live" and ticket.environment == Environment.production:
+            parts.append(t("prj.live_merchant"))
+    ticket.program_label = " · ".join(parts)
+
+
+async def open_ticket(turn: Turn, draft: Draft, project: Project | None = None) -> Ticket:
     incoming = turn.incoming
     ticket = Ticket(
         kind=draft.kind,
@@ -34,9 +58,11 @@ async def open_ticket(turn: Turn, draft: Draft) -> Ticket:
         reporter_name=turn.actor_name,
         reporter_chat_id=incoming.chat_id,
         reporter_thread_id=incoming.thread_id,
+        reporter_language=turn.language,
         created_at=turn.now,
         updated_at=turn.now,
     )
+    await _link(turn, ticket, project)
     await turn.tx.tickets.create(ticket, turn.actor)
     for observer in turn.desk.observers:
         await observer.created(turn.tx, ticket, turn.now)

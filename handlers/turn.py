@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from handlers.events import Choice, Incoming, Message
+from handlers.messages import set_language
 from storage.conversations import ConversationState
 from storage.models import Ticket
 from storage.store import Transaction
@@ -32,7 +33,14 @@ class Turn:
     tx: Transaction
     state: ConversationState
     now: datetime
+    # The person's language; every `t(...)` in the turn is rendered in it.
+    language: str = "en"
     replies: list[Message] = field(default_factory=list)
+
+    def speak(self, language: str) -> None:
+        """Switch the rest of this turn to `language` (after `lugha`)."""
+        self.language = language
+        set_language(language)
 
     def say(self, text: str, choices: tuple[Choice, ...] = ()) -> None:
         self.replies.append(Message(text, choices))

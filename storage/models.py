@@ -59,6 +59,9 @@ class Ticket(SQLModel, table=True):
     reporter_name: str = ""
     reporter_chat_id: str
     reporter_thread_id: str | None = None
+    # The reporter's language (kept in step with their `person` row), so notices to them and the
+    # team's alerts can be written without another query. None: the desk's default language.
+    reporter_language: str | None = None
     assignee: str | None = None
     created_at: datetime = Field(sa_column=_utc(nullable=False))
     updated_at: datetime = Field(sa_column=_utc(nullable=False))
@@ -74,6 +77,11 @@ class Ticket(SQLModel, table=True):
     resolve_due_at: datetime | None = Field(default=None, sa_column=_utc())
     acknowledge_breached_at: datetime | None = Field(default=None, sa_column=_utc())
     resolve_breached_at: datetime | None = Field(default=None, sa_column=_utc())
+    # The integration program: the reporter's merchant and its active project when filed, and
+    # how alerts name them ("Duka Online · PRJ-3 · UAT"), frozen at filing time.
+    merchant_id: int | None = None
+    project_id: int | None = Field(default=None, index=True)
+    program_label: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class TicketMessage(SQLModel, table=True):
@@ -118,6 +126,21 @@ class Conversation(SQLModel, table=True):
     flow: str | None = None
     step: str | None = None
     data: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    updated_at: datetime = Field(sa_column=_utc(nullable=False))
+
+
+class Person(SQLModel, table=True):
+    """What the desk knows about one identity (`channel` + platform user id): its language, and
+    how that was chosen (`picked`, `platform`, `detected`), since a pick outranks the rest."""
+
+    __tablename__ = "person"
+    __table_args__ = (UniqueConstraint("channel", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str
+    user_id: str
+    language: str
+    language_source: str
     updated_at: datetime = Field(sa_column=_utc(nullable=False))
 
 

@@ -8,8 +8,10 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import case, func, text, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
@@ -20,6 +22,11 @@ from storage.models import DeliveryAlarm, KbLog, OutboxItem, Ticket
 from storage.outbox import FAILED, PENDING
 
 PAGE_KIND = "page"
+REPORT_COLUMNS = (
+    "reference", "kind", "severity", "reporter_channel", "created_at", "acknowledged_at",
+    "resolved_at", "acknowledge_due_at", "resolve_due_at", "acknowledge_breached_at",
+    "resolve_breached_at",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,13 +124,16 @@ class OpsRepository:
 
     # Reports.
 
-    async def tickets_created(self, since: datetime, until: datetime) -> Sequence[Ticket]:
+    async def tickets_created(self, since: datetime, until: datetime) -> Sequence[Any]:
+        """The columns a report reads, as rows with attribute access (not ORM objects, which
+        cost twice as much to build over a busy month)."""
+        t = Ticket.__table__  # type: ignore[attr-defined]
         query = (
-            select(Ticket)
-            .where(col(Ticket.created_at) >= since, col(Ticket.created_at) < until)
-            .order_by(col(Ticket.created_at))
+            sa_select(*(t.c[name] for name in REPORT_COLUMNS))
+            .where(t.c.created_at >= since, t.c.created_at < until)
+            .order_by(t.c.created_at)
         )
-        return (await self.session.exec(query)).all()
+        return (await core_connection(self.session).execute(query)).all()
 
     async def kb_outcomes(self, since: datetime, until: datetime) -> dict[str, int]:
         query = (

@@ -13,6 +13,8 @@ from storage.conversations import ConversationRepository
 from storage.database import Database
 from storage.kb_log import KbLogRepository
 from storage.outbox import OutboxRepository
+from storage.people import PersonRepository
+from storage.projects import ProjectRepository
 from storage.tickets import TicketRepository
 from storage.updates import ProcessedUpdateRepository
 
@@ -25,6 +27,8 @@ class Transaction:
     outbox: OutboxRepository
     updates: ProcessedUpdateRepository
     kb_log: KbLogRepository
+    projects: ProjectRepository
+    people: PersonRepository
 
 
 class Store:
@@ -42,6 +46,8 @@ class Store:
                 outbox=OutboxRepository(session),
                 updates=ProcessedUpdateRepository(session),
                 kb_log=KbLogRepository(session),
+                projects=ProjectRepository(session),
+                people=PersonRepository(session),
             )
             yield tx
             if tx.session.new or tx.session.dirty or tx.session.deleted:

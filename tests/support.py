@@ -10,10 +10,14 @@ from storage.outbox import Delivery
 class Chat:
     """One console user talking to the desk, remembering the last answer."""
 
-    def __init__(self, desk: Desk, user: str, channel: str = "console") -> None:
+    def __init__(
+        self, desk: Desk, user: str, channel: str = "console", language_hint: str | None = None
+    ) -> None:
         self.desk = desk
         self.user = user
         self.channel = channel
+        # What the platform says about the user's language (Telegram language_code).
+        self.language_hint = language_hint
         self.last: list[Message] = []
 
     def _incoming(self, text: str = "", choice: str | None = None) -> Incoming:
@@ -24,6 +28,7 @@ class Chat:
             display_name=self.user.title(),
             text=text,
             choice=choice,
+            language_hint=self.language_hint,
         )
 
     async def say(self, text: str) -> str:

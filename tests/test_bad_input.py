@@ -60,7 +60,12 @@ async def test_over_long_title_and_details_can_be_retried(alice: Chat, store: St
 async def test_unknown_commands_are_named(alice: Chat) -> None:
     answer = await alice.say("/frobnicate now")
     assert answer.startswith("I don't know the command “/frobnicate”.")
-    assert alice.choices == ["Report an issue", "Ask a question", "My tickets"]
+    assert alice.choices == [
+        "Report an issue",
+        "Ask a question",
+        "My tickets",
+        "Request integration",
+    ]
 
 
 async def test_team_commands_with_missing_arguments(lead: Chat) -> None:

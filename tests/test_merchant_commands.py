@@ -9,7 +9,12 @@ async def test_help_shows_the_menu(alice: Chat, lead: Chat) -> None:
     for word in ("/start", "/help", "help"):
         answer = await alice.say(word)
         assert "report" in answer and "Team commands" not in answer
-        assert alice.choices == ["Report an issue", "Ask a question", "My tickets"]
+        assert alice.choices == [
+            "Report an issue",
+            "Ask a question",
+            "My tickets",
+            "Request integration",
+        ]
     assert "Team commands" in await lead.say("help")
 
 

@@ -99,6 +99,9 @@ class ConsoleChannel:
     def _remember(self, message: Message) -> None:
         self._last_choices = message.choices
 
+    def identity(self) -> Incoming:
+        return Incoming(channel=CHANNEL, chat_id=self.user, user_id=self.user)
+
     def _incoming(self, line: str) -> Incoming:
         common = {"channel": CHANNEL, "chat_id": self.user, "user_id": self.user}
         typed = line.strip()
@@ -143,11 +146,19 @@ class ConsoleService:
 
     name = CHANNEL
 
-    def __init__(self, user: str, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
+    def __init__(
+        self,
+        user: str,
+        stdin: TextIO = sys.stdin,
+        stdout: TextIO = sys.stdout,
+        language: str | None = None,
+    ) -> None:
         self.user = user
         self.stdin = stdin
         self.stdout = stdout
         self.sender = ConsoleSender(stdout)
+        # `deskbot chat --lang sw`: stored for the identity like a `lugha` pick.
+        self.language = language
         self.started = False
 
     def team_targets(self) -> list[Target]:
@@ -157,6 +168,8 @@ class ConsoleService:
         channel = ConsoleChannel(
             runtime.desk, runtime.dispatcher, self.user, self.stdin, self.stdout, self.sender
         )
+        if self.language is not None:
+            await runtime.desk.pick_language(channel.identity(), self.language)
         self.started = True
         try:
             await channel.run()

@@ -7,6 +7,8 @@ date, so if two processes both run the cron the second insert collides and nothi
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
@@ -18,9 +20,11 @@ from handlers.events import Message
 from handlers.notify import DIGEST, Notifier, payload
 from storage.escalations import EscalationRepository
 from storage.models import Ticket
-from storage.store import Store
+from storage.store import Store, Transaction
 
 log = logging.getLogger(__name__)
+
+Section = Callable[[Transaction, datetime], Awaitable[str]]
 
 
 def digest_lines(tickets: list[Ticket], policy: EscalationPolicy, clock: Clock) -> list[DigestLine]:
@@ -41,12 +45,20 @@ def digest_lines(tickets: list[Ticket], policy: EscalationPolicy, clock: Clock) 
 
 class DigestJob:
     def __init__(
-        self, store: Store, policy: EscalationPolicy, clock: Clock, notifier: Notifier
+        self,
+        store: Store,
+        policy: EscalationPolicy,
+        clock: Clock,
+        notifier: Notifier,
+        extra: Section | None = None,
     ) -> None:
         self.store = store
         self.policy = policy
         self.clock = clock
         self.notifier = notifier
+        # Another domain's part of the digest (stalled integration projects), read in the
+        # same transaction; "" adds nothing.
+        self.extra = extra
 
     async def __call__(self) -> str | None:
         """Queue today's digest; returns its text, or None on a holiday or when already queued."""
@@ -59,9 +71,12 @@ class DigestJob:
         try:
             async with self.store.transaction() as tx:
                 tickets = list(await EscalationRepository(tx.session).open_tickets())
-                body = compose_digest(
-                    digest_lines(tickets, self.policy, self.clock), now, self.policy.zone
-                )
+                with self.notifier.for_team():
+                    body = compose_digest(
+                        digest_lines(tickets, self.policy, self.clock), now, self.policy.zone
+                    )
+                    if self.extra is not None and (section := await self.extra(tx, now)):
+                        body += "\n" + section
                 for target in self.notifier.team_targets:
                     tx.outbox.add(
                         key=f"{DIGEST}:{today.isoformat()}:{target.channel}:{target.chat_id}",

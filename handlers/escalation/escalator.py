@@ -188,7 +188,8 @@ class Escalator:
             assert isinstance(due, datetime)
             tx.tickets.record(ticket, ACTOR, "sla_breached", now, field=clock, new=due.isoformat())
         if page is not None:
-            targets = write_page(tx, ticket, page, sev, self.audience, now)
+            with self.notifier.for_team():
+                targets = write_page(tx, ticket, page, sev, self.audience, now)
             repo.add_page(ticket.id, page.level, page.repeat, page.due_at, now, targets)
             self.pages_sent += 1
             lateness, severity = (now - page.due_at).total_seconds(), ticket.severity
@@ -198,9 +199,9 @@ class Escalator:
             )
             first = snapshot.level == 0 and snapshot.repeats == 0
             if first and ticket.severity == Severity.critical:
-                self.notifier.to_reporter(
-                    tx, ticket, t("notify.paged", reference=ticket.reference), now
-                )
+                with self.notifier.for_reporter(ticket):
+                    notice = t("notify.paged", reference=ticket.reference)
+                self.notifier.to_reporter(tx, ticket, notice, now)
             log.info(
                 "paged %s level %d repeat %d (%.1fs after due) to %s",
                 ticket.reference,

@@ -17,7 +17,7 @@ from handlers.escalation.policy import SeverityPolicy
 from handlers.events import Choice, Message
 from handlers.messages import t
 from handlers.notify import PAGE, Target, payload
-from handlers.render import reporter_label
+from handlers.render import language_name, reporter_label
 from storage.models import Ticket
 from storage.store import Transaction
 
@@ -57,11 +57,13 @@ def page_message(ticket: Ticket, page: PlannedPage, sev: SeverityPolicy, now: da
         level=page.level,
         repeat=repeat,
         reference=ticket.reference,
-        severity=(ticket.severity or "").capitalize(),
+        severity=t.word("severity", ticket.severity),
         title=ticket.title,
         age=humanize(now - ticket.created_at),
         reporter=reporter_label(ticket),
     )
+    if ticket.reporter_language:
+        body += "\n" + t("alert.language", language=language_name(ticket.reporter_language))
     ack = Choice(t("page.acknowledge"), f"team:ack:{ticket.reference}")
     return Message(body, (ack,))
 

@@ -48,6 +48,18 @@ def translations(language: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(compiled)
 
 
+# What people type to name a language ("lugha kiswahili", "language english").
+_NAMES = {
+    "en": "en", "english": "en", "kiingereza": "en", "eng": "en",
+    "sw": "sw", "swahili": "sw", "kiswahili": "sw", "swa": "sw",
+}  # fmt: skip
+
+
+def parse_language(text: str) -> str | None:
+    """The language a person named, or None."""
+    return _NAMES.get(text.strip().lower().rstrip(".!"))
+
+
 def normalise_language(value: str | None) -> str | None:
     """A supported language from a platform's tag ("sw", "sw-TZ", "en_US"), else None."""
     if not value:

@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from handlers.escalation.business_hours import BusinessCalendar
 from handlers.escalation.policy import SEVERITIES, EscalationPolicy
-from handlers.escalation.sla import Clock, SlaTicket, ticket_sla
+from handlers.escalation.sla import Clock, SlaStatus, SlaTicket, ticket_sla
 
 QUESTION = "question"
 GROUP_ORDER = (*SEVERITIES, QUESTION)
@@ -194,27 +194,46 @@ def time_to_resolve(
     return _measure(ticket, policy, calendar)(ticket.created_at, ticket.resolved_at).total_seconds()
 
 
-def group_figures(
-    name: str,
-    tickets: Sequence[ReportTicket],
-    policy: EscalationPolicy,
-    calendar: BusinessCalendar,
-    now: datetime,
-    business_hours: bool = False,
-) -> Group:
-    acks = [s for tk in tickets if (s := time_to_acknowledge(tk, policy, calendar)) is not None]
-    fixes = [s for tk in tickets if (s := time_to_resolve(tk, policy, calendar)) is not None]
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """One ticket, measured once: its group, channel, times and SLA clocks."""
+
+    reference: str
+    group: str
+    channel: str
+    created_at: datetime
+    tta: float | None
+    ttr: float | None
+    sla: SlaStatus
+
+
+def measure(
+    ticket: ReportTicket, policy: EscalationPolicy, calendar: BusinessCalendar, now: datetime
+) -> Measured:
+    return Measured(
+        reference=ticket.reference,
+        group=group_of(ticket),
+        channel=ticket.reporter_channel,
+        created_at=ticket.created_at,
+        tta=time_to_acknowledge(ticket, policy, calendar),
+        ttr=time_to_resolve(ticket, policy, calendar),
+        sla=ticket_sla(ticket, policy, calendar, now),
+    )
+
+
+def group_figures(name: str, rows: Sequence[Measured], business_hours: bool = False) -> Group:
+    acks = [row.tta for row in rows if row.tta is not None]
+    fixes = [row.ttr for row in rows if row.ttr is not None]
     counts = {"ack_met": 0, "ack_breached": 0, "resolve_met": 0, "resolve_breached": 0}
-    for ticket in tickets:
-        sla = ticket_sla(ticket, policy, calendar, now)
-        for prefix, state in (("ack", sla.acknowledge), ("resolve", sla.resolve)):
+    for row in rows:
+        for prefix, state in (("ack", row.sla.acknowledge), ("resolve", row.sla.resolve)):
             if state is Clock.met:
                 counts[f"{prefix}_met"] += 1
             elif state is Clock.breached:
                 counts[f"{prefix}_breached"] += 1
     return Group(
         name=name,
-        opened=len(tickets),
+        opened=len(rows),
         acknowledged=len(acks),
         resolved=len(fixes),
         mtta=Spread.of(acks),
@@ -224,22 +243,16 @@ def group_figures(
     )
 
 
-def breaches(
-    tickets: Sequence[ReportTicket],
-    policy: EscalationPolicy,
-    calendar: BusinessCalendar,
-    now: datetime,
-) -> list[Breach]:
+def breaches(rows: Sequence[Measured]) -> list[Breach]:
     found = []
-    for ticket in tickets:
-        sla = ticket_sla(ticket, policy, calendar, now)
+    for row in rows:
         clocks = tuple(
             name
-            for name, state in (("acknowledge", sla.acknowledge), ("resolve", sla.resolve))
+            for name, state in (("acknowledge", row.sla.acknowledge), ("resolve", row.sla.resolve))
             if state is Clock.breached
         )
         if clocks:
-            found.append(Breach(ticket.reference, group_of(ticket), clocks))
+            found.append(Breach(row.reference, row.group, clocks))
     return found
 
 
@@ -250,21 +263,16 @@ def week_start(moment: datetime, zone: ZoneInfo) -> datetime:
 
 
 def weekly_series(
-    tickets: Sequence[ReportTicket],
-    policy: EscalationPolicy,
-    calendar: BusinessCalendar,
-    since: datetime,
-    until: datetime,
+    rows: Sequence[Measured], zone: ZoneInfo, since: datetime, until: datetime
 ) -> list[Week]:
-    zone = policy.zone
     weeks: list[Week] = []
     start = week_start(since, zone)
     while start < until:
         end = week_start(start + timedelta(days=7, hours=12), zone)
-        inside = [tk for tk in tickets if start <= tk.created_at < end]
-        opened = {g: sum(1 for tk in inside if group_of(tk) == g) for g in GROUP_ORDER}
-        acks = [s for tk in inside if (s := time_to_acknowledge(tk, policy, calendar)) is not None]
-        fixes = [s for tk in inside if (s := time_to_resolve(tk, policy, calendar)) is not None]
+        inside = [row for row in rows if start <= row.created_at < end]
+        opened = {g: sum(1 for row in inside if row.group == g) for g in GROUP_ORDER}
+        acks = [row.tta for row in inside if row.tta is not None]
+        fixes = [row.ttr for row in inside if row.ttr is not None]
         weeks.append(Week(start, opened, Spread.of(acks).median, Spread.of(fixes).median))
         start = end
     return weeks
@@ -279,16 +287,13 @@ def compute(
     now: datetime,
 ) -> Report:
     calendar = policy.calendar()
+    rows = [measure(ticket, policy, calendar, now) for ticket in tickets]
     by_severity = []
     for name in GROUP_ORDER:
-        chosen = [tk for tk in tickets if group_of(tk) == name]
         business = name != QUESTION and policy.for_severity(name).business_hours_only
-        by_severity.append(group_figures(name, chosen, policy, calendar, now, business))
-    channels = sorted({tk.reporter_channel for tk in tickets})
-    by_channel = [
-        group_figures(c, [tk for tk in tickets if tk.reporter_channel == c], policy, calendar, now)
-        for c in channels
-    ]
+        by_severity.append(group_figures(name, [r for r in rows if r.group == name], business))
+    channels = sorted({row.channel for row in rows})
+    by_channel = [group_figures(c, [r for r in rows if r.channel == c]) for c in channels]
     kb = KbFigures(
         answered=kb_counts.get("answered", 0),
         helpful=kb_counts.get("helpful", 0),
@@ -300,10 +305,10 @@ def compute(
         until=until,
         zone=policy.timezone,
         generated_at=now,
-        total=group_figures("all", tickets, policy, calendar, now),
+        total=group_figures("all", rows),
         by_severity=by_severity,
         by_channel=by_channel,
-        breaches=breaches(tickets, policy, calendar, now),
+        breaches=breaches(rows),
         kb=kb,
-        weeks=weekly_series(tickets, policy, calendar, since, until),
+        weeks=weekly_series(rows, policy.zone, since, until),
     )

@@ -131,7 +131,9 @@ class FakeSlackApi:
 
     # ---- test controls ---------------------------------------------------------------------
 
-    def add_user(self, user_id: str, name: str, real_name: str = "", **extra: Any) -> None:
+    def add_user(
+        self, user_id: str, name: str, real_name: str = "", locale: str = "en-US", **extra: Any
+    ) -> None:
         self.users[user_id] = {
             "id": user_id,
             "team_id": self.team_id,
@@ -139,6 +141,7 @@ class FakeSlackApi:
             "real_name": real_name or name,
             "is_bot": False,
             "profile": {"display_name": name, "real_name": real_name or name},
+            "locale": locale,
             **extra,
         }
 
@@ -334,6 +337,9 @@ class FakeSlackApi:
         user = self.users.get(params.get("user", ""))
         if user is None:
             return {"ok": False, "error": "user_not_found"}
+        # As Slack does: the locale only when asked for (include_locale=true).
+        if str(params.get("include_locale", "")).lower() not in ("true", "1"):
+            user = {key: value for key, value in user.items() if key != "locale"}
         return {"ok": True, "user": user}
 
     def _api_files_getUploadURLExternal(self, params: dict[str, Any]) -> dict[str, Any]:

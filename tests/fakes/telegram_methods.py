@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -240,13 +241,21 @@ class BotApiMethods:
         return True
 
     async def _api_setmycommands(self, call: ApiCall) -> bool:
-        scope = call.params.get("scope", '{"type": "default"}')
-        self.commands[json.loads(scope)["type"]] = call.json("commands")
+        commands = call.json("commands")
+        # The Bot API's documented limits: 1-32 of a-z, 0-9 and _; descriptions of 1-256.
+        for command in commands:
+            if not re.fullmatch(r"[a-z0-9_]{1,32}", command.get("command", "")):
+                raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+            if not 1 <= len(command.get("description", "")) <= 256:
+                raise ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
+        language = call.params.get("language_code", "")
+        if language and not re.fullmatch(r"[a-z]{2}", language):
+            raise ApiError(400, "Bad Request: LANG_CODE_INVALID")
+        self.commands[_commands_key(call)] = commands
         return True
 
     async def _api_getmycommands(self, call: ApiCall) -> list[JSON]:
-        scope = call.params.get("scope", '{"type": "default"}')
-        return self.commands.get(json.loads(scope)["type"], [])
+        return self.commands.get(_commands_key(call), [])
 
     async def _api_setwebhook(self, call: ApiCall) -> bool:
         self.webhook = {"url": call.params["url"], "secret_token": call.params.get("secret_token")}
@@ -264,6 +273,13 @@ class BotApiMethods:
             "has_custom_certificate": False,
             "pending_update_count": len(self._pending_updates),
         }
+
+
+def _commands_key(call: ApiCall) -> str:
+    """`default`, `chat`...: the scope's type; `default:sw` for one language's commands."""
+    scope = json.loads(call.params.get("scope", '{"type": "default"}'))["type"]
+    language = call.params.get("language_code", "")
+    return f"{scope}:{language}" if language else scope
 
 
 def keyboard_of(message: JSON) -> list[list[JSON]]:

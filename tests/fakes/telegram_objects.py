@@ -15,6 +15,8 @@ class FakeUser:
     last_name: str | None = None
     username: str | None = None
     is_bot: bool = False
+    # The IETF tag of the user's Telegram app language; None when Telegram sends none.
+    language_code: str | None = "en"
 
     def to_json(self) -> JSON:
         data: JSON = {"id": self.id, "is_bot": self.is_bot, "first_name": self.first_name}
@@ -22,7 +24,8 @@ class FakeUser:
             data["last_name"] = self.last_name
         if self.username:
             data["username"] = self.username
-        data["language_code"] = "en"
+        if self.language_code:
+            data["language_code"] = self.language_code
         return data
 
     @property

@@ -75,3 +75,15 @@ def test_alarm_checks_often_enough_for_its_threshold() -> None:
     assert alarm_interval(timedelta(minutes=2)) == 30.0
     assert alarm_interval(timedelta(seconds=20)) == 5.0
     assert alarm_interval(timedelta(seconds=2)) == 1.0
+
+
+def test_start_up_does_not_load_matplotlib() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, bot.cli, bot.run, bot.ops.wiring, handlers.ops.weekly;"
+        "print('matplotlib' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

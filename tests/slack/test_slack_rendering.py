@@ -97,11 +97,16 @@ def test_command_texts_come_from_the_catalog_unchanged() -> None:
             "/desk ask <question>: ask an integration question",
             "/desk status INT-42: the status of a ticket",
             "/desk mine: your tickets",
+            "/desk integrate: request integration (opens a form) · /desk progress [PRJ-3]: "
+            "where your project stands · /desk uat: your UAT cases",
             "/desk list [open|critical|major|minor]: tickets for the team",
             "/desk ack|take|resolve INT-42: act on a ticket",
             "/desk reply INT-42 <text>: answer the merchant",
             "/desk note INT-42 <text>: an internal note (the merchant never sees it)",
             "/desk report <days>: MTTA, MTTR, SLA and knowledge-base figures for the last days",
+            "/desk projects [stage] · /desk project|accept|take|confirm PRJ-3 · "
+            "/desk check PRJ-3 <n> · /desk advance PRJ-3 [note] · "
+            "/desk golive PRJ-3 YYYY-MM-DD HH:MM: the integration program",
         ]
     )
     problems = {

@@ -11,6 +11,7 @@ import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import replace
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -51,7 +52,8 @@ class SlackBridge:
         self.store = store
         self.client = client
         self.config = config
-        self._names: OrderedDict[str, str] = OrderedDict()
+        # user id -> (name, locale) from users.info
+        self._people: OrderedDict[str, tuple[str, str | None]] = OrderedDict()
         self._locks: dict[tuple[str, str], asyncio.Lock] = {}
         self._inflight: set[asyncio.Task[Any]] = set()
         self._idle = asyncio.Event()
@@ -70,27 +72,54 @@ class SlackBridge:
 
     async def name_of(self, user_id: str, fallback: str = "") -> str:
         """The person's Slack name (users.info, cached); the fallback when Slack cannot say."""
-        if user_id in self._names:
-            self._names.move_to_end(user_id)
-            return self._names[user_id]
+        found = await self._person(user_id)
+        return (found[0] if found else "") or fallback or user_id
+
+    async def locale_of(self, user_id: str) -> str | None:
+        """The person's Slack locale ("sw-TZ", "en-US"; users.info, cached), or None."""
+        found = await self._person(user_id)
+        return found[1] if found else None
+
+    async def _person(self, user_id: str) -> tuple[str, str | None] | None:
+        if user_id in self._people:
+            self._people.move_to_end(user_id)
+            return self._people[user_id]
         try:
-            user = (await self.client.users_info(user=user_id)).get("user") or {}
+            answer = await self.client.users_info(user=user_id, include_locale=True)
         except SlackApiError as exc:
             log.info("users.info %s failed: %s", user_id, exc.response.get("error"))
-            return fallback or user_id
+            return None
+        user = answer.get("user") or {}
         profile = user.get("profile") or {}
         name = str(
             profile.get("display_name")
             or user.get("real_name")
             or profile.get("real_name")
             or user.get("name")
-            or fallback
-            or user_id
+            or ""
         )
-        self._names[user_id] = name
-        if len(self._names) > NAME_CACHE_SIZE:
-            self._names.popitem(last=False)
-        return name
+        locale = user.get("locale")
+        self._people[user_id] = (name, str(locale) if locale else None)
+        if len(self._people) > NAME_CACHE_SIZE:
+            self._people.popitem(last=False)
+        return self._people[user_id]
+
+    async def language_of(self, user_id: str, *, ask_slack: bool = True) -> str:
+        """The language to write to `user_id` in outside a conversation turn (forms, usage,
+        refusals). `ask_slack=False` uses only what is known already: for answers that go back
+        with the 3-second acknowledgement."""
+        if ask_slack:
+            locale = await self.locale_of(user_id)
+        else:
+            locale = self._people[user_id][1] if user_id in self._people else None
+        person = Incoming(CHANNEL, "", user_id, language_hint=locale)
+        async with self._desk_slots:
+            return await self.desk.language_of(person)
+
+    async def _with_hint(self, incoming: Incoming) -> Incoming:
+        if incoming.language_hint is not None:
+            return incoming
+        return replace(incoming, language_hint=await self.locale_of(incoming.user_id))
 
     # ---- doing the work after ack ------------------------------------------------------------
 
@@ -161,6 +190,7 @@ class SlackBridge:
     # With `reply_to`, the answers are written to the outbox with the work and sent from there.
 
     async def handle(self, incoming: Incoming, reply_to: ReplyTo | None = None) -> list[Message]:
+        incoming = await self._with_hint(incoming)
         async with self._desk_slots:
             return await self.desk.handle(incoming, reply_to)
 
@@ -172,12 +202,14 @@ class SlackBridge:
         text: str = "",
         reply_to: ReplyTo | None = None,
     ) -> list[Message]:
+        incoming = await self._with_hint(incoming)
         async with self._desk_slots:
             return await self.desk.team_action(incoming, action, reference, text, reply_to)
 
     async def submit_report(
         self, incoming: Incoming, draft: Draft, reply_to: ReplyTo | None = None
     ) -> list[Message]:
+        incoming = await self._with_hint(incoming)
         async with self._desk_slots:
             return await self.desk.submit_report(incoming, draft, reply_to)
 

@@ -4,11 +4,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from handlers.commands import PROGRAM_TEAM
 from handlers.messages import t
 from handlers.references import normalise_reference
 
-MERCHANT_VERBS = ("report", "ask", "status", "mine", "help")
-TEAM_VERBS = ("list", "ack", "take", "resolve", "reply", "note")
+MERCHANT_VERBS = (
+    "report", "ask", "status", "mine", "help", "language", "integrate", "progress", "uat",
+)  # fmt: skip
+# The Swahili words for the merchant's subcommands (`/desk ripoti`, `/desk hali INT-2`).
+SWAHILI_VERBS = {
+    "ripoti": "report",
+    "uliza": "ask",
+    "hali": "status",
+    "tiketi": "mine",
+    "msaada": "help",
+    "lugha": "language",
+    "maendeleo": "progress",
+}
+# The integration program's team commands take a project reference and arguments as typed.
+PROGRAM_TEAM_VERBS = PROGRAM_TEAM
+TEAM_VERBS = ("list", "ack", "take", "resolve", "reply", "note", *PROGRAM_TEAM_VERBS)
 LIST_FILTERS = ("open", "critical", "major", "minor")
 # `/desk report 7`: the team's report of the last 7 days (a bare `/desk report` opens the form).
 TEAM_REPORT = "team_report"
@@ -38,28 +53,41 @@ class CommandProblem:
 
 def usage(command: str, prefix: str, team: bool = False) -> str:
     """The subcommands this person may use; `prefix` is the desk's reference prefix."""
-    keys = ["report", "ask", "status", "mine"]
+    keys = ["report", "ask", "status", "mine", "program"]
     if team:
-        keys += ["list", "act", "reply", "note", "team_report"]
+        keys += ["list", "act", "reply", "note", "team_report", "program_team"]
     filters = "|".join(LIST_FILTERS)
     return "\n".join(
         t(f"slack.usage.{key}", command=command, prefix=prefix, filters=filters) for key in keys
     )
 
 
-def parse(text: str, command: str, prefix: str) -> DeskCommand | CommandProblem:
+def parse(
+    text: str, command: str, prefix: str, program_prefix: str = "PRJ"
+) -> DeskCommand | CommandProblem:
     """`text` is what Slack sends in the slash command's `text` field; references are read with
     the desk's `prefix` (`42`, `ops-42` -> `OPS-42`), as the engine reads them in chat."""
     stripped = text.strip()
     if not stripped:
         return DeskCommand("help")
-    verb, _, rest = stripped.partition(" ")
-    verb = verb.lower()
+    typed, _, rest = stripped.partition(" ")
+    typed = typed.lower()
     rest = rest.strip()
+    verb = SWAHILI_VERBS.get(typed, typed)
+    if typed == "tiketi" and rest.lower() == "zangu":
+        rest = ""
     if verb == "report" and rest.isdigit():
         return DeskCommand(TEAM_REPORT, text=rest)
-    if verb in ("help", "report", "mine"):
+    if verb in ("help", "report", "mine", "integrate"):
         return DeskCommand(verb)
+    if verb == "language":
+        return DeskCommand(verb, text=rest)
+    first = rest.split(maxsplit=1)[0] if rest else ""
+    if verb in ("progress", "uat", *PROGRAM_TEAM_VERBS) or (
+        verb in ("take", "reply", "note") and first.upper().startswith(f"{program_prefix}-")
+    ):
+        # Passed on as typed; the engine answers usage and refusals as it does in chat.
+        return DeskCommand(verb, reference="", text=rest)
     if verb == "ask":
         if not rest:
             return CommandProblem(t("slack.command.question_missing", command=command))
@@ -75,7 +103,7 @@ def parse(text: str, command: str, prefix: str) -> DeskCommand | CommandProblem:
         reference = normalise_reference(raw_ref, prefix) if raw_ref else None
         needs_text = verb in ("reply", "note")
         shape_key = "slack.command.shape_text" if needs_text else "slack.command.shape"
-        shape = t(shape_key, command=command, verb=verb, prefix=prefix)
+        shape = t(shape_key, command=command, verb=typed, prefix=prefix)
         if reference is None:
             return CommandProblem(t("slack.command.reference_missing", prefix=prefix, shape=shape))
         if needs_text and not body.strip():
@@ -83,4 +111,4 @@ def parse(text: str, command: str, prefix: str) -> DeskCommand | CommandProblem:
         if not needs_text and body.strip():
             return CommandProblem(t("slack.command.usage", shape=shape))
         return DeskCommand(verb, reference=reference, text=body.strip())
-    return CommandProblem(t("slack.command.unknown", verb=verb, usage=usage(command, prefix)))
+    return CommandProblem(t("slack.command.unknown", verb=typed, usage=usage(command, prefix)))

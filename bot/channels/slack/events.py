@@ -14,7 +14,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from handlers.events import Message
-from handlers.messages import t
+from handlers.messages import speaking, t
 
 from .bridge import SlackBridge
 from .inbound import (
@@ -90,8 +90,11 @@ class Events:
                 log.info("event %s was delivered again; already handled", body.get("event_id"))
 
         async def apologise() -> None:
+            user_id = str((body.get("event") or {}).get("user") or "")
             if reply_to:
-                await self.bridge.post(Where(reply_to), [Message(t("slack.failed"))])
+                with speaking(await self.bridge.language_of(user_id, ask_slack=False)):
+                    sorry = Message(t("slack.failed"))
+                await self.bridge.post(Where(reply_to), [sorry])
 
         await self.bridge.work(once(), apologise)
 

@@ -15,7 +15,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 
 from handlers.events import Message
-from handlers.messages import t
+from handlers.messages import speaking, t
 from handlers.report import environment_choices, severity_choices
 from handlers.tickets import Draft
 
@@ -23,7 +23,9 @@ from .alerts import TEAM_ACTION, parse_team_value
 from .blocks import CHOICE_ACTION, label_of, without_choices
 from .bridge import SlackBridge
 from .inbound import Where, answer_by_url, answer_in, answer_privately, incoming
+from .integrate_modal import INTEGRATE_CALLBACK, read_integration
 from .modals import (
+    LANGUAGE,
     REPLY_CALLBACK,
     REPORT_CALLBACK,
     ReportForm,
@@ -62,6 +64,7 @@ class Interactions:
         app.action(TEAM_ACTION)(self.on_team_button)
         app.view(REPORT_CALLBACK)(self.on_report)
         app.view(REPLY_CALLBACK)(self.on_reply)
+        app.view(INTEGRATE_CALLBACK)(self.on_integrate)
 
     # ---- choices in a conversation -----------------------------------------------------------
 
@@ -72,7 +75,7 @@ class Interactions:
 
         async def apologise() -> None:
             await self.bridge.ephemeral(
-                channel, user_id, [Message(t("slack.failed"))], where.thread_id
+                channel, user_id, [await self._failed(user_id)], where.thread_id
             )
 
         await self.bridge.work(
@@ -90,6 +93,9 @@ class Interactions:
         message: dict[str, Any],
     ) -> None:
         bridge = self.bridge
+        if value.startswith("team:"):
+            await self._team_choice(body, user_id, where, value)
+            return
         blocks = message.get("blocks") or []
         action = (body.get("actions") or [{}])[0]
         label = str((action.get("text") or {}).get("text") or label_of(blocks, value))
@@ -110,7 +116,7 @@ class Interactions:
                 blocks=without_choices(blocks, label),
             )
         if value == "menu:report":
-            await open_report_modal(bridge, str(body.get("trigger_id", "")), where.chat_id)
+            await open_report_modal(bridge, str(body.get("trigger_id", "")), where.chat_id, user_id)
             return
         name = await bridge.name_of(user_id)
         # What follows a private message stays private.
@@ -120,6 +126,26 @@ class Interactions:
         async with bridge.lock(where.chat_id, user_id):
             await bridge.handle(incoming(user_id, where, name=name, choice=value), reply_to)
 
+    async def _team_choice(
+        self, body: dict[str, Any], user_id: str, where: Where, value: str
+    ) -> None:
+        """A team button on a message rendered with plain choices (a project alert): the message
+        keeps its buttons for the rest of the team; the presser gets the outcome privately."""
+        bridge = self.bridge
+        if not bridge.is_member(user_id):
+            await bridge.ephemeral(where.chat_id, user_id, [Message(t("team.refused"))])
+            return
+        if value.startswith("team:reply:"):
+            # "Ask for details": the same reply form as on a ticket's alert.
+            origin = {"channel": where.chat_id, "thread": where.thread_id or ""}
+            view = reply_modal(value.removeprefix("team:reply:"), origin)
+            await bridge.client.views_open(trigger_id=str(body.get("trigger_id", "")), view=view)
+            return
+        name = await bridge.name_of(user_id)
+        async with bridge.lock(where.chat_id, user_id):
+            replies = await bridge.handle(incoming(user_id, where, name=name, choice=value))
+        await bridge.ephemeral(where.chat_id, user_id, replies, where.thread_id)
+
     # ---- team buttons on an alert ------------------------------------------------------------
 
     async def on_team_button(self, ack: AsyncAck, body: dict[str, Any]) -> None:
@@ -127,7 +153,7 @@ class Interactions:
         user_id, channel, value, message = _pressed(body)
 
         async def apologise() -> None:
-            await self.bridge.ephemeral(channel, user_id, [Message(t("slack.failed"))])
+            await self.bridge.ephemeral(channel, user_id, [await self._failed(user_id)])
 
         await self.bridge.work(
             self._team(body, user_id, channel, value, message),
@@ -144,12 +170,17 @@ class Interactions:
             return
         action, reference = parsed
         if not bridge.is_member(user_id):
-            await bridge.ephemeral(channel, user_id, [Message(t("team.refused"))])
+            with speaking(await bridge.language_of(user_id)):
+                refused = Message(t("team.refused"))
+            await bridge.ephemeral(channel, user_id, [refused])
             return
         # Answers go under the alert (or under the alert a page sits in).
         where = Where(channel, str(message.get("thread_ts") or message.get("ts") or "") or None)
         if action == "reply":
-            view = reply_modal(reference, {"channel": channel, "thread": where.thread_id or ""})
+            language = await bridge.language_of(user_id)
+            origin = {"channel": channel, "thread": where.thread_id or "", LANGUAGE: language}
+            with speaking(language):
+                view = reply_modal(reference, origin)
             await bridge.client.views_open(trigger_id=str(body.get("trigger_id", "")), view=view)
             return
         name = await bridge.name_of(user_id)
@@ -164,13 +195,15 @@ class Interactions:
 
     async def on_report(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         settings = self.bridge.desk.settings
-        form = read_report(
-            view,
-            environment_choices(),
-            severity_choices(),
-            title_limit=settings.max_title_length,
-            details_limit=settings.max_details_length,
-        )
+        # The form's errors in the language it was opened in.
+        with speaking(metadata(view).get(LANGUAGE) or settings.default_language):
+            form = read_report(
+                view,
+                environment_choices(),
+                severity_choices(),
+                title_limit=settings.max_title_length,
+                details_limit=settings.max_details_length,
+            )
         if not isinstance(form, ReportForm):
             await ack(response_action="errors", errors=form)
             return
@@ -187,15 +220,20 @@ class Interactions:
         # A failure keeps the form open with a message instead.
         await self.bridge.work(self._file_report(user_id, origin, form), not_filed, urgent=True)
         if failed:
-            await ack(response_action="errors", errors={"title": t("slack.report.error.not_filed")})
+            with speaking(origin.get(LANGUAGE) or self.bridge.desk.settings.default_language):
+                error = t("slack.report.error.not_filed")
+            await ack(response_action="errors", errors={"title": error})
         else:
             await ack()
 
     async def _file_report(self, user_id: str, origin: dict[str, str], form: ReportForm) -> None:
         bridge = self.bridge
-        headline = t(
-            "slack.report.headline", user=mention(user_id), title=escape_clipped(form.title, 2900)
-        )
+        with speaking(origin.get(LANGUAGE) or bridge.desk.settings.default_language):
+            headline = t(
+                "slack.report.headline",
+                user=mention(user_id),
+                title=escape_clipped(form.title, 2900),
+            )
         where = await anchor_home(bridge, user_id, origin.get("channel", ""), headline)
         name = await bridge.name_of(user_id)
         draft = Draft(
@@ -206,10 +244,42 @@ class Interactions:
         )
         await bridge.submit_report(incoming(user_id, where, name=name), draft, answer_in(where))
 
+    async def on_integrate(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        desk = self.bridge.desk
+        today = desk.settings.program.calendar.local_date(desk.clock.now())
+        data, errors = read_integration(view, today, desk.settings.max_details_length)
+        if errors:
+            await ack(response_action="errors", errors=errors)
+            return
+        await ack()
+        user_id = str((body.get("user") or {}).get("id", ""))
+        origin = metadata(view)
+
+        async def apologise() -> None:
+            where = await self.bridge.dm(user_id)
+            await self.bridge.post(where, [Message(t("slack.failed"))])
+
+        await self.bridge.work(self._integrate(user_id, origin, data), apologise)
+
+    async def _integrate(self, user_id: str, origin: dict[str, str], data: dict[str, Any]) -> None:
+        bridge = self.bridge
+        channel = origin.get("channel", "")
+        # The project's notices go to the DM, or to a thread in the shared channel it came from.
+        headline = t("slack.integrate.headline", user=mention(user_id))
+        where = await anchor_home(bridge, user_id, channel, headline)
+        name = await bridge.name_of(user_id)
+        async with bridge.lock(where.chat_id, user_id):
+            await bridge.desk.submit_integration(
+                incoming(user_id, where, name=name), data, answer_in(where)
+            )
+
     async def on_reply(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         text = read_reply(view)
         if not text:
-            await ack(response_action="errors", errors={"reply": t("slack.reply.error.empty")})
+            default = self.bridge.desk.settings.default_language
+            with speaking(metadata(view).get(LANGUAGE) or default):
+                error = t("slack.reply.error.empty")
+            await ack(response_action="errors", errors={"reply": error})
             return
         await ack()
         user_id = str((body.get("user") or {}).get("id", ""))
@@ -218,9 +288,13 @@ class Interactions:
         thread = origin.get("thread") or None
 
         async def apologise() -> None:
-            await self.bridge.ephemeral(channel, user_id, [Message(t("slack.failed"))], thread)
+            await self.bridge.ephemeral(channel, user_id, [await self._failed(user_id)], thread)
 
         await self.bridge.work(self._reply(user_id, origin, text), apologise)
+
+    async def _failed(self, user_id: str) -> Message:
+        with speaking(await self.bridge.language_of(user_id, ask_slack=False)):
+            return Message(t("slack.failed"))
 
     async def _reply(self, user_id: str, origin: dict[str, str], text: str) -> None:
         bridge = self.bridge

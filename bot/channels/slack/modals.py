@@ -126,6 +126,10 @@ def _field(data: Any, key: str) -> Any:
     return data.get(key) if isinstance(data, dict) else None
 
 
+# The private_metadata key holding the language the form was opened in.
+LANGUAGE = "lang"
+
+
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 

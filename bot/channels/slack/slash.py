@@ -16,13 +16,14 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.errors import SlackApiError
 
 from handlers.events import Message
-from handlers.messages import t
+from handlers.messages import speaking, t
 from handlers.report import environment_choices, severity_choices
 
 from .bridge import SlackBridge
 from .command import TEAM_REPORT, CommandProblem, DeskCommand, parse, usage
 from .inbound import Where, answer_by_url, answer_in, incoming
-from .modals import DETAILS_LIMIT, report_modal
+from .integrate_modal import integrate_modal
+from .modals import DETAILS_LIMIT, LANGUAGE, report_modal
 from .mrkdwn import escape_clipped, mention
 
 log = logging.getLogger("deskbot.slack")
@@ -44,16 +45,21 @@ async def anchor_home(bridge: SlackBridge, user_id: str, channel_id: str, headli
         return await bridge.dm(user_id)
 
 
-async def open_report_modal(bridge: SlackBridge, trigger_id: str, channel_id: str) -> None:
-    """The report form; `channel_id` is remembered so the ticket's conversation lives there."""
+async def open_report_modal(
+    bridge: SlackBridge, trigger_id: str, channel_id: str, user_id: str
+) -> None:
+    """The report form in the person's language; `channel_id` is remembered so the ticket's
+    conversation lives there, the language so the form's errors speak it too."""
     settings = bridge.desk.settings
-    view = report_modal(
-        environment_choices(),
-        severity_choices(),
-        {"channel": channel_id},
-        title_limit=settings.max_title_length,
-        details_limit=min(settings.max_details_length, DETAILS_LIMIT),
-    )
+    language = await bridge.language_of(user_id)
+    with speaking(language):
+        view = report_modal(
+            environment_choices(),
+            severity_choices(),
+            {"channel": channel_id, LANGUAGE: language},
+            title_limit=settings.max_title_length,
+            details_limit=min(settings.max_details_length, DETAILS_LIMIT),
+        )
     await bridge.client.views_open(trigger_id=trigger_id, view=view)
 
 
@@ -70,43 +76,71 @@ class SlashCommands:
 
     async def on_command(self, ack: AsyncAck, command: dict[str, Any]) -> None:
         user_id = str(command.get("user_id", ""))
-        parsed = parse(str(command.get("text", "")), self.command, self.prefix)
-        # Fast answers that need neither the database nor the Web API go back with the ack.
-        if isinstance(parsed, CommandProblem):
-            await ack(text=escape_clipped(parsed.message, 3000))
+        text = str(command.get("text", ""))
+        program_prefix = self.bridge.desk.settings.program.reference_prefix
+        parsed = parse(text, self.command, self.prefix, program_prefix)
+        answer = self._quick_answer(parsed, user_id)
+        if answer is not None:
+            # Fast answers go back with the ack: only the person's language is looked up
+            # (stored, no Web API call), and only for these.
+            with speaking(await self.bridge.language_of(user_id, ask_slack=False)):
+                again = parse(text, self.command, self.prefix, program_prefix)
+                answer = self._quick_answer(again, user_id)
+            await ack(text=escape_clipped(answer or "", 3000))
             return
-        if parsed.verb == "help":
-            team = self.bridge.is_member(user_id)
-            await ack(text=escape_clipped(usage(self.command, self.prefix, team), 3000))
-            return
-        if parsed.for_team and not self.bridge.is_member(user_id):
-            await ack(text=escape_clipped(t("team.refused"), 3000))
-            return
-        limit = self.bridge.desk.settings.max_details_length
-        if parsed.verb == "ask" and len(parsed.text) > limit:
-            too_long = t("report.too_long", length=len(parsed.text), limit=limit)
-            await ack(text=escape_clipped(too_long, 3000))
-            return
+        assert isinstance(parsed, DeskCommand)
         await ack()
 
         async def apologise() -> None:
-            await self.bridge.respond(
-                str(command.get("response_url", "")), [Message(t("slack.failed"))]
-            )
+            with speaking(await self.bridge.language_of(user_id, ask_slack=False)):
+                sorry = Message(t("slack.failed"))
+            await self.bridge.respond(str(command.get("response_url", "")), [sorry])
 
         await self.bridge.work(
-            self._run(parsed, command), apologise, urgent=parsed.verb == "report"
+            self._run(parsed, command), apologise, urgent=parsed.verb in ("report", "integrate")
         )
+
+    def _quick_answer(self, parsed: DeskCommand | CommandProblem, user_id: str) -> str | None:
+        """What goes back with the ack itself (a problem, the usage, a refusal), or None."""
+        if isinstance(parsed, CommandProblem):
+            return parsed.message
+        if parsed.verb == "help":
+            return usage(self.command, self.prefix, self.bridge.is_member(user_id))
+        if parsed.for_team and not self.bridge.is_member(user_id):
+            return t("team.refused")
+        limit = self.bridge.desk.settings.max_details_length
+        if parsed.verb == "ask" and len(parsed.text) > limit:
+            return t("report.too_long", length=len(parsed.text), limit=limit)
+        return None
 
     async def _run(self, parsed: DeskCommand, command: dict[str, Any]) -> None:
         bridge = self.bridge
         user_id = str(command.get("user_id", ""))
         channel_id = str(command.get("channel_id", ""))
-        hint = t("slack.hint", command=self.command)
         if parsed.verb == "report":
-            await open_report_modal(bridge, str(command.get("trigger_id", "")), channel_id)
+            await open_report_modal(bridge, str(command.get("trigger_id", "")), channel_id, user_id)
+            return
+        if parsed.verb == "integrate":
+            view = integrate_modal({"channel": channel_id}, bridge.desk.settings.max_details_length)
+            await bridge.client.views_open(trigger_id=str(command.get("trigger_id", "")), view=view)
             return
         name = await bridge.name_of(user_id, str(command.get("user_name", "")))
+        with speaking(await bridge.language_of(user_id)):
+            hint = t("slack.hint", command=self.command)
+            headline = t(
+                "slack.ask.headline",
+                user=mention(user_id),
+                question=escape_clipped(parsed.text, 2900),
+            )
+        if parsed.verb == "language":
+            # In the DM, where the language buttons can be pressed.
+            where = await bridge.dm(user_id)
+            async with bridge.lock(where.chat_id, user_id):
+                await bridge.handle(
+                    incoming(user_id, where, name=name, text=f"/language {parsed.text}"),
+                    answer_in(where),
+                )
+            return
         if parsed.verb == "ask" and bridge.desk.can_answer(parsed.text):
             # An answer from the knowledge base is for the asker alone, Yes/No and all; only a
             # question for the team gets a home in the conversation (below).
@@ -118,8 +152,6 @@ class SlashCommands:
                 )
             return
         if parsed.verb == "ask":
-            question = escape_clipped(parsed.text, 2900)
-            headline = t("slack.ask.headline", user=mention(user_id), question=question)
             where = await anchor_home(bridge, user_id, channel_id, headline)
             async with bridge.lock(where.chat_id, user_id):
                 await bridge.handle(

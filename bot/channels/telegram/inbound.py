@@ -54,6 +54,7 @@ def from_message(message: TgMessage, bot_username: str | None) -> Incoming | Non
         user_id=str(user.id),
         display_name=display_name(user),
         text=typed,
+        language_hint=user.language_code,
     )
 
 
@@ -82,6 +83,7 @@ def from_callback(query: CallbackQuery) -> Incoming | None:
         chat_id=chat_id,
         user_id=str(query.from_user.id),
         display_name=display_name(query.from_user),
+        language_hint=query.from_user.language_code,
     )
     if query.data.startswith(INDEX_PREFIX):
         label = pressed_label(query)

@@ -31,7 +31,8 @@ from bot.channels.telegram.sender import TelegramSender
 from handlers import commands
 from handlers.desk import Desk, ReplyTo
 from handlers.events import Incoming, Message
-from handlers.messages import t
+from handlers.i18n.catalogs import normalise_language
+from handlers.messages import speaking, t
 from handlers.references import looks_like_reference
 from storage.store import Store
 
@@ -75,7 +76,8 @@ class TelegramRouter:
         elif str(chat.id) == self.team_chat_id:
             await self._team_message(message, incoming)
         elif commands.parse(incoming.text, in_flow=False) is not None and incoming.text[:1] == "/":
-            text = t("telegram.private_only", username=self.bot_username)
+            with speaking(self._language(incoming)):
+                text = t("telegram.private_only", username=self.bot_username)
             await self._say(chat.id, Message(text), reply_to=message.message_id)
 
     async def _team_message(self, message: TgMessage, incoming: Incoming) -> None:
@@ -130,7 +132,9 @@ class TelegramRouter:
     async def _team_press(self, query: CallbackQuery, incoming: Incoming) -> None:
         if incoming.member_id not in self.desk.settings.members:
             # Refused before the engine sees it: nothing about the ticket changes.
-            await self._answer(query.id, t("team.refused"), alert=True)
+            with speaking(self._language(incoming)):
+                refused = t("team.refused")
+            await self._answer(query.id, refused, alert=True)
             return
         replies = await self._guarded(None, self.desk.handle, incoming)
         # The alert itself is re-rendered through the outbox; the presser gets the outcome.
@@ -193,8 +197,17 @@ class TelegramRouter:
         except Exception:
             log.exception("telegram update could not be handled")
             if chat_id is not None:
-                await self._say(chat_id, Message(t("telegram.failed")))
+                incoming = next((a for a in args if isinstance(a, Incoming)), None)
+                with speaking(self._language(incoming)):
+                    sorry = Message(t("telegram.failed"))
+                await self._say(chat_id, sorry)
             return []
+
+    def _language(self, incoming: Incoming | None) -> str:
+        """For the few texts written outside the engine (it may be what failed): the app's
+        language Telegram reports, else the desk's default."""
+        hint = incoming.language_hint if incoming is not None else None
+        return normalise_language(hint) or self.desk.settings.default_language
 
     async def _say(self, chat_id: int | str, message: Message, reply_to: int | None = None) -> None:
         """An answer that changes nothing (a pointer, a menu, an apology): sent directly, and

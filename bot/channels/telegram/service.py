@@ -29,9 +29,10 @@ from bot.channels.telegram.shape import problem
 from bot.channels.telegram.webhook import MalformedUpdate, WebhookServer
 from bot.config import TelegramConfig
 from bot.config_error import ConfigError
-from handlers import faults
+from handlers import commands, faults
 from handlers.delivery import SendError
-from handlers.messages import t
+from handlers.i18n.catalogs import LANGUAGES, SOURCE_LANGUAGE
+from handlers.messages import speaking, t
 from handlers.notify import Target
 from storage.outbox import Delivery
 
@@ -44,12 +45,18 @@ CHANNEL = "telegram"
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 # Telegram's command menus: the merchant commands everywhere, the team's in the team chat.
 # Their descriptions live in the message catalog with every other user-facing text.
-MERCHANT_COMMANDS = ("report", "ask", "status", "mytickets", "cancel", "help")
+# Each language gets its own menu (setMyCommands with language_code), with its own command words
+# where it has them (/ripoti for Swahili speakers); the English words work for everyone.
+MERCHANT_COMMANDS = ("report", "ask", "status", "mytickets", "cancel", "help", "language")
 TEAM_COMMANDS = ("list", "ack", "take", "assign", "resolve", "note", "reply")
 
 
-def bot_commands(names: tuple[str, ...], prefix: str) -> list[BotCommand]:
-    return [BotCommand(name, t(f"command.{name}", prefix=prefix)) for name in names]
+def bot_commands(names: tuple[str, ...], prefix: str, language: str = "en") -> list[BotCommand]:
+    with speaking(language):
+        return [
+            BotCommand(commands.word_for(name, language), t(f"command.{name}", prefix=prefix))
+            for name in names
+        ]
 
 
 # How long a delivery waits for the bot to finish starting before it is retried later.
@@ -139,7 +146,8 @@ class TelegramService:
             ) from None
         async with app:
             self.ready.set()
-            await self._register_commands(runtime.desk.settings.reference_prefix)
+            settings = runtime.desk.settings
+            await self._register_commands(settings.reference_prefix, settings.team_language)
             await app.start()
             try:
                 await self._serve()
@@ -215,17 +223,25 @@ class TelegramService:
         if self.router is not None:
             await self.router.finish_courtesies()
 
-    async def _register_commands(self, prefix: str) -> None:
-        merchant = bot_commands(MERCHANT_COMMANDS, prefix)
-        await self._set_commands(merchant, BotCommandScopeDefault())
+    async def _register_commands(self, prefix: str, team_language: str) -> None:
+        """The menus: English for everyone, then one per other language (Telegram shows a
+        user the one for their app's language); the team chat's in the team's language."""
+        for language in LANGUAGES:
+            code = None if language == SOURCE_LANGUAGE else language
+            merchant = bot_commands(MERCHANT_COMMANDS, prefix, language)
+            await self._set_commands(merchant, BotCommandScopeDefault(), code)
         if self.config.team_chat_id:
-            team = bot_commands(TEAM_COMMANDS, prefix)
+            team = bot_commands(TEAM_COMMANDS, prefix, team_language)
             await self._set_commands(team, BotCommandScopeChat(self.config.team_chat_id))
 
-    async def _set_commands(self, commands: list[BotCommand], scope: BotCommandScope) -> None:
+    async def _set_commands(
+        self, menu: list[BotCommand], scope: BotCommandScope, language: str | None = None
+    ) -> None:
         bot = self.application.bot
         try:
-            await self.messages.retrying(lambda: bot.set_my_commands(commands, scope=scope))
+            await self.messages.retrying(
+                lambda: bot.set_my_commands(menu, scope=scope, language_code=language)
+            )
         except TelegramError as error:
             # A menu is a convenience; the bot works without it (e.g. not yet in the group).
             log.warning("telegram: could not register commands: %s", error.message)

@@ -1,0 +1,21 @@
+"""Dates and times as a person reads them: Babel's (CLDR) names in their language, in the desk's
+time zone, e.g. "Jumanne, 1 Desemba 2026 14:30 EAT" / "Tuesday, 1 December 2026 14:30 EAT"."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+
+from handlers.i18n.catalogs import LOCALE_IDS
+
+PATTERN = "EEEE, d MMMM y HH:mm"
+
+
+def when(moment: datetime, language: str, zone: str) -> str:
+    local = moment.astimezone(ZoneInfo(zone))
+    # The zone's own abbreviation (EAT, UTC): CLDR has no short name for East Africa Time in
+    # either language and would print "+0300".
+    text = format_datetime(local, PATTERN, locale=LOCALE_IDS.get(language, language))
+    return f"{text} {local.tzname()}"

@@ -1,0 +1,65 @@
+"""The people the desk talks to: one row per identity, holding the language it speaks to them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.database import core_connection
+from storage.models import Person, Ticket
+
+_table = Person.__table__  # type: ignore[attr-defined]
+_INSERT = {"sqlite": sqlite_insert, "postgresql": pg_insert}
+# Read on every incoming message, so built once and run on the transaction's connection.
+_LOAD = select(_table.c.language, _table.c.language_source).where(
+    _table.c.channel == bindparam("channel"), _table.c.user_id == bindparam("user_id")
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageChoice:
+    language: str
+    source: str  # "picked", "platform" or "detected"
+
+
+class PersonRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def language(self, channel: str, user_id: str) -> LanguageChoice | None:
+        key = {"channel": channel, "user_id": user_id}
+        found = (await core_connection(self.session).execute(_LOAD, key)).first()
+        return None if found is None else LanguageChoice(found[0], found[1])
+
+    async def set_language(
+        self, channel: str, user_id: str, choice: LanguageChoice, now: datetime
+    ) -> None:
+        """Store `choice` for the identity (one upsert: two first messages racing in two
+        processes both land on the same row) and carry it to the identity's tickets."""
+        connection = core_connection(self.session)
+        statement = _INSERT[connection.dialect.name](_table).values(
+            channel=channel,
+            user_id=user_id,
+            language=choice.language,
+            language_source=choice.source,
+            updated_at=now,
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=["channel", "user_id"],
+            set_={
+                "language": statement.excluded.language,
+                "language_source": statement.excluded.language_source,
+                "updated_at": statement.excluded.updated_at,
+            },
+        )
+        await connection.execute(statement)
+        await connection.execute(
+            update(Ticket)
+            .where(Ticket.reporter_channel == channel, Ticket.reporter_user_id == user_id)  # type: ignore[arg-type]
+            .values(reporter_language=choice.language)
+        )
