@@ -27,9 +27,7 @@ def add_db_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentPa
     )
     copy.add_argument("--from", dest="source", required=True, metavar="URL", help="copy from")
     copy.add_argument("--to", dest="target", required=True, metavar="URL", help="copy into")
-    copy.add_argument(
-        "--force", action="store_true", help="replace what a non-empty target holds"
-    )
+    copy.add_argument("--force", action="store_true", help="replace what a non-empty target holds")
 
 
 def secrets(args: argparse.Namespace) -> tuple[str, ...]:

@@ -19,7 +19,7 @@ from sqlmodel import SQLModel
 
 # Imported for their tables (SQLModel.metadata): every table they define is copied.
 import storage.models
-import storage.program_models
+import storage.program_models  # noqa: F401
 from storage.database import Database, core_connection
 
 BATCH = 1000

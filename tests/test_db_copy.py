@@ -3,6 +3,7 @@ suite's second run) and back out into a new SQLite file, through the real `deskb
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -56,8 +57,9 @@ async def snapshot(url: str) -> dict[str, list[dict[str, Any]]]:
         return found
 
 
-def deskbot(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
+async def deskbot(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    # The command runs its own event loop, so in a thread beside the test's.
+    status = await asyncio.to_thread(main, list(argv))
     captured = capsys.readouterr()
     return status, captured.out, captured.err
 
@@ -76,15 +78,15 @@ async def test_a_desk_copied_there_and_back_keeps_every_row_and_its_numbering(
     back = sqlite_url(tmp_path, "back.db")
     await fill(source)
     original = await snapshot(source)
-    assert all(original[name] for name in ("ticket", "ticketevent", "outbox", "conversation"))
+    assert all(original[name] for name in ("ticket", "ticket_event", "outbox", "conversation"))
 
-    status, out, err = deskbot(capsys, "db", "copy", "--from", source, "--to", database_url)
+    status, out, err = await deskbot(capsys, "db", "copy", "--from", source, "--to", database_url)
     assert status == 0, err
     assert "row counts match" in out and "ticket: 3 rows" in out
     assert await snapshot(database_url) == original
     assert await next_reference(database_url) == "INT-4"
 
-    status, out, err = deskbot(capsys, "db", "copy", "--from", database_url, "--to", back)
+    status, out, err = await deskbot(capsys, "db", "copy", "--from", database_url, "--to", back)
     assert status == 0, err
     copied_back = await snapshot(back)
     assert copied_back == await snapshot(database_url)
@@ -102,12 +104,12 @@ async def test_a_non_empty_target_is_refused_unless_forced(
         await Chat(desk_on(target), "zed").report(title="Already here")
     before = await snapshot(database_url)
 
-    status, _, err = deskbot(capsys, "db", "copy", "--from", source, "--to", database_url)
+    status, _, err = await deskbot(capsys, "db", "copy", "--from", source, "--to", database_url)
     assert status == 1
     assert "target is not empty" in err and "ticket (1)" in err and "--force" in err
     assert await snapshot(database_url) == before
 
-    status, _, err = deskbot(
+    status, _, err = await deskbot(
         capsys, "db", "copy", "--from", source, "--to", database_url, "--force"
     )
     assert status == 0, err
@@ -115,17 +117,19 @@ async def test_a_non_empty_target_is_refused_unless_forced(
     assert await next_reference(database_url) == "INT-4"
 
 
-def test_urls_are_checked_and_passwords_never_shown(
+async def test_urls_are_checked_and_passwords_never_shown(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     source = sqlite_url(tmp_path, "source.db")
     secret_url = "postgresql+asyncpg://desk:pw-s3cret-71@127.0.0.1:1/nowhere"
-    status, out, err = deskbot(capsys, "db", "copy", "--from", source, "--to", secret_url)
+    status, out, err = await deskbot(capsys, "db", "copy", "--from", source, "--to", secret_url)
     assert status == 1  # nothing listens on port 1
     assert "pw-s3cret-71" not in out + err
     assert "desk:***@127.0.0.1:1/nowhere" in out
 
-    status, _, err = deskbot(capsys, "db", "copy", "--from", source, "--to", "mysql://u:pw-x@h/d")
+    status, _, err = await deskbot(
+        capsys, "db", "copy", "--from", source, "--to", "mysql://u:pw-x@h/d"
+    )
     assert status == 2 and "--to" in err and "pw-x" not in err
-    status, _, err = deskbot(capsys, "db", "copy", "--from", source, "--to", source)
+    status, _, err = await deskbot(capsys, "db", "copy", "--from", source, "--to", source)
     assert status == 2 and "same database" in err
