@@ -35,6 +35,7 @@ def desk_settings(config: Config) -> DeskSettings:
         reference_prefix=config.desk.reference_prefix,
         members=frozenset(config.team.members),
         leads=config.team.leads,
+        names=dict(config.team.names),
         max_title_length=config.desk.max_title_length,
         max_details_length=config.desk.max_details_length,
         default_language=config.desk.default_language,

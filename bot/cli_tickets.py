@@ -177,9 +177,9 @@ def _list(tickets: Sequence[Ticket], as_json: bool, policy: EscalationPolicy, no
     if not tickets:
         return "No tickets."
     calendar = policy.calendar()
-    rows = [("REFERENCE", "KIND", "SEVERITY", "ENV", "STATUS", "SLA", "REPORTER", "TITLE")]
+    table = [("REFERENCE", "KIND", "SEVERITY", "ENV", "STATUS", "SLA", "REPORTER", "TITLE")]
     for t in tickets:
-        rows.append(
+        table.append(
             (
                 t.reference,
                 t.kind,
@@ -191,14 +191,14 @@ def _list(tickets: Sequence[Ticket], as_json: bool, policy: EscalationPolicy, no
                 t.title[:60],
             )
         )
-    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]) - 1)]
+    widths = [max(len(str(row[i])) for row in table) for i in range(len(table[0]) - 1)]
     return "\n".join(
         visible(
             "  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=False))
             + "  "
             + row[-1]
         )
-        for row in rows
+        for row in table
     )
 
 

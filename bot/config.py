@@ -73,6 +73,8 @@ class TeamConfig:
     members: tuple[str, ...] = ()
     leads: tuple[str, ...] = ()
     language: str = "en"
+    # member id -> the name merchants and the team see
+    names: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,7 @@ class _Section:
         return str(self.get(key, default, str)).strip()
 
     def integer(self, key: str, default: int, low: int, high: int) -> int:
-        value = self.get(key, default, int)
+        value: int = self.get(key, default, int)
         if not low <= value <= high:
             raise ConfigError(self.key(key), f"must be between {low} and {high}, got {value}")
         return value
@@ -242,14 +244,22 @@ def _team(raw: Any) -> TeamConfig:
     members = s.strings("members")
     leads = s.strings("leads")
     language = s.one_of("language", "en", LANGUAGES)
+    names = s.get("names", {}, dict)
     s.finish()
+    for member, name in names.items():
+        if member not in members:
+            raise ConfigError(s.key("names"), f"{member!r} is not in team.members")
+        if not isinstance(name, str) or not name.strip() or len(name) > 64:
+            raise ConfigError(s.key(f"names.{member}"), "must be a name of 1-64 characters")
+        if any(not char.isprintable() for char in name):
+            raise ConfigError(s.key(f"names.{member}"), "must not contain control characters")
     for name, values in (("members", members), ("leads", leads)):
         for value in values:
             if not _MEMBER.match(value):
                 raise ConfigError(
                     s.key(name), f"{value!r} is not <telegram|slack|console>:<user id>"
                 )
-    return TeamConfig(members, leads, language)
+    return TeamConfig(members, leads, language, tuple((m, n.strip()) for m, n in names.items()))
 
 
 def _telegram(raw: Any, env: Mapping[str, str]) -> TelegramConfig:

@@ -30,6 +30,7 @@ from handlers.tickets import Draft, created_replies, open_ticket
 from handlers.turn import TicketObserver, Turn
 from storage.models import Ticket
 from storage.outbox import Delivery
+from storage.people import LanguageChoice
 from storage.program_models import Project
 from storage.store import Store, Transaction
 
@@ -48,6 +49,8 @@ class DeskSettings:
     reference_prefix: str = "INT"
     members: frozenset[str] = frozenset()
     leads: tuple[str, ...] = ()
+    # `[team] names`: member id -> the name people see.
+    names: Mapping[str, str] = field(default_factory=dict)
     max_title_length: int = 120
     max_details_length: int = 4000
     # `[desk] default_language`: for people with no pick, platform hint or clear first message.
@@ -95,6 +98,8 @@ class Desk:
     # Business hours and zone for the team's `report` command (None: the default policy).
     policy: EscalationPolicy | None = None
     notifier: Notifier = field(init=False)
+    # Names this process has stored already (saves a write per team message).
+    _learned: dict[str, str] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.notifier = Notifier(
@@ -249,7 +254,7 @@ class Desk:
             await tx.people.set_language(
                 incoming.channel,
                 incoming.user_id,
-                language.LanguageChoice(chosen, language.PICKED),
+                LanguageChoice(chosen, language.PICKED),
                 self.clock.now(),
             )
 
@@ -298,7 +303,19 @@ class Desk:
         state = await tx.conversations.load(incoming.channel, incoming.chat_id, incoming.user_id)
         now = self.clock.now()
         spoken = await language.resolve(tx, incoming, self.settings.default_language, now)
-        return Turn(self, incoming, tx, state, now, spoken)
+        turn = Turn(self, incoming, tx, state, now, spoken)
+        await self._learn_name(turn)
+        return turn
+
+    async def _learn_name(self, turn: Turn) -> None:
+        """A member acting under a display name the desk has not stored yet: remember it, so
+        merchants see that name (not an id) wherever this member is mentioned later."""
+        member, name = turn.actor, turn.incoming.display_name.strip()
+        if not name or not turn.is_team or member in self.settings.names:
+            return
+        if self._learned.get(member) != name:
+            await turn.tx.members.learn(member, name, turn.now)
+            self._learned[member] = name
 
     async def _first_delivery(self, turn: Turn) -> bool:
         delivery = turn.incoming.delivery_id

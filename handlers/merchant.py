@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from handlers import commands
 from handlers.events import Choice
+from handlers.members import name_of
 from handlers.messages import t
 from handlers.references import normalise_reference
-from handlers.render import status_text
+from handlers.render import one_line, quoted, status_text
 from handlers.turn import Turn
 from storage.models import Ticket
 
@@ -62,7 +63,12 @@ async def status(turn: Turn, args: str) -> None:
     ticket = await find_ticket(turn, "status", args)
     if ticket is None:
         return
-    text = status_text(ticket, turn.desk.settings.timezone)
+    assignee = (
+        await name_of(turn.tx, turn.desk.settings.names, ticket.assignee)
+        if ticket.assignee
+        else None
+    )
+    text = status_text(ticket, turn.desk.settings.timezone, assignee)
     replies = [
         m
         for m in await turn.tx.tickets.messages(ticket)
@@ -147,7 +153,10 @@ async def add_followup(turn: Turn, reference: str) -> None:
     tx.session.add(ticket)
     with turn.desk.notifier.for_team():
         entry = t(
-            "timeline.followup", reporter=turn.actor_name, reference=ticket.reference, text=text
+            "timeline.followup",
+            reporter=one_line(turn.actor_name),
+            reference=ticket.reference,
+            text=quoted(text),
         )
     turn.desk.notifier.timeline(tx, ticket, entry, now)
     turn.say(t("followup.added", reference=ticket.reference))

@@ -139,6 +139,8 @@ EN: dict[str, str] = {
     "team.already_acknowledged": "{reference} was already acknowledged by {actor}.",
     "team.taken": "{reference} is now with {actor}.",
     "team.assigned": "{reference} assigned to {assignee}.",
+    "team.assigned_to_you": "{actor} assigned {reference} to you: {title}",
+    "team.member_unnamed": "a team member",
     "team.unknown_member": "{member} is not a team member. Members: {members}",
     "team.resolved": "{reference} resolved by {actor}.",
     "team.already_resolved": "{reference} is already {status}.",
@@ -203,6 +205,7 @@ EN: dict[str, str] = {
     "digest.line": "• {reference} {title} ({age} old, {state})",
     "digest.acknowledged": "acknowledged",
     "digest.unacknowledged": "not acknowledged",
+    "digest.state_language": "{state}, writes in {language}",
     "digest.more": "  … and {count} more",
     "digest.breached": "SLA breached: {items}",
     "digest.at_risk": "SLA at risk: {items}",
@@ -219,6 +222,7 @@ EN: dict[str, str] = {
         "I take reports and questions in a private chat: open a chat with @{username}."
     ),
     "slack.failed": "Sorry, something went wrong on our side. Please try again in a moment.",
+    "slack.choice.not_yours": "These buttons are for the person the question was asked of.",
     "slack.hint": "Type {command} help to see what I can do.",
     "slack.ask.headline": "❓ {user} asked: {question}",
     "slack.report.headline": "📝 {user} reported an issue: {title}",
@@ -231,6 +235,7 @@ EN: dict[str, str] = {
     "slack.usage.mine": "{command} mine: your tickets",
     "slack.usage.list": "{command} list [{filters}]: tickets for the team",
     "slack.usage.act": "{command} ack|take|resolve {prefix}-42: act on a ticket",
+    "slack.usage.assign": "{command} assign {prefix}-42 <name or id>: give a ticket to a member",
     "slack.usage.reply": "{command} reply {prefix}-42 <text>: answer the merchant",
     "slack.usage.note": (
         "{command} note {prefix}-42 <text>: an internal note (the merchant never sees it)"
@@ -352,6 +357,8 @@ EN: dict[str, str] = {
         "Knowledge base: {asked} questions, {answered} answered, helpful {helpful_rate} "
         "({helpful} of {rated} rated), deflection {deflection} ({deflected} without a ticket)"
     ),
+    "report.projects": "Integration projects per stage",
+    "report.stage_days": "Median days per stage (stages finished in the period)",
     "report.chart_title": "Desk report {since} – {until}",
     "report.chart_tickets": "Tickets opened per week",
     "report.chart_times": "Median time per week (hours)",

@@ -89,6 +89,21 @@ class Notifier:
             ticket_reference=ticket.reference,
         )
 
+    def to_member(self, tx: Transaction, member: str, text: str, now: datetime) -> None:
+        """A direct message to one team member (`channel:user id`), on a platform this desk
+        serves; elsewhere the team's own channels carry the news."""
+        channel, _, user_id = member.partition(":")
+        if not user_id or channel not in {target.channel for target in self.team_targets}:
+            return
+        tx.outbox.add(
+            key=f"{DIRECT}:{uuid.uuid4().hex}",
+            channel=channel,
+            chat_id=user_id,
+            kind=DIRECT,
+            payload=payload(Message(text)),
+            now=now,
+        )
+
     def new_ticket(self, tx: Transaction, ticket: Ticket, now: datetime) -> None:
         with self.for_team():
             message = alert(ticket)

@@ -10,9 +10,22 @@ from handlers.i18n.dates import when
 from handlers.messages import t
 from storage.models import Kind, Status, Ticket
 
+# Marks each line a merchant wrote, wherever it appears among the desk's own lines (the team
+# timeline), so "INT-4: Resolved by Asha" typed by a merchant cannot pass for the desk's own.
+QUOTE = "│ "
+
+
+def quoted(text: str) -> str:
+    return "\n".join(QUOTE + line for line in text.splitlines() or [""])
+
+
+def one_line(text: str) -> str:
+    """A merchant's single-line field (a title, a name) kept on one line in the desk's texts."""
+    return " ".join(text.split())
+
 
 def reporter_label(ticket: Ticket) -> str:
-    name = ticket.reporter_name or ticket.reporter_user_id
+    name = one_line(ticket.reporter_name or ticket.reporter_user_id)
     label = f"{name} ({ticket.reporter_channel}:{ticket.reporter_user_id})"
     # The merchant, project and stage: "Duka Online · PRJ-3 · UAT".
     return f"{label} · {ticket.program_label}" if ticket.program_label else label
@@ -58,7 +71,7 @@ def alert(ticket: Ticket) -> Message:
         reference=ticket.reference,
         severity=t.word("severity", ticket.severity),
         environment=t.word("environment", ticket.environment),
-        title=ticket.title,
+        title=one_line(ticket.title),
         reporter=reporter_label(ticket),
         status=status_words(ticket),
     )
@@ -88,8 +101,9 @@ def ticket_facts(ticket: Ticket) -> dict[str, str | None]:
     }
 
 
-def status_text(ticket: Ticket, zone: str = "UTC") -> str:
-    assignee = t("status.assignee", assignee=ticket.assignee) if ticket.assignee else ""
+def status_text(ticket: Ticket, zone: str = "UTC", assignee_name: str | None = None) -> str:
+    """What the reporter reads about their ticket; the assignee by name, never by id."""
+    assignee = t("status.assignee", assignee=assignee_name) if assignee_name else ""
     return t(
         "status.line",
         reference=ticket.reference,

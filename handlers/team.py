@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from handlers.escalation.sla import list_note
+from handlers.members import display_name, matching
 from handlers.merchant import find_ticket
 from handlers.messages import EN, t
 from handlers.notify import Target
@@ -106,7 +107,11 @@ async def ack(turn: Turn, ticket: Ticket, _text: str) -> None:
     turn.say(t("team.acknowledged", reference=ticket.reference, actor=turn.actor_name))
 
 
-async def _assign(turn: Turn, ticket: Ticket, member: str, label: str) -> None:
+async def _assign(
+    turn: Turn, ticket: Ticket, member: str, label: str, for_merchant: str | None = None
+) -> None:
+    """`label` names the member for the team; `for_merchant` (default: `label`) for the
+    reporter, who never sees a platform id."""
     if _already_done(turn, ticket):
         return
     first_ack = ticket.acknowledged_at is None
@@ -116,7 +121,9 @@ async def _assign(turn: Turn, ticket: Ticket, member: str, label: str) -> None:
     turn.tx.tickets.change(ticket, turn.actor, turn.now, assignee=member, status=Status.in_progress)
     if not first_ack:
         with turn.desk.notifier.for_reporter(ticket):
-            notice = t("notify.in_progress", member=label, reference=ticket.reference)
+            notice = t(
+                "notify.in_progress", member=for_merchant or label, reference=ticket.reference
+            )
         turn.desk.notifier.to_reporter(turn.tx, ticket, notice, turn.now)
     _changed(turn, ticket, "team.assigned", reference=ticket.reference or "", assignee=label)
 
@@ -132,13 +139,28 @@ async def assign(turn: Turn, ticket: Ticket, text: str) -> None:
     if not wanted:
         turn.say(t("team.usage", usage=USAGE["assign"]))
         return
-    # Accept the full `channel:id` or just the id when it names exactly one member.
-    matches = [m for m in members if m == wanted or m.split(":", 1)[1] == wanted]
+    configured = turn.desk.settings.names
+    learned = await turn.tx.members.all()
+    # The full `channel:id`, the bare id, or a name, when it names exactly one member.
+    matches = matching(wanted, members, configured, learned)
     if len(matches) != 1:
-        turn.say(t("team.unknown_member", member=wanted, members=", ".join(sorted(members))))
+        known = ", ".join(f"{display_name(m, configured, learned)} ({m})" for m in sorted(members))
+        turn.say(t("team.unknown_member", member=wanted, members=known))
         return
-    await _assign(turn, ticket, matches[0], matches[0])
-    turn.say(t("team.assigned", reference=ticket.reference, assignee=matches[0]))
+    member = matches[0]
+    # The team may read an unnamed member's id; the reporter reads "a team member".
+    label = configured.get(member) or learned.get(member) or member
+    await _assign(turn, ticket, member, label, display_name(member, configured, learned))
+    if member != turn.actor:
+        with turn.desk.notifier.for_team():
+            told = t(
+                "team.assigned_to_you",
+                reference=ticket.reference,
+                actor=turn.actor_name,
+                title=ticket.title,
+            )
+        turn.desk.notifier.to_member(turn.tx, member, told, turn.now)
+    turn.say(t("team.assigned", reference=ticket.reference, assignee=label))
 
 
 async def resolve(turn: Turn, ticket: Ticket, text: str) -> None:
@@ -212,6 +234,7 @@ async def list_tickets(turn: Turn, args: str) -> None:
     order = {"critical": 0, "major": 1, "minor": 2}
     tickets = sorted(tickets, key=lambda tk: (order.get(tk.severity or "", 3), tk.created_at))
     lines = [t("team.list.header", count=len(tickets))]
+    configured, learned = turn.desk.settings.names, await turn.tx.members.all()
     for ticket in tickets[:50]:
         lines.append(
             t(
@@ -221,7 +244,11 @@ async def list_tickets(turn: Turn, args: str) -> None:
                 status=t.word("status", ticket.status),
                 age=age(ticket.created_at, turn.now),
                 title=ticket.title,
-                assignee=f" ({ticket.assignee})" if ticket.assignee else "",
+                assignee=(
+                    f" ({display_name(ticket.assignee, configured, learned)})"
+                    if ticket.assignee
+                    else ""
+                ),
             )
             + list_note(ticket, turn.now)
         )

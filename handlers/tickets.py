@@ -31,7 +31,8 @@ async def _link(turn: Turn, ticket: Ticket, project: Project | None) -> None:
     if project is None and merchant is not None:
         own = list(await projects.for_merchant(merchant.id))  # type: ignore[arg-type]
         active = [p for p in own if p.stage != "live"]
-        project = (active or own or [None])[-1]
+        candidates = active or own
+        project = candidates[-1] if candidates else None
     if merchant is None and project is not None:
         merchant = await projects.merchant(project.merchant_id)
     ticket.merchant_id = merchant.id if merchant else None

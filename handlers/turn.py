@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from handlers.events import Choice, Incoming, Message
-from handlers.messages import set_language
+from handlers.messages import set_language, t
 from storage.conversations import ConversationState
 from storage.models import Ticket
 from storage.store import Transaction
@@ -51,6 +51,14 @@ class Turn:
 
     @property
     def actor_name(self) -> str:
+        """How others see whoever is acting. A team member is never shown by platform id:
+        merchants read these names in notices."""
+        if self.is_team:
+            return (
+                self.desk.settings.names.get(self.actor)
+                or self.incoming.display_name
+                or t("team.member_unnamed")
+            )
         return self.incoming.display_name or self.incoming.user_id
 
     @property

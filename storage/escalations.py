@@ -64,9 +64,7 @@ class EscalationRepository:
         ]
         if not snapshot.acknowledged:
             conditions.append(col(Ticket.acknowledged_at).is_(None))
-        result = await self.session.exec(
-            update(Ticket).where(*conditions).values(**values)  # type: ignore[call-overload]
-        )
+        result = await self.session.exec(update(Ticket).where(*conditions).values(**values))
         return bool(result.rowcount == 1)
 
     def add_page(

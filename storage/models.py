@@ -200,6 +200,17 @@ class ProcessedUpdate(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_utc(nullable=False))
 
 
+class MemberName(SQLModel, table=True):
+    """A team member's display name as the platform last reported it when they acted: shown
+    to merchants instead of their platform id when `[team] names` does not name them."""
+
+    __tablename__ = "member_name"
+
+    member_id: str = Field(primary_key=True)
+    name: str
+    updated_at: datetime = Field(sa_column=_utc(nullable=False))
+
+
 class Page(SQLModel, table=True):
     """One escalation page sent for a ticket."""
 

@@ -20,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.database import core_connection
 from storage.models import DeliveryAlarm, KbLog, OutboxItem, Ticket
 from storage.outbox import FAILED, PENDING
+from storage.program_models import Project, ProjectStage
 
 PAGE_KIND = "page"
 REPORT_COLUMNS = (
@@ -53,7 +54,7 @@ class OpsRepository:
     async def backlog(self, channels: Sequence[str]) -> dict[str, Backlog]:
         t = OutboxItem
         counts = (
-            select(
+            select(  # type: ignore[call-overload]
                 t.channel,
                 t.status,
                 func.count(),
@@ -142,3 +143,21 @@ class OpsRepository:
             .group_by(KbLog.outcome)
         )
         return {outcome: count for outcome, count in (await self.session.exec(query)).all()}
+
+    # The integration program.
+
+    async def projects_per_stage(self) -> dict[str, int]:
+        query = select(Project.stage, func.count()).group_by(Project.stage)
+        return {stage: count for stage, count in (await self.session.exec(query)).all()}
+
+    async def stage_history(self, until: datetime) -> list[tuple[int, str, datetime]]:
+        """Every stage entered before `until`: (project id, stage, entered at), per project in
+        order."""
+        query = (
+            select(ProjectStage.project_id, ProjectStage.stage, ProjectStage.entered_at)
+            .where(col(ProjectStage.entered_at) < until)
+            .order_by(
+                col(ProjectStage.project_id), col(ProjectStage.entered_at), col(ProjectStage.id)
+            )
+        )
+        return [tuple(row) for row in (await self.session.exec(query)).all()]  # type: ignore[misc]

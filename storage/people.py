@@ -4,21 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.database import core_connection
+from storage.database import core_connection, sqlite_driver
 from storage.models import Person, Ticket
 
 _table = Person.__table__  # type: ignore[attr-defined]
-_INSERT = {"sqlite": sqlite_insert, "postgresql": pg_insert}
-# Read on every incoming message, so built once and run on the transaction's connection.
+# Both dialects' inserts share on_conflict_do_update and excluded; the mapping's value type is
+# their common base, which has neither, hence Any.
+_INSERT: dict[str, Any] = {"sqlite": sqlite_insert, "postgresql": pg_insert}
+# Read on every incoming message, so built once and run on the transaction's connection (on
+# SQLite straight on the driver, as the conversation state is).
 _LOAD = select(_table.c.language, _table.c.language_source).where(
     _table.c.channel == bindparam("channel"), _table.c.user_id == bindparam("user_id")
 )
+
+_SQLITE_LOAD = "SELECT language, language_source FROM person WHERE channel = ? AND user_id = ?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +38,12 @@ class PersonRepository:
         self.session = session
 
     async def language(self, channel: str, user_id: str) -> LanguageChoice | None:
-        key = {"channel": channel, "user_id": user_id}
-        found = (await core_connection(self.session).execute(_LOAD, key)).first()
+        driver = await sqlite_driver(self.session)
+        if driver is not None:
+            found = driver.execute(_SQLITE_LOAD, (channel, user_id)).fetchone()
+        else:
+            key = {"channel": channel, "user_id": user_id}
+            found = (await core_connection(self.session).execute(_LOAD, key)).first()
         return None if found is None else LanguageChoice(found[0], found[1])
 
     async def set_language(

@@ -8,7 +8,7 @@ caller saw; rowcount tells the caller whether its change won. The loser changes 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -60,7 +60,7 @@ class ProjectRepository:
         self,
         project: Project,
         prefix: str,
-        checklists: dict[str, Sequence[str]],
+        checklists: Mapping[str, Sequence[str]],
         uat: Sequence[tuple[str, bool]],
         by: str,
     ) -> Project:
@@ -133,7 +133,7 @@ class ProjectRepository:
     # conditional changes -------------------------------------------------------------------
     async def _update(self, model: Any, conditions: list[Any], values: dict[str, Any]) -> bool:
         statement = update(model).where(*conditions).values(**values)
-        result = await self.session.exec(statement)  # type: ignore[call-overload]
+        result = await self.session.exec(statement)
         return bool(result.rowcount == 1)
 
     async def change(self, project: Project, expect: dict[str, Any], **values: Any) -> bool:
@@ -163,10 +163,11 @@ class ProjectRepository:
             **values,
         )
         if won:
+            assert project.id is not None  # a stored project
             self.session.add(
                 ProjectStage(
                     project_id=project.id, stage=to_stage, entered_at=now, by=by, note=note
-                )  # type: ignore[arg-type]
+                )
             )
         return won
 

@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.conversations import ConversationRepository
 from storage.database import Database
 from storage.kb_log import KbLogRepository
+from storage.members import MemberNameRepository
 from storage.outbox import OutboxRepository
 from storage.people import PersonRepository
 from storage.projects import ProjectRepository
@@ -29,6 +30,7 @@ class Transaction:
     kb_log: KbLogRepository
     projects: ProjectRepository
     people: PersonRepository
+    members: MemberNameRepository
 
 
 class Store:
@@ -48,6 +50,7 @@ class Store:
                 kb_log=KbLogRepository(session),
                 projects=ProjectRepository(session),
                 people=PersonRepository(session),
+                members=MemberNameRepository(session),
             )
             yield tx
             if tx.session.new or tx.session.dirty or tx.session.deleted:

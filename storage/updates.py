@@ -24,5 +24,5 @@ class ProcessedUpdateRepository:
             .values(source=source, update_id=update_id, created_at=now)
             .on_conflict_do_nothing()
         )
-        result = await self.session.exec(statement)  # type: ignore[call-overload]
+        result = await self.session.exec(statement)
         return bool(result.rowcount == 1)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from handlers.desk import Desk
 from handlers.events import Incoming, Message
+from handlers.messages import translate
 from storage.outbox import Delivery
+
+
+def sw(key: str, **values: object) -> str:
+    """The Kiswahili catalog's text for `key`, placeholders filled in."""
+    text = translate("sw", key)
+    return text.format(**values) if values else text
 
 
 class Chat:
@@ -67,6 +74,13 @@ class Chat:
         await self.press_label(environment)
         await self.press_label(severity)
         return await self.press_label("Confirm")
+
+    async def ripoti(self, *words: str) -> str:
+        """A report typed in Swahili words: `ripoti`, then each answer in turn."""
+        await self.say("ripoti")
+        for word in words[:-1]:
+            await self.say(word)
+        return await self.say(words[-1])
 
 
 class RecordingSender:

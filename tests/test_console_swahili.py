@@ -6,12 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from handlers.messages import translate
+from tests.support import sw
 from tests.test_console_cli import deskbot
-
-
-def sw(key: str, **values: object) -> str:
-    text = translate("sw", key)
-    return text.format(**values) if values else text
 
 
 def test_lang_sw_runs_the_whole_conversation_in_swahili_and_is_kept(tmp_path: Path) -> None:

@@ -10,17 +10,11 @@ import pytest
 from handlers.clock import FakeClock
 from handlers.delivery import OutboxDispatcher
 from handlers.desk import Desk, DeskSettings
-from handlers.messages import EN, translate
+from handlers.messages import EN
 from handlers.notify import Notifier, Target
 from storage import Store
 from tests.conftest import TEAM
-from tests.support import Chat, RecordingSender
-
-
-def sw(key: str, **values: object) -> str:
-    """The Kiswahili catalog's text for `key`."""
-    text = translate("sw", key)
-    return text.format(**values) if values else text
+from tests.support import Chat, RecordingSender, sw
 
 
 def make_desk(store: Store, clock: FakeClock, **settings: object) -> Desk:
@@ -118,9 +112,7 @@ async def test_choice_words_work_in_either_language_at_the_first_try(
     alice: Chat, environment: str, severity: str, confirm: str
 ) -> None:
     await alice.say("lugha sw")
-    await alice.say("ripoti")
-    await alice.say("Malipo yamekwama")
-    await alice.say("Maelezo")
+    await alice.ripoti("Malipo yamekwama", "Maelezo")
     if environment == "2":
         await alice.press("env:production")
     else:
@@ -132,12 +124,7 @@ async def test_choice_words_work_in_either_language_at_the_first_try(
 @pytest.mark.parametrize("word", ["hapana", "ghairi", "sitisha", "cancel"])
 async def test_cancel_words_at_the_confirmation(alice: Chat, store: Store, word: str) -> None:
     await alice.say("lugha sw")
-    await alice.say("ripoti")
-    await alice.say("Malipo")
-    await alice.say("Maelezo")
-    await alice.say("majaribio")
-    await alice.say("ndogo")
-    assert await alice.say(word) == sw("cancelled")
+    assert await alice.ripoti("Malipo", "Maelezo", "majaribio", "ndogo", word) == sw("cancelled")
     async with store.transaction() as tx:
         assert await tx.tickets.count() == 0
 
@@ -186,12 +173,7 @@ async def test_status_and_lists_in_swahili_with_the_desk_time(store: Store) -> N
     desk = make_desk(store, clock, timezone="Africa/Dar_es_Salaam")
     amina = Chat(desk, "amina")
     await amina.say("lugha sw")
-    await amina.say("ripoti")
-    await amina.say("Malipo yamekwama")
-    await amina.say("Maelezo")
-    await amina.say("uzalishaji")
-    await amina.say("kubwa")
-    await amina.say("ndiyo")
+    await amina.ripoti("Malipo yamekwama", "Maelezo", "uzalishaji", "kubwa", "ndiyo")
     status = await amina.say("hali INT-1")
     assert status == sw(
         "status.line",
@@ -231,12 +213,7 @@ async def test_notices_follow_the_reporter_and_alerts_the_team(
     desk = make_desk(store, clock)
     amina, lead = Chat(desk, "amina"), Chat(desk, "lead")
     await amina.say("lugha sw")
-    await amina.say("ripoti")
-    await amina.say("Malipo yamekwama")
-    await amina.say("Maelezo")
-    await amina.say("uzalishaji")
-    await amina.say("kubwa")
-    await amina.say("ndiyo")
+    await amina.ripoti("Malipo yamekwama", "Maelezo", "uzalishaji", "kubwa", "ndiyo")
     assert await lead.say("ack INT-1") == EN["team.acknowledged"].format(
         reference="INT-1", actor="Lead"
     )

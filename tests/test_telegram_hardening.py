@@ -43,3 +43,19 @@ async def test_commands_addressed_to_another_bot_are_ignored(tmp_path: Path) -> 
         async with env.runtime.store.transaction() as tx:
             transcript = [m.text for m in await tx.tickets.messages(ticket)]
         assert not any("INTERNAL" in text for text in transcript), transcript
+
+
+async def test_merchant_text_pings_nobody_in_the_team_group(tmp_path: Path) -> None:
+    async with desk_on_telegram(tmp_path) as env:
+        await env.report(MERCHANT, "Payout stuck")
+        offer = await env.say(MERCHANT, "@bob_ops please call me, or mail ops@merchant.co.tz")
+        label = next(label for label in offer.button_labels if "INT-1" in label)
+        mark = await env.press(MERCHANT, offer, label)
+        entry = await env.api.wait_call(
+            "sendMessage",
+            lambda c: c.chat_id == TEAM.id and "please call me" in c.params["text"],
+            after=mark,
+        )
+        text = entry.params["text"]
+        assert "@\u2060bob_ops" in text and "@bob_ops" not in text
+        assert "ops@merchant.co.tz" in text  # e-mail addresses stay as typed

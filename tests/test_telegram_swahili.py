@@ -9,19 +9,14 @@ from pathlib import Path
 import pytest
 
 from handlers.i18n.dates import when
-from handlers.messages import translate
 from tests.fakes.telegram_methods import ApiCall
 from tests.fakes.telegram_objects import FakeUser
+from tests.support import sw
 from tests.telegram_harness import MEMBER, TEAM, DeskOnTelegram, desk_on_telegram
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
 NEEMA = FakeUser(601, "Neema", "Kweka", username="neema_pay", language_code="sw")
-
-
-def sw(key: str, **values: object) -> str:
-    text = translate("sw", key)
-    return text.format(**values) if values else text
 
 
 def shown(env: DeskOnTelegram, call: ApiCall) -> str:

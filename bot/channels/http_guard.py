@@ -32,7 +32,10 @@ class _Refuse(asyncio.Protocol):
     """Stands in for the request handler when the server is full: the connection is closed."""
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        transport.abort()
+        if isinstance(transport, asyncio.Transport):
+            transport.abort()
+        else:
+            transport.close()
 
 
 class GuardedSite(web.BaseSite):

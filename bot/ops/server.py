@@ -40,7 +40,7 @@ class OpsServer:
         await self._runner.setup()
         site = web.TCPSite(self._runner, self._listen, self._port)
         await site.start()
-        sockets = site._server.sockets if site._server is not None else []  # type: ignore[union-attr]
+        sockets = getattr(site._server, "sockets", None) or []
         self.bound_port = sockets[0].getsockname()[1] if sockets else self._port
         log.info("ops: /metrics, /healthz and /readyz on %s", self.url)
 

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 WEEKLY_JOB = "weekly-report"
+# How long stopping waits for an alarm check in progress.
+STOP_WAIT = 5.0
 
 
 def alarm_interval(after: timedelta) -> float:
@@ -77,6 +79,7 @@ class Ops:
                 self.health, listen=config.ops.listen, port=config.ops.metrics_port
             )
         self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = asyncio.Event()
 
     def schedule(self, scheduler: EscalationScheduler) -> None:
         weekly = self.config.reports.weekly_at
@@ -103,11 +106,16 @@ class Ops:
         self._tasks.append(asyncio.create_task(self._watch(), name="delivery-alarm"))
 
     async def stop(self) -> None:
+        # The check in progress finishes its transaction: cancelling it inside a database call
+        # can leave the connection for the pool to clean up while the engine is disposed.
+        self._stopping.set()
         for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            try:
+                await asyncio.wait_for(asyncio.shield(task), STOP_WAIT)
+            except TimeoutError:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         self._tasks.clear()
         if self.server is not None:
             await self.server.stop()
@@ -115,9 +123,10 @@ class Ops:
     async def _watch(self) -> None:
         # Only the pacing is real time; what counts as stuck is read from the desk's clock.
         interval = alarm_interval(self.config.ops.delivery_alarm_after)
-        while True:
+        while not self._stopping.is_set():
             try:
                 await self.alarm.check()
             except Exception:
                 log.exception("delivery alarm check failed")
-            await asyncio.sleep(interval)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), interval)

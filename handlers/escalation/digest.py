@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 from handlers.escalation.durations import humanize
 from handlers.escalation.policy import SEVERITIES
 from handlers.escalation.sla import Clock, SlaStatus
+from handlers.i18n.dates import day
 from handlers.messages import t
+from handlers.render import language_name
 
 # Past this many per severity the digest says "and N more": it is a summary, the list is in
 # `deskbot tickets list`.
@@ -26,6 +28,8 @@ class DigestLine:
     created_at: datetime
     acknowledged: bool
     sla: SlaStatus
+    # The reporter's language, named when it is not the team's.
+    language: str | None = None
 
 
 def _short(title: str, limit: int = 60) -> str:
@@ -53,7 +57,7 @@ def _sla_items(lines: Sequence[DigestLine], wanted: Clock) -> str:
 
 def compose_digest(lines: Sequence[DigestLine], now: datetime, zone: ZoneInfo) -> str:
     local = now.astimezone(zone)
-    date, time = f"{local:%a %d %b %Y}", f"{local:%H:%M}"
+    date, time = day(local, t.language), f"{local:%H:%M}"
     out = [t("digest.title", date=date, time=time, zone=local.tzname())]
     if not lines:
         out.append(t("digest.empty"))
@@ -71,6 +75,10 @@ def compose_digest(lines: Sequence[DigestLine], now: datetime, zone: ZoneInfo) -
         ordered = sorted(items, key=lambda ln: ln.created_at)
         for line in ordered[:PER_SEVERITY]:
             state = t("digest.acknowledged" if line.acknowledged else "digest.unacknowledged")
+            if line.language and line.language != t.language:
+                state = t(
+                    "digest.state_language", state=state, language=language_name(line.language)
+                )
             age = humanize(now - line.created_at)
             out.append(
                 t("digest.line", reference=line.reference, title=_short(line.title), age=age,

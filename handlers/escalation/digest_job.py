@@ -38,6 +38,7 @@ def digest_lines(tickets: list[Ticket], policy: EscalationPolicy, clock: Clock) 
             created_at=t.created_at,
             acknowledged=t.acknowledged_at is not None,
             sla=ticket_sla(t, policy, calendar, now),
+            language=t.reporter_language,
         )
         for t in tickets
     ]

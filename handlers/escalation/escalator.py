@@ -192,8 +192,8 @@ class Escalator:
                 targets = write_page(tx, ticket, page, sev, self.audience, now)
             repo.add_page(ticket.id, page.level, page.repeat, page.due_at, now, targets)
             self.pages_sent += 1
-            lateness, severity = (now - page.due_at).total_seconds(), ticket.severity
-            after_commit(tx.session, lambda: metrics.page_sent(severity, lateness))
+            lateness, paged = (now - page.due_at).total_seconds(), ticket.severity
+            after_commit(tx.session, lambda: metrics.page_sent(paged, lateness))
             tx.tickets.record(
                 ticket, ACTOR, "paged", now, field="level", new=f"{page.level}/{page.repeat}"
             )

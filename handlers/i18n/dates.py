@@ -6,11 +6,16 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 
 from handlers.i18n.catalogs import LOCALE_IDS
 
 PATTERN = "EEEE, d MMMM y HH:mm"
+
+
+def day(local: datetime, language: str) -> str:
+    """A short date ("Mon 30 Nov 2026", "Jumatatu 30 Nov 2026") of an already-local time."""
+    return format_date(local, "EEE d MMM y", locale=LOCALE_IDS.get(language, language))
 
 
 def when(moment: datetime, language: str, zone: str) -> str:

@@ -123,13 +123,13 @@ class KnowledgeBase:
         self._evidence_full = EVIDENCE_SHARE * self._max_idf
         self._postings: dict[str, list[tuple[int, float]]] = {}
         for index, per_field in enumerate(fields):
-            weighted: Counter[str] = Counter()
+            weighted: dict[str, float] = {}
             for name, counts in per_field.items():
                 norm = 1 - B + B * sum(counts.values()) / average[name]
                 for term, tf in counts.items():
-                    weighted[term] += FIELD_WEIGHTS[name] * tf / norm
-            for term, tf in weighted.items():
-                self._postings.setdefault(term, []).append((index, tf / (K1 + tf)))
+                    weighted[term] = weighted.get(term, 0.0) + FIELD_WEIGHTS[name] * tf / norm
+            for term, weight in weighted.items():
+                self._postings.setdefault(term, []).append((index, weight / (K1 + weight)))
         self._vocabulary = frozenset(self._postings)
         self._fuzzy = FuzzyVocabulary(set(self._vocabulary))
 

@@ -54,6 +54,10 @@ class Health:
             alarms = await repo.alarms()
         return backlog, dict(alarms)
 
+    async def _projects(self) -> dict[str, int]:
+        async with self.store.transaction() as tx:
+            return await OpsRepository(tx.session).projects_per_stage()
+
     async def refresh_metrics(self) -> None:
         """Set the gauges that describe the database; the counters need nothing."""
         backlog, alarms = await asyncio.wait_for(self._backlog(), DATABASE_TIMEOUT)
@@ -65,6 +69,11 @@ class Health:
             age = (now - b.oldest_at).total_seconds() if b.oldest_at is not None else 0.0
             metrics.OUTBOX_OLDEST.labels(channel).set(max(0.0, age))
             metrics.ALARM.labels(channel).set(1 if channel in alarms else 0)
+        projects = await asyncio.wait_for(self._projects(), DATABASE_TIMEOUT)
+        # A stage nobody is in any more disappears from the scrape instead of staying stale.
+        metrics.PROJECTS.clear()
+        for stage, count in projects.items():
+            metrics.PROJECTS.labels(stage).set(count)
 
     async def readiness(self) -> list[Check]:
         checks: list[Check] = []

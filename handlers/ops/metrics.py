@@ -95,6 +95,12 @@ ALARM = Gauge(
     ["channel"],
     registry=REGISTRY,
 )
+PROJECTS = Gauge(
+    "deskbot_projects",
+    "Integration projects per stage (read from the database at scrape).",
+    ["stage"],
+    registry=REGISTRY,
+)
 READY = Gauge(
     "deskbot_ready",
     "1 when the last readiness check passed, else 0.",

@@ -53,3 +53,20 @@ def test_long_lists_are_cut() -> None:
     text = compose_digest(lines, NOW, EAT)
     assert "… and 3 more" in text
     assert "SLA breached: none" in text and "SLA at risk: none" in text
+
+
+def test_the_digest_names_a_merchants_language_other_than_the_teams() -> None:
+    from dataclasses import replace
+
+    from handlers.messages import speaking
+
+    swahili = replace(line("INT-5", "major", 3), language="sw")
+    english = replace(line("INT-6", "major", 4), language="en")
+    text = compose_digest([swahili, english], NOW, EAT)
+    assert "• INT-5 Problem INT-5 (3h old, not acknowledged, writes in Kiswahili)" in text
+    assert "• INT-6 Problem INT-6 (4h old, not acknowledged)" in text
+    with speaking("sw"):  # a team that reads Swahili
+        text = compose_digest([swahili, english], NOW, EAT)
+    assert text.splitlines()[0] == "Muhtasari wa siku wa Jumatatu 30 Nov 2026 (08:30 EAT)"
+    assert "• INT-5 Problem INT-5 (umri 3h, haijapokelewa)" in text
+    assert "• INT-6 Problem INT-6 (umri 4h, haijapokelewa, anaandika kwa English)" in text

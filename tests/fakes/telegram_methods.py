@@ -7,6 +7,8 @@ import contextlib
 import itertools
 import json
 import re
+import struct
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -176,7 +178,7 @@ class BotApiMethods:
             "from": self.bot,
             "chat": self._chat_of(chat_id),
             "date": int(self._now()),
-            "photo": [{"file_id": f"photo-{chat_id}-{len(photo)}", "file_size": len(photo)}],
+            "photo": [_photo_size(photo, chat_id)],
         }
         if caption:
             message["caption"] = caption
@@ -280,6 +282,21 @@ def _commands_key(call: ApiCall) -> str:
     scope = json.loads(call.params.get("scope", '{"type": "default"}'))["type"]
     language = call.params.get("language_code", "")
     return f"{scope}:{language}" if language else scope
+
+
+def _photo_size(data: bytes, chat_id: int) -> JSON:
+    """A PhotoSize as Telegram describes an uploaded photo (dimensions read from a PNG)."""
+    width = height = 1
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) >= 24:
+        width, height = struct.unpack(">II", data[16:24])
+    file_id = f"photo-{chat_id}-{zlib.crc32(data):08x}"
+    return {
+        "file_id": file_id,
+        "file_unique_id": file_id[-8:],
+        "width": width,
+        "height": height,
+        "file_size": len(data),
+    }
 
 
 def keyboard_of(message: JSON) -> list[list[JSON]]:

@@ -4,6 +4,7 @@ the team's `report` command."""
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -16,6 +17,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from handlers.events import Incoming
+from handlers.ops.weekly import REPORT
 from handlers.tickets import Draft
 from storage.models import Kind
 from tests.databases import driver_dsn
@@ -286,6 +288,10 @@ async def test_weekly_report_reaches_both_team_chats(env: DeskOnBoth) -> None:
     assert photo.files["photo"].startswith(PNG)
     assert "Desk report" in photo.params["caption"]
     assert "critical 1" in photo.params["caption"]
+    # Both deliveries were recorded as sent: nothing waits for a retry.
+    scrape = await env.metrics()
+    for channel in ("telegram", "slack"):
+        assert scrape[key("deskbot_outbox_pending", channel=channel)] == 0, channel
 
 
 async def test_team_report_command_answers_the_asker(env: DeskOnBoth) -> None:
@@ -302,8 +308,38 @@ async def test_team_report_command_answers_the_asker(env: DeskOnBoth) -> None:
     await env.telegram_says(MERCHANT, "/report")
     assert "what is wrong" in telegram_texts(env, MERCHANT.id)[-1]
     # On Slack: /desk report 30, answered privately.
+    answered = len(env.slack.calls_of("response_url"))
     status, _ = await env.slack_harness.command(SLACK_MEMBER, "report 30", channel=TEAM_CHANNEL)
     assert status == 200
-    await env.slack_harness.settle()
-    private = env.slack.calls_of("response_url")[-1].params
+    private = (await env.slack.called("response_url", answered + 1)).params
     assert "Tickets opened: 1" in json.dumps(private)
+
+
+async def test_a_report_too_long_for_a_caption_follows_its_photo_on_telegram(
+    env: DeskOnBoth,
+) -> None:
+    text = "Desk report (long)\n" + "\n".join(f"• line {n} " + "x" * 60 for n in range(30))
+    assert len(text) > 1024
+    async with env.runtime.store.transaction() as tx:
+        tx.outbox.add(
+            key="report:long:telegram",
+            channel="telegram",
+            chat_id=str(TEAM.id),
+            kind=REPORT,
+            payload={
+                "text": text,
+                "choices": [],
+                "title": "Desk report (long)",
+                "filename": "report.png",
+                "image_png": base64.b64encode(PNG + b"chart").decode("ascii"),
+            },
+            now=env.clock.now(),
+        )
+    mark = env.telegram.mark()
+    await env.deliver()
+    (photo,) = env.telegram.calls_of("sendPhoto", after=mark)
+    assert photo.params["caption"] == "Desk report (long)"
+    assert photo.files["photo"] == PNG + b"chart"
+    (body,) = env.telegram.calls_of("sendMessage", after=mark)
+    assert body.chat_id == TEAM.id and "line 29" in body.params["text"]
+    assert (await env.metrics())[key("deskbot_outbox_pending", channel="telegram")] == 0

@@ -14,14 +14,10 @@ from bot.channels.slack.mrkdwn import escape
 from handlers.i18n.dates import when
 from handlers.messages import translate
 from tests.slack.harness import MEMBER, PostedMessage, SlackHarness, report_values, running_slack
+from tests.support import sw
 
 NEEMA = "UNEEMA"
 DM = f"D{NEEMA}"
-
-
-def sw(key: str, **values: object) -> str:
-    text = translate("sw", key)
-    return text.format(**values) if values else text
 
 
 @pytest.fixture

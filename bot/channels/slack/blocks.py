@@ -156,10 +156,30 @@ def render(message: Message) -> tuple[str, list[Block]]:
     return escape_clipped(message.text, FALLBACK_LIMIT) or " ", blocks
 
 
+def _is_choice_block(block: Block) -> bool:
+    block_id = str(block.get("block_id", ""))
+    return block_id == CHOICE_BLOCK or block_id.startswith(CHOICE_BLOCK + ":")
+
+
+def owned(blocks: list[Block], owner: str) -> list[Block]:
+    """`blocks` with the choice buttons marked as `owner`'s: in a channel others can see them,
+    but only the person they were offered to may press them (see `owner_of`)."""
+    for block in blocks:
+        if _is_choice_block(block):
+            block["block_id"] = f"{CHOICE_BLOCK}:{owner}"
+    return blocks
+
+
+def owner_of(block_id: str) -> str | None:
+    """Whose choice a pressed button's block is (None for buttons without an owner)."""
+    prefix, sep, owner = block_id.partition(":")
+    return owner if prefix == CHOICE_BLOCK and sep and owner else None
+
+
 def label_of(blocks: list[Block], value: str) -> str:
     """The label of the pressed button, read back from the message that carried it."""
     for block in blocks:
-        if block.get("block_id") == CHOICE_BLOCK:
+        if _is_choice_block(block):
             for element in block.get("elements", []):
                 if element.get("value") == value:
                     return str(element.get("text", {}).get("text", value))
@@ -168,5 +188,5 @@ def label_of(blocks: list[Block], value: str) -> str:
 
 def without_choices(blocks: list[Block], label: str) -> list[Block]:
     """The message after a press: buttons gone (it cannot be pressed twice), the choice shown."""
-    kept = [b for b in blocks if b.get("block_id") not in (CHOICE_BLOCK, CHOICE_HELP_BLOCK)]
+    kept = [b for b in blocks if not _is_choice_block(b) and b.get("block_id") != CHOICE_HELP_BLOCK]
     return [*kept, context(f"✓ {escape(label)}")]

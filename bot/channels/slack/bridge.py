@@ -73,7 +73,8 @@ class SlackBridge:
     async def name_of(self, user_id: str, fallback: str = "") -> str:
         """The person's Slack name (users.info, cached); the fallback when Slack cannot say."""
         found = await self._person(user_id)
-        return (found[0] if found else "") or fallback or user_id
+        # Never the id as a name: the desk shows members by name (or "a team member").
+        return (found[0] if found else "") or fallback
 
     async def locale_of(self, user_id: str) -> str | None:
         """The person's Slack locale ("sw-TZ", "en-US"; users.info, cached), or None."""

@@ -23,7 +23,7 @@ SWAHILI_VERBS = {
 }
 # The integration program's team commands take a project reference and arguments as typed.
 PROGRAM_TEAM_VERBS = PROGRAM_TEAM
-TEAM_VERBS = ("list", "ack", "take", "resolve", "reply", "note", *PROGRAM_TEAM_VERBS)
+TEAM_VERBS = ("list", "ack", "take", "assign", "resolve", "reply", "note", *PROGRAM_TEAM_VERBS)
 LIST_FILTERS = ("open", "critical", "major", "minor")
 # `/desk report 7`: the team's report of the last 7 days (a bare `/desk report` opens the form).
 TEAM_REPORT = "team_report"
@@ -55,7 +55,7 @@ def usage(command: str, prefix: str, team: bool = False) -> str:
     """The subcommands this person may use; `prefix` is the desk's reference prefix."""
     keys = ["report", "ask", "status", "mine", "program"]
     if team:
-        keys += ["list", "act", "reply", "note", "team_report", "program_team"]
+        keys += ["list", "act", "assign", "reply", "note", "team_report", "program_team"]
     filters = "|".join(LIST_FILTERS)
     return "\n".join(
         t(f"slack.usage.{key}", command=command, prefix=prefix, filters=filters) for key in keys
@@ -98,10 +98,10 @@ def parse(
             shape = t("slack.command.shape_list", command=command, filters="|".join(LIST_FILTERS))
             return CommandProblem(t("slack.command.usage", shape=shape))
         return DeskCommand("list", list_filter=chosen)
-    if verb in ("status", "ack", "take", "resolve", "reply", "note"):
+    if verb in ("status", "ack", "take", "assign", "resolve", "reply", "note"):
         raw_ref, _, body = rest.partition(" ")
         reference = normalise_reference(raw_ref, prefix) if raw_ref else None
-        needs_text = verb in ("reply", "note")
+        needs_text = verb in ("reply", "note", "assign")
         shape_key = "slack.command.shape_text" if needs_text else "slack.command.shape"
         shape = t(shape_key, command=command, verb=typed, prefix=prefix)
         if reference is None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
+from handlers import commands
 from handlers.events import Message
 from handlers.messages import speaking, t
 
@@ -28,6 +29,8 @@ from .inbound import (
 
 log = logging.getLogger("deskbot.slack")
 
+# Answers about tickets: in a shared channel they go to the asker alone (ephemeral).
+PRIVATE_COMMANDS = frozenset({"status", "mytickets", "mine", *commands.TEAM})
 # Message subtypes that are still a person writing; edits, joins, bot posts and the like are not.
 PERSON_SUBTYPES = frozenset({None, "file_share", "thread_broadcast"})
 
@@ -104,10 +107,22 @@ class Events:
     async def _converse(self, user_id: str, where: Where, text: str) -> None:
         bridge = self.bridge
         name = await bridge.name_of(user_id)
+        typed = plain_text(text)
         async with bridge.lock(where.chat_id, user_id):
-            await bridge.handle(
-                incoming(user_id, where, name=name, text=plain_text(text)), answer_in(where)
-            )
+            private = self._private_here(user_id, where.chat_id, typed)
+            reply_to = answer_privately(where, user_id) if private else answer_in(where, user_id)
+            await bridge.handle(incoming(user_id, where, name=name, text=typed), reply_to)
+
+    def _private_here(self, user_id: str, channel: str, text: str) -> bool:
+        """Whether answers to `text` must be seen by the writer alone. In a channel other than
+        the team's and the DMs (a channel shared with merchants), a team member's answers can
+        show any merchant's tickets, and a merchant's status or ticket list is theirs alone."""
+        if channel == self.bridge.config.team_channel or channel.startswith("D"):
+            return False
+        if self.bridge.is_member(user_id):
+            return True
+        command = commands.parse(text, in_flow=False)
+        return command is not None and command[0] in PRIVATE_COMMANDS
 
     async def _thread_reply(self, user_id: str, channel: str, thread_ts: str, text: str) -> None:
         """In a shared channel, the reporter writing in their ticket's thread (or while the desk

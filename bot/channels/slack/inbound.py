@@ -73,9 +73,10 @@ def member_id(user_id: str) -> str:
     return f"{CHANNEL}:{user_id}"
 
 
-def answer_in(where: Where) -> ReplyTo:
-    """Answers posted in the conversation (and thread) the person wrote in."""
-    return ReplyTo(where.chat_id, where.thread_id)
+def answer_in(where: Where, owner: str | None = None) -> ReplyTo:
+    """Answers posted in the conversation (and thread) the person wrote in. With `owner`, their
+    buttons are that person's alone: others pressing them change nothing (a shared channel)."""
+    return ReplyTo(where.chat_id, where.thread_id, extra={"owner": owner} if owner else {})
 
 
 def answer_privately(where: Where, user_id: str) -> ReplyTo:

@@ -20,7 +20,7 @@ from handlers.report import environment_choices, severity_choices
 from handlers.tickets import Draft
 
 from .alerts import TEAM_ACTION, parse_team_value
-from .blocks import CHOICE_ACTION, label_of, without_choices
+from .blocks import CHOICE_ACTION, label_of, owner_of, without_choices
 from .bridge import SlackBridge
 from .inbound import Where, answer_by_url, answer_in, answer_privately, incoming
 from .integrate_modal import INTEGRATE_CALLBACK, read_integration
@@ -98,8 +98,19 @@ class Interactions:
             return
         blocks = message.get("blocks") or []
         action = (body.get("actions") or [{}])[0]
+        owner = owner_of(str(action.get("block_id") or ""))
+        if owner is not None and owner != user_id:
+            # Someone else's question in a shared channel: nothing is edited or answered.
+            await bridge.ephemeral(
+                where.chat_id, user_id, [Message(t("slack.choice.not_yours"))], where.thread_id
+            )
+            return
         label = str((action.get("text") or {}).get("text") or label_of(blocks, value))
         private = bool((body.get("container") or {}).get("is_ephemeral"))
+        if private and not where.chat_id.startswith("D"):
+            # A private answer in a channel (an `ask` the knowledge base answered) continues in
+            # the DM: a ticket filed from here gets its notifications there, never in public.
+            where = await bridge.dm(user_id)
         if private:
             await bridge.respond(
                 str(body.get("response_url", "")),
@@ -121,7 +132,9 @@ class Interactions:
         name = await bridge.name_of(user_id)
         # What follows a private message stays private.
         reply_to = (
-            answer_by_url(where, str(body.get("response_url", ""))) if private else answer_in(where)
+            answer_by_url(where, str(body.get("response_url", "")))
+            if private
+            else answer_in(where, owner=user_id)
         )
         async with bridge.lock(where.chat_id, user_id):
             await bridge.handle(incoming(user_id, where, name=name, choice=value), reply_to)
@@ -242,7 +255,9 @@ class Interactions:
             severity=form.severity.split(":", 1)[-1],
             environment=form.environment.split(":", 1)[-1],
         )
-        await bridge.submit_report(incoming(user_id, where, name=name), draft, answer_in(where))
+        await bridge.submit_report(
+            incoming(user_id, where, name=name), draft, answer_in(where, owner=user_id)
+        )
 
     async def on_integrate(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         desk = self.bridge.desk

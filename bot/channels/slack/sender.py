@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import logging
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackRequestError
@@ -25,7 +25,7 @@ from handlers.ops.weekly import REPORT
 from storage.outbox import Delivery
 
 from .alerts import alert_blocks, page_blocks, timeline_blocks
-from .blocks import render
+from .blocks import owned, render
 from .mrkdwn import escape_clipped
 from .retry import retry_after_seconds_from_headers
 
@@ -77,7 +77,7 @@ class SlackSender:
 
     @property
     def client(self) -> AsyncWebClient:
-        return self._client_factory()
+        return cast(AsyncWebClient, self._client_factory())
 
     async def deliver(self, item: Delivery, alert_message_id: str | None) -> str | None:
         try:
@@ -113,7 +113,8 @@ class SlackSender:
                 item.chat_id, text, blocks, thread_ts=alert_message_id, broadcast=True
             )
         if item.kind == REPLY and payload.get("response_url"):
-            return await self._respond(payload)
+            await self._respond(payload)
+            return None
         if item.kind == REPLY and payload.get("private_to"):
             # Answers for one person carry no buttons: they would lead nowhere.
             text, blocks = render(Message(str(payload.get("text", ""))))
@@ -127,6 +128,8 @@ class SlackSender:
             return None
         # Answers in a conversation, notices to the reporter, direct messages, digests.
         text, blocks = render(_message(payload))
+        if payload.get("owner"):
+            blocks = owned(blocks, str(payload["owner"]))
         return await self._post(item.chat_id, text, blocks, thread_ts=item.thread_id)
 
     async def _respond(self, payload: dict[str, Any]) -> None:

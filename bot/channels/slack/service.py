@@ -131,7 +131,7 @@ class SlackService:
             self._socket = AsyncSocketModeHandler(
                 app, app_token=self.config.app_token, web_client=self.client()
             )
-            await self._socket.connect_async()
+            await self._socket.connect_async()  # type: ignore[no-untyped-call]
             log.info("Slack Socket Mode connected")
         self.started = True
         # Everything loaded so far (libraries, the app, the engine) lives as long as the process.
@@ -160,7 +160,7 @@ class SlackService:
             await self.http.close()
             self.http = None
         if self._socket is not None:
-            await self._socket.close_async()
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
         if self.bridge is not None:
             await self.bridge.drain()

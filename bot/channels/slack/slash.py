@@ -143,8 +143,10 @@ class SlashCommands:
             return
         if parsed.verb == "ask" and bridge.desk.can_answer(parsed.text):
             # An answer from the knowledge base is for the asker alone, Yes/No and all; only a
-            # question for the team gets a home in the conversation (below).
-            where = Where(channel_id)
+            # question for the team gets a home in the conversation (below). Asked in a channel,
+            # the conversation's state lives in the DM, so pressing No there files the question
+            # in the DM, never at the channel's top level.
+            where = Where(channel_id) if channel_id.startswith("D") else await bridge.dm(user_id)
             async with bridge.lock(where.chat_id, user_id):
                 await bridge.handle(
                     incoming(user_id, where, name=name, text=f"/ask {parsed.text}"),
@@ -156,7 +158,7 @@ class SlashCommands:
             async with bridge.lock(where.chat_id, user_id):
                 await bridge.handle(
                     incoming(user_id, where, name=name, text=f"/ask {parsed.text}"),
-                    answer_in(where),
+                    answer_in(where, owner=user_id),
                 )
             return
         where = Where(channel_id)

@@ -67,7 +67,7 @@ def pressed_label(query: CallbackQuery) -> str:
     for row in markup.inline_keyboard:
         for button in row:
             if button.callback_data == query.data:
-                return button.text
+                return str(button.text)
     return ""
 
 

@@ -22,6 +22,7 @@ from bot.channels.telegram.render import (
     mentions,
     render,
     split_text,
+    unlinked,
 )
 from bot.channels.telegram.sender import TelegramSender, retry_after_seconds
 from handlers.delivery import SendError
@@ -60,7 +61,10 @@ class TelegramOutboxSender:
             threaded = item.kind in (TIMELINE, PAGE) and alert_message_id
             # An answer in the team group replies to the command it answers.
             asked = item.payload.get("reply_to")
-            reply_to = int(alert_message_id) if threaded else (int(asked) if asked else None)
+            if threaded and alert_message_id:
+                reply_to: int | None = int(alert_message_id)
+            else:
+                reply_to = int(asked) if asked else None
             if item.kind == PAGE and item.payload.get("mention") == "everyone":
                 ids = await self._send_with_mentions(item, message, reply_to)
             else:
@@ -115,4 +119,5 @@ class TelegramOutboxSender:
     async def _edit_alert(self, chat_id: str, message_id: int, message: Message) -> None:
         # An alert is a few lines; should it ever outgrow one message, its head stays editable.
         text = split_text(message.text, MAX_TEXT)[0]
+        text = unlinked(text)
         await self.sender.edit(chat_id, message_id, escape(text), text, keyboard(message.choices))

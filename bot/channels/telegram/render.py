@@ -9,6 +9,7 @@ code units, so splitting happens on the plain text before escaping.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -29,6 +30,18 @@ class Chunk:
     html: str
     plain: str
     markup: InlineKeyboardMarkup | None = None
+
+
+# `@username` at the start of a word: Telegram would make it a mention and notify that user (a
+# merchant's text quoted in the team group could ping any member). A word joiner after the `@`
+# keeps it readable and unlinked. E-mail addresses (a word character before the @) are left, and
+# so are bot usernames (only bots' end in "bot"; naming one notifies nobody), like our own.
+_MENTION = re.compile(r"(?<![\w.@])@(?=\w)(?!\w*bot\b)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
+
+
+def unlinked(text: str) -> str:
+    return _MENTION.sub("@" + WORD_JOINER, text)
 
 
 def escape(text: str) -> str:
@@ -92,7 +105,7 @@ def keyboard(choices: tuple[Choice, ...]) -> InlineKeyboardMarkup | None:
 
 def render(message: Message) -> list[Chunk]:
     """The chunks for `message`; the keyboard rides on the last one so it stays under the text."""
-    pieces = split_text(message.text)
+    pieces = split_text(unlinked(message.text))
     last = len(pieces) - 1
     return [
         Chunk(escape(piece), piece, keyboard(message.choices) if number == last else None)
