@@ -1,10 +1,15 @@
-"""Drive the conversation engine in-process through complete report flows on SQLite and print
-messages per second and latency percentiles.
+"""Drive the conversation engine in-process through complete report flows and print messages per
+second, latency percentiles and SQL statements per message.
 
     python benchmarks/engine_throughput.py [--flows 500] [--concurrency 1]
+        [--database-url postgresql+asyncpg://postgres@127.0.0.1/deskbot_bench]
+        [--pool-size 10] [--max-overflow 10]
 
 Each flow is 6 messages (report, title, details, environment, severity, confirm) from a distinct
 merchant; a confirm writes the ticket, its audit event and the team alert to the outbox.
+`--concurrency N` runs N conversations at once (each one message at a time, as a chat is
+handled in order), as N merchants talking to one process would. SQLite by default (a temporary
+file); `--database-url` runs on PostgreSQL (that database is emptied first).
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from sqlalchemy import event
+
+from benchmarks.bench_db import add_database_argument, prepare
 from handlers.desk import Desk, DeskSettings
 from handlers.events import Incoming
 from handlers.notify import Target
@@ -51,10 +59,19 @@ async def _flow(
         by_step.setdefault(name, []).append(elapsed)
 
 
-async def main(flows: int, concurrency: int) -> None:
+async def main(options: argparse.Namespace) -> None:
+    flows, concurrency = options.flows, options.concurrency
     with tempfile.TemporaryDirectory() as folder:
-        database = Database(f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}")
+        url = await prepare(options.database_url, Path(folder))
+        database = Database(url, options.pool_size, options.max_overflow)
         await database.upgrade()
+        statements = [0]
+
+        def count(*_: object) -> None:
+            statements[0] += 1
+
+        # Statements through SQLAlchemy (SQLite's per-message ones bypass it: see inline_sqlite).
+        event.listen(database.engine.sync_engine, "before_cursor_execute", count)
         desk = Desk(Store(database), DeskSettings(), team_targets=[Target("console", "team")])
         # First-use costs (statement compilation) are not counted.
         await _flow(desk, "warmup", [], {})
@@ -66,19 +83,22 @@ async def main(flows: int, concurrency: int) -> None:
             while queue:
                 await _flow(desk, queue.pop(), latencies, by_step)
 
+        statements[0] = 0
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
+        dialect = database.dialect
         await database.close()
     latencies.sort()
     count = len(latencies)
     p = lambda q: latencies[min(count - 1, int(q * count))] * 1000  # noqa: E731
-    print(f"flows: {flows}  messages: {count}  concurrency: {concurrency}")
+    print(f"database: {dialect}  flows: {flows}  messages: {count}  concurrency: {concurrency}")
     print(f"throughput: {count / elapsed:,.0f} messages/s")
     print(
         f"latency ms: p50 {p(0.50):.2f}  p90 {p(0.90):.2f}  p99 {p(0.99):.2f}  "
         f"max {latencies[-1] * 1000:.2f}  mean {statistics.fmean(latencies) * 1000:.2f}"
     )
+    print(f"SQL statements through SQLAlchemy per message: {statements[0] / count:.2f}")
     print(
         "mean ms by step: "
         + "  ".join(f"{name} {statistics.fmean(v) * 1000:.2f}" for name, v in by_step.items())
@@ -88,6 +108,8 @@ async def main(flows: int, concurrency: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--flows", type=int, default=500)
-    parser.add_argument("--concurrency", type=int, default=1)
-    options = parser.parse_args()
-    asyncio.run(main(options.flows, options.concurrency))
+    parser.add_argument("--concurrency", type=int, default=1, help="conversations at once")
+    parser.add_argument("--pool-size", type=int, default=10, help="PostgreSQL pool size")
+    parser.add_argument("--max-overflow", type=int, default=10, help="PostgreSQL pool overflow")
+    add_database_argument(parser)
+    asyncio.run(main(parser.parse_args()))

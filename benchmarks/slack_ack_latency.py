@@ -28,6 +28,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.bench_db import add_database_argument, prepare  # noqa: E402
 from tests.fakes.slack_api import FakeSlackApi  # noqa: E402
 from tests.fakes.slack_signing import SlackSigner  # noqa: E402
 
@@ -44,12 +45,12 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def write_config(folder: Path, port: int, api_base_url: str) -> Path:
+def write_config(folder: Path, port: int, api_base_url: str, database_url: str) -> Path:
     path = folder / "config.toml"
     path.write_text(
         f"""
 [desk]
-database_url = "sqlite+aiosqlite:///{folder / "bench.db"}"
+database_url = "{database_url}"
 log_level = "WARNING"
 
 [team]
@@ -110,14 +111,15 @@ def expected_answers(texts: list[str]) -> tuple[int, int]:
     return len(texts) - asks, 2 * asks
 
 
-async def run(requests: int, concurrency: int) -> int:
+async def run(requests: int, concurrency: int, database_url: str = "") -> int:
     port = free_port()
     signer = SlackSigner(SECRET)
     with tempfile.TemporaryDirectory() as folder:
         async with FakeSlackApi(token=TOKEN) as fake, aiohttp.ClientSession() as session:
             for user in USERS:
                 fake.add_user(user, user.lower())
-            config = write_config(Path(folder), port, fake.base_url)
+            url = await prepare(database_url, Path(folder))
+            config = write_config(Path(folder), port, fake.base_url, url)
             bot = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "bot", "run", "--config", str(config), cwd=ROOT
             )
@@ -187,8 +189,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--concurrency", type=int, default=50)
+    add_database_argument(parser)
     args = parser.parse_args()
-    return asyncio.run(run(args.requests, args.concurrency))
+    return asyncio.run(run(args.requests, args.concurrency, args.database_url))
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from telegram import Update
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
+from benchmarks.bench_db import add_database_argument, prepare
 from bot.app import open_runtime
 from bot.channels.telegram.service import TelegramService
 from bot.config import parse_config
@@ -191,9 +192,11 @@ async def measure_echo(side: TelegramSide, merchants: int, flows: int, first: in
             await app.stop()
 
 
-async def measure_desk(side: TelegramSide, merchants: int, flows: int, folder: Path) -> float:
+async def measure_desk(
+    side: TelegramSide, merchants: int, flows: int, folder: Path, database_url: str = ""
+) -> float:
     raw: dict[str, Any] = {
-        "desk": {"database_url": f"sqlite+aiosqlite:///{folder / 'bench.db'}"},
+        "desk": {"database_url": await prepare(database_url, folder)},
         "telegram": {
             "token": side.token,
             "api_base_url": side.api_base_url,
@@ -226,6 +229,7 @@ async def main() -> None:
     parser.add_argument("--merchants", type=int, default=40, help="concurrent users")
     parser.add_argument("--flows", type=int, default=3, help="report flows per user")
     parser.add_argument("--serve-fake", action="store_true", help=argparse.SUPPRESS)
+    add_database_argument(parser)
     args = parser.parse_args()
     if args.serve_fake:
         await serve_fake()
@@ -238,7 +242,9 @@ async def main() -> None:
             # A short warm-up so neither side pays first-connection and import costs.
             await measure_echo(side, 5, 1, first=100_000)
             echo = await measure_echo(side, args.merchants, args.flows, first=110_000)
-            desk = await measure_desk(side, args.merchants, args.flows, Path(folder))
+            desk = await measure_desk(
+                side, args.merchants, args.flows, Path(folder), args.database_url
+            )
     finally:
         await side.close()
     print(f"updates per run: {updates} ({args.merchants} users x {args.flows} flows x {STEPS})")

@@ -55,7 +55,8 @@ async def open_runtime(
     """Open the database (migrating it), and build the engine and the outbox dispatcher."""
     clock = clock or SystemClock()
     knowledge = open_knowledge(kb_settings(config.kb))
-    database = Database(config.desk.database_url)
+    settings = config.desk
+    database = Database(settings.database_url, settings.pool_size, settings.max_overflow)
     try:
         await database.upgrade()
         store = Store(database, config.desk.reference_prefix)

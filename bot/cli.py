@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import cli_kb, cli_projects, cli_report, cli_tickets
+from bot import cli_db, cli_kb, cli_projects, cli_report, cli_tickets
 from bot.config import Config, database_password, load_config
 from bot.config_error import ConfigError
 from bot.logs import setup_logging
@@ -41,9 +41,7 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="the language to speak to you in, stored for console:<user> as `lugha` would",
     )
-    db = sub.add_parser("db", help="database maintenance")
-    db_sub = db.add_subparsers(dest="db_command", required=True)
-    db_sub.add_parser("upgrade", parents=[common], help="apply schema migrations")
+    cli_db.add_db_commands(sub, common)
     cli_tickets.add_commands(sub, common)
     cli_projects.add_commands(sub, common)
     cli_kb.add_kb_commands(sub, common)
@@ -67,12 +65,7 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
         await serve(config, [ConsoleService(_console_user(args.user), language=args.lang)])
         return 0
     if args.command == "db":
-        from storage import Database
-
-        async with Database(config.desk.database_url) as database:
-            await database.upgrade()
-        print("Database schema is up to date.")
-        return 0
+        return await cli_db.run(args, config)
     if args.command == "tickets":
         return await cli_tickets.run(args, config)
     if args.command == "projects":
@@ -98,6 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         config.slack.signing_secret,
         config.slack.app_token,
         database_password(config.desk.database_url),
+        *cli_db.secrets(args),
     )
     setup_logging(config.desk.log_level, secrets, config.desk.log_format)
     try:

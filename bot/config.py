@@ -66,6 +66,8 @@ class DeskConfig:
     max_details_length: int = 4000
     default_language: str = "en"
     outbox_lease_seconds: int = 10
+    pool_size: int = 10
+    max_overflow: int = 10
 
 
 @dataclass(frozen=True)
@@ -223,6 +225,8 @@ def _desk(raw: Any) -> DeskConfig:
     details = s.integer("max_details_length", 4000, 100, 20000)
     language = s.one_of("default_language", "en", LANGUAGES)
     lease = s.integer("outbox_lease_seconds", 10, 1, 600)
+    pool_size = s.integer("pool_size", DeskConfig.pool_size, 1, 200)
+    max_overflow = s.integer("max_overflow", DeskConfig.max_overflow, 0, 200)
     s.finish()
     return DeskConfig(
         prefix,
@@ -233,6 +237,8 @@ def _desk(raw: Any) -> DeskConfig:
         details,
         default_language=language,
         outbox_lease_seconds=lease,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
     )
 
 

@@ -102,10 +102,24 @@ class _Ledger:
 
     async def written(self, place: int) -> None:
         while self._done < place:
+            writer = self._writer
+            if writer is None or writer.done():
+                # The writer was stopped (cancelled at shutdown): nobody will write these; their
+                # rows go again when the lease ends. Waiting on would hang the shutdown.
+                return
             progress = self._progress
             await progress.wait()
 
     async def _write(self) -> None:
+        try:
+            await self._write_all()
+        finally:
+            # Wakes `written` even when cancelled; a fresh event, or a waiter would spin on
+            # the set one while a later writer works.
+            self._progress.set()
+            self._progress = asyncio.Event()
+
+    async def _write_all(self) -> None:
         failures = 0
         while self._outcomes:
             taken, links = self._outcomes, self._links

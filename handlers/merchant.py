@@ -33,10 +33,13 @@ def show_menu(turn: Turn, lead: str | None = None) -> None:
     turn.say(text, menu_choices())
 
 
-async def find_ticket(turn: Turn, command: str, args: str) -> Ticket | None:
+async def find_ticket(
+    turn: Turn, command: str, args: str, *, for_update: bool = False
+) -> Ticket | None:
     """The ticket named in `args` if this user may see it; otherwise says why and gives None.
 
     Another reporter's ticket answers exactly like a missing one, so references reveal nothing.
+    `for_update` locks the ticket's row for a change (see `TicketRepository.get`).
     """
     prefix = turn.desk.settings.reference_prefix
     word = args.split()[0] if args.split() else ""
@@ -48,7 +51,7 @@ async def find_ticket(turn: Turn, command: str, args: str) -> Ticket | None:
     if reference is None:
         turn.say(t("ref.malformed", text=word[:40], prefix=prefix))
         return None
-    ticket = await turn.tx.tickets.get(reference)
+    ticket = await turn.tx.tickets.get(reference, for_update=for_update)
     if ticket is None or not (turn.is_team or turn.owns(ticket)):
         key = "ref.not_found_team" if turn.is_team else "ref.not_found"
         turn.say(t(key, reference=reference))

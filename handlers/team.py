@@ -43,7 +43,9 @@ async def run(turn: Turn, command: str, args: str) -> None:
     if command == "resolve":
         await _resolve_all(turn, args)
         return
-    ticket = await find_ticket(turn, command, args)
+    # Locked: two members pressing Acknowledge at once through two processes must change the
+    # ticket once; the second waits, then sees the first's change ("already acknowledged").
+    ticket = await find_ticket(turn, command, args, for_update=True)
     if ticket is None:
         return
     rest = args.strip().split(maxsplit=1)
@@ -210,7 +212,7 @@ async def _resolve_all(turn: Turn, args: str) -> None:
         await find_ticket(turn, "resolve", args)  # says what is wrong with it
         return
     for reference in list(dict.fromkeys(references))[:MAX_RESOLVE]:
-        ticket = await find_ticket(turn, "resolve", reference)
+        ticket = await find_ticket(turn, "resolve", reference, for_update=True)
         if ticket is not None:
             await resolve(turn, ticket, rest.strip())
     if len(references) > MAX_RESOLVE:

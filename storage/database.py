@@ -14,9 +14,9 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -53,6 +53,13 @@ def _private_files(path: str) -> None:
             os.chmod(name, 0o600)
 
 
+def _drop_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    # asyncpg notices a socket the server closed (restart, idle timeout) without a round trip;
+    # raising DisconnectionError makes the pool open a fresh connection instead.
+    if dbapi_connection.driver_connection.is_closed():
+        raise DisconnectionError("connection closed by the server")
+
+
 def alembic_config(connection: Connection | None = None) -> AlembicConfig:
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
@@ -63,8 +70,10 @@ def alembic_config(connection: Connection | None = None) -> AlembicConfig:
 def _begin_immediate(connection: Connection) -> None:
     # Take the write lock up front: a transaction that read first and wrote later could find,
     # under WAL, that another process wrote meanwhile and fail half-way. Failing here, before
-    # anything happened, is safe to retry.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # anything happened, is safe to retry. Migrations ask for EXCLUSIVE (the same lock under
+    # WAL; also keeps readers out on a database not yet in WAL mode).
+    mode = connection.get_execution_options().get(_BEGIN_MODE, "IMMEDIATE")
+    connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def _is_locked(error: OperationalError) -> bool:
@@ -72,6 +81,16 @@ def _is_locked(error: OperationalError) -> bool:
 
 
 LOCK_WAIT_SECONDS = 10.0
+# PostgreSQL connections per process (`[desk] pool_size`, `max_overflow`): a unit of work holds
+# one from its first statement to its commit.
+POOL_SIZE = 10
+MAX_OVERFLOW = 10
+POOL_TIMEOUT = 30.0
+# Migrations can take a while on a big desk, and every other starting process waits for them.
+MIGRATION_WAIT_SECONDS = 300.0
+# The PostgreSQL advisory lock every process's migrations take ("desk" in ASCII).
+MIGRATION_LOCK_KEY = 0x6465736B
+_BEGIN_MODE = "deskbot_begin"
 _CONNECTION = "deskbot.connection"
 _AFTER_COMMIT = "deskbot.after_commit"
 _SQLITE = "deskbot.sqlite"
@@ -105,7 +124,12 @@ def core_connection(session: AsyncSession) -> AsyncConnection:
 class Database:
     """Owns the engine. `async with Database(url) as db` opens it and disposes of it."""
 
-    def __init__(self, url: str) -> None:
+    # How a transaction locked out by another process waits; tests observe it.
+    _pause = staticmethod(asyncio.sleep)
+
+    def __init__(
+        self, url: str, pool_size: int = POOL_SIZE, max_overflow: int = MAX_OVERFLOW
+    ) -> None:
         self.url = url
         parsed = make_url(url)
         self.engine: AsyncEngine
@@ -123,8 +147,14 @@ class Database:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
             event.listen(self.engine.sync_engine, "begin", _begin_immediate)
         else:
-            self.engine = create_async_engine(url, pool_pre_ping=True)
-        self._pause = asyncio.sleep  # how a locked-out transaction waits; tests observe it
+            # No pre-ping: it cost three round trips (BEGIN, a query, ROLLBACK) on every
+            # checkout. A connection the server closed is dropped at checkout without one
+            # (_drop_closed); one that dies mid-transaction fails that unit of work, and
+            # SQLAlchemy then replaces every pooled connection.
+            self.engine = create_async_engine(
+                url, pool_size=pool_size, max_overflow=max_overflow, pool_timeout=POOL_TIMEOUT
+            )
+            event.listen(self.engine.sync_engine, "checkout", _drop_closed)
         # SQLite has one writer and every unit of work is a write transaction (BEGIN IMMEDIATE):
         # this process's own units queue here, first come first served, instead of polling
         # the file lock with growing pauses (which left the lock idle under load).
@@ -138,11 +168,34 @@ class Database:
         return self.engine.dialect.name
 
     async def upgrade(self) -> None:
-        """Bring the schema to the newest migration (idempotent)."""
-        async with self.engine.begin() as conn:
-            await conn.run_sync(
-                lambda sync_conn: command.upgrade(alembic_config(sync_conn), "head")
-            )
+        """Bring the schema to the newest migration (idempotent).
+
+        Any number of processes may call this at once, on an empty database too: each takes the
+        migration lock first (a transaction-scoped advisory lock on PostgreSQL, SQLite's write
+        lock, waited for), so one migrates while the others wait, then find nothing to do.
+        """
+        writer = self._writer
+        if writer is not None:
+            await writer.acquire()
+        try:
+            connection = await self._begin(exclusive=True, wait=MIGRATION_WAIT_SECONDS)
+            try:
+                if self.dialect == "postgresql":
+                    await connection.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                    )
+                await connection.run_sync(
+                    lambda sync_conn: command.upgrade(alembic_config(sync_conn), "head")
+                )
+                await connection.commit()
+            except BaseException:
+                await connection.rollback()
+                raise
+            finally:
+                await connection.close()
+        finally:
+            if writer is not None:
+                writer.release()
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -173,19 +226,30 @@ class Database:
         for callback in session.info.get(_AFTER_COMMIT, ()):
             callback()
 
-    async def _begin(self) -> AsyncConnection:
+    async def begin(self) -> AsyncConnection:
+        """A connection in a transaction of its own, for work outside the unit-of-work pattern
+        (copying a desk). The caller commits or rolls back, and closes it."""
+        return await self._begin()
+
+    async def _begin(
+        self, exclusive: bool = False, wait: float = LOCK_WAIT_SECONDS
+    ) -> AsyncConnection:
         """A connection whose transaction has begun, waiting (without blocking the loop) while
         another process holds SQLite's write lock."""
-        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        deadline = time.monotonic() + wait
         delay = 0.001
         while True:
             connection = self.engine.connect()
             try:
                 await connection.start()
+                if exclusive:
+                    await connection.execution_options(**{_BEGIN_MODE: "EXCLUSIVE"})
                 await connection.begin()
                 return connection
             except OperationalError as error:
-                await connection.close()
+                # Locked while connecting (the WAL pragma on a new database) leaves nothing open.
+                if connection.sync_connection is not None:
+                    await connection.close()
                 if not _is_locked(error) or time.monotonic() > deadline:
                     raise
             await self._pause(delay)

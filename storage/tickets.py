@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -45,14 +46,24 @@ class TicketRepository:
 
     async def create(self, ticket: Ticket, actor: str) -> Ticket:
         """Store a new ticket; its reference is the prefix and the row id (`INT-42`)."""
+        # A placeholder of its own until the id is known: with one shared placeholder ("") the
+        # unique index made every other process's new ticket wait for this transaction to end.
+        ticket.reference = f"new:{uuid.uuid4().hex}"
         self.session.add(ticket)
         await self.session.flush()
         ticket.reference = f"{self.prefix}-{ticket.id}"
         self.record(ticket, actor, "created", ticket.created_at, new=ticket.status)
         return ticket
 
-    async def get(self, reference: str) -> Ticket | None:
-        result = await self.session.exec(select(Ticket).where(Ticket.reference == reference))
+    async def get(self, reference: str, *, for_update: bool = False) -> Ticket | None:
+        """`for_update`: lock the row until this transaction ends, for a change another process
+        could be making at the same moment. A second process asking for it waits here, then
+        reads what the first wrote (SQLite needs no lock: its transactions take the write lock
+        up front, so they already run one after another)."""
+        query = select(Ticket).where(Ticket.reference == reference)
+        if for_update:
+            query = query.with_for_update().execution_options(populate_existing=True)
+        result = await self.session.exec(query)
         return result.first()
 
     async def for_reporter(

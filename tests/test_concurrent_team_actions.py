@@ -1,0 +1,127 @@
+"""Two bot processes on one database: two members acting on the same ticket at the same moment
+change it once, and the merchant and the team hear about it once.
+
+The two desks run on two `Database` objects (two engines, two connection pools), as two processes
+would, and their presses run truly concurrently (`asyncio.gather`): on PostgreSQL both
+transactions are open at once, so a plain SELECT would let both see an unacknowledged ticket.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import Counter
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlmodel import col, select
+
+from handlers.clock import FakeClock
+from handlers.desk import Desk, DeskSettings
+from handlers.notify import Target
+from storage import Database, Store
+from storage.models import OutboxItem, TicketEvent
+from tests.conftest import TEAM
+from tests.support import Chat
+
+ROUNDS = 8
+
+
+@pytest.fixture
+async def other_store(database_url: str, database: Database) -> AsyncIterator[Store]:
+    # The `database` fixture's database, through an engine of its own.
+    other = Database(database_url)
+    yield Store(other, "INT")
+    await other.close()
+
+
+def desk_on(store: Store, clock: FakeClock) -> Desk:
+    return Desk(
+        store,
+        DeskSettings(members=TEAM, leads=("console:lead",)),
+        team_targets=[Target("console", "team")],
+        clock=clock,
+    )
+
+
+async def written(store: Store, reference: str) -> tuple[Counter[str], list[str], list[str]]:
+    """Outbox kinds, reporter notices and status changes recorded for one ticket."""
+    async with store.transaction() as tx:
+        ticket = await tx.tickets.get(reference)
+        assert ticket is not None
+        items = (
+            await tx.session.exec(
+                select(OutboxItem)
+                .where(OutboxItem.ticket_reference == reference)
+                .order_by(col(OutboxItem.id))
+            )
+        ).all()
+        events = (
+            await tx.session.exec(
+                select(TicketEvent)
+                .where(TicketEvent.ticket_id == ticket.id, TicketEvent.field == "status")
+                .order_by(col(TicketEvent.id))
+            )
+        ).all()
+    kinds = Counter(item.kind for item in items)
+    notices = [json.loads(item.payload)["text"] for item in items if item.kind == "notice"]
+    return kinds, notices, [str(event.new_value) for event in events]
+
+
+async def test_two_members_acknowledging_at_once_acknowledge_once(
+    store: Store, other_store: Store, clock: FakeClock
+) -> None:
+    desk_a, desk_b = desk_on(store, clock), desk_on(other_store, clock)
+    alice = Chat(desk_a, "alice")
+    lead, ops = Chat(desk_a, "lead"), Chat(desk_b, "ops")
+    for round_ in range(1, ROUNDS + 1):
+        await alice.report(title=f"Payouts stuck, round {round_}")
+        reference = f"INT-{round_}"
+        answers = await asyncio.gather(
+            lead.press(f"team:ack:{reference}"), ops.say(f"ack {reference}")
+        )
+        done = [a for a in answers if a.startswith(f"{reference} acknowledged by")]
+        refused = [a for a in answers if "already acknowledged" in a]
+        assert (len(done), len(refused)) == (1, 1), answers
+        kinds, notices, statuses = await written(store, reference)
+        assert statuses == ["acknowledged"]
+        assert len(notices) == 1 and "was acknowledged" in notices[0]
+        assert (kinds["alert_update"], kinds["timeline"]) == (1, 1), kinds
+
+
+async def test_take_and_acknowledge_at_once_acknowledge_once(
+    store: Store, other_store: Store, clock: FakeClock
+) -> None:
+    desk_a, desk_b = desk_on(store, clock), desk_on(other_store, clock)
+    alice = Chat(desk_a, "alice")
+    lead, ops = Chat(desk_a, "lead"), Chat(desk_b, "ops")
+    for round_ in range(1, ROUNDS + 1):
+        await alice.report(title=f"Checksum mismatch, round {round_}")
+        reference = f"INT-{round_}"
+        await asyncio.gather(lead.press(f"team:take:{reference}"), ops.say(f"ack {reference}"))
+        _, notices, statuses = await written(store, reference)
+        assert statuses.count("acknowledged") == 1, statuses
+        assert statuses[-1] == "in_progress", statuses
+        assert sum("was acknowledged" in notice for notice in notices) == 1, notices
+        async with store.transaction() as tx:
+            ticket = await tx.tickets.get(reference)
+        assert ticket is not None and ticket.assignee == "console:lead"
+
+
+async def test_two_members_resolving_at_once_resolve_once(
+    store: Store, other_store: Store, clock: FakeClock
+) -> None:
+    desk_a, desk_b = desk_on(store, clock), desk_on(other_store, clock)
+    alice = Chat(desk_a, "alice")
+    lead, ops = Chat(desk_a, "lead"), Chat(desk_b, "ops")
+    for round_ in range(1, ROUNDS + 1):
+        await alice.report(title=f"Refund missing, round {round_}")
+        reference = f"INT-{round_}"
+        answers = await asyncio.gather(
+            lead.say(f"resolve {reference} fixed by lead"),
+            ops.press(f"team:resolve:{reference}"),
+        )
+        assert sum(a.startswith(f"{reference} resolved by") for a in answers) == 1, answers
+        kinds, notices, statuses = await written(store, reference)
+        assert statuses == ["resolved"]
+        assert len(notices) == 1 and (kinds["alert_update"], kinds["timeline"]) == (1, 1)
