@@ -55,8 +55,8 @@ async def open_runtime(
     """Open the database (migrating it), and build the engine and the outbox dispatcher."""
     clock = clock or SystemClock()
     knowledge = open_knowledge(kb_settings(config.kb))
-    settings = config.desk
-    database = Database(settings.database_url, settings.pool_size, settings.max_overflow)
+    desk_config = config.desk
+    database = Database(desk_config.database_url, desk_config.pool_size, desk_config.max_overflow)
     try:
         await database.upgrade()
         store = Store(database, config.desk.reference_prefix)

@@ -13,6 +13,7 @@ interval trigger carries on from the run time, so the safety net keeps going.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -93,6 +94,17 @@ class EscalationScheduler:
     def shutdown(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+
+    async def stop(self, timeout: float = 10.0) -> None:
+        """Let a sweep in progress finish (bounded) before the scheduler and then the database
+        stop: APScheduler's shutdown cancels running jobs, and a sweep cancelled inside an
+        asyncpg call hung the process at exit (a piped console session on PostgreSQL)."""
+        if self.scheduler.running:
+            self.scheduler.pause()  # no new run starts while we wait
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                await self.idle.wait()
+        self.shutdown()
 
     async def run_sweep(self) -> None:
         """One sweep; if a wake-up arrives while it runs, sweep again before resting, so a page

@@ -57,7 +57,7 @@ async def serve(config: Config, services: Sequence[ChannelService]) -> None:
             # Whatever the finished channel queued last still goes out before we stop.
             await runtime.dispatcher.deliver_due()
         finally:
-            escalation.shutdown()
+            await escalation.stop()
             await ops.stop()
             for task in channels + background:
                 task.cancel()

@@ -382,8 +382,11 @@ class OutboxDispatcher:
                     async with asyncio.timeout(poll_seconds):
                         await self._wake.wait()
         finally:
-            for task in flying:
+            for task in list(flying):
                 task.cancel()
+            # Their bookkeeping runs in `deliver`'s finally: let it end before the caller closes
+            # the database, instead of leaving tasks the event loop must reap at shutdown.
+            await asyncio.gather(*flying, return_exceptions=True)
 
     def _landed(self, flying: set[asyncio.Task[int]]) -> Callable[[asyncio.Task[int]], None]:
         def done(task: asyncio.Task[int]) -> None:

@@ -20,6 +20,7 @@ from functools import partial
 
 from handlers.messages import t
 from handlers.notify import Target
+from handlers.ops import metrics
 from handlers.turn import Turn
 from storage.models import Severity
 
@@ -80,12 +81,14 @@ async def admit(turn: Turn) -> bool:
     who = incoming.member_id
     until = await turn.tx.reporters.blocked_until(incoming.channel, incoming.user_id, turn.now)
     if until is not None:
+        metrics.limit_hit("blocked")
         if desk.message_rate.should_tell(who, turn.now):
             turn.say(t("limits.blocked", until=until.strftime("%Y-%m-%d %H:%M UTC")))
         return False
     per_minute = desk.settings.limits.messages_per_minute
     if desk.message_rate.admit(who, turn.now, per_minute):
         return True
+    metrics.limit_hit("messages_per_minute")
     if desk.message_rate.should_tell(who, turn.now):
         turn.say(t("limits.messages", limit=per_minute))
         await tell_team_once(turn, lambda: t("limits.reason.messages", limit=per_minute))
@@ -109,9 +112,12 @@ async def ticket_refusal(turn: Turn, severity: str | None) -> Refusal | None:
     if limits.open_tickets:
         count = await tx.reporters.open_tickets(channel, user_id)
         if count >= limits.open_tickets:
+            metrics.limit_hit("open_tickets")
             await tell_team_once(turn, lambda: t("limits.reason.open", count=count))
             return Refusal(t("limits.open_tickets", count=count))
-    checks = [(limits.tickets_per_hour, None, "limits.tickets_per_hour", "limits.reason.hour")]
+    checks: list[tuple[int, Severity | None, str, str]] = [
+        (limits.tickets_per_hour, None, "limits.tickets_per_hour", "limits.reason.hour")
+    ]
     if severity == Severity.critical:
         checks.append(
             (
@@ -126,6 +132,7 @@ async def ticket_refusal(turn: Turn, severity: str | None) -> Refusal | None:
             continue
         count, oldest = await tx.reporters.tickets_since(channel, user_id, turn.now - HOUR, only)
         if count >= limit:
+            metrics.limit_hit(answer.removeprefix("limits."))
             await tell_team_once(turn, partial(t, reason, count=count))
             minutes = _minutes_until(oldest, turn.now)
             return Refusal(t(answer, count=count, minutes=minutes), only is not None)

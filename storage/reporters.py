@@ -24,7 +24,7 @@ class ReporterRepository:
         statement = (
             insert(Reporter).values(channel=channel, user_id=user_id).on_conflict_do_nothing()
         )
-        await self.session.exec(statement)  # type: ignore[call-overload]
+        await self.session.exec(statement)
 
     async def lock(self, channel: str, user_id: str) -> None:
         """Serialise ticket creation for one reporter until the transaction ends, so two
@@ -49,7 +49,7 @@ class ReporterRepository:
     async def block(self, channel: str, user_id: str, until: datetime, by: str) -> None:
         await self._ensure(channel, user_id)
         await self.session.exec(
-            update(Reporter)  # type: ignore[call-overload]
+            update(Reporter)
             .where(col(Reporter.channel) == channel, col(Reporter.user_id) == user_id)
             .values(blocked_until=until, blocked_by=by)
         )
@@ -57,7 +57,7 @@ class ReporterRepository:
     async def unblock(self, channel: str, user_id: str, now: datetime) -> bool:
         """Lift a block; False when the reporter was not blocked."""
         result = await self.session.exec(
-            update(Reporter)  # type: ignore[call-overload]
+            update(Reporter)
             .where(
                 col(Reporter.channel) == channel,
                 col(Reporter.user_id) == user_id,
@@ -74,7 +74,7 @@ class ReporterRepository:
         cannot both tell the team)."""
         await self._ensure(channel, user_id)
         result = await self.session.exec(
-            update(Reporter)  # type: ignore[call-overload]
+            update(Reporter)
             .where(
                 col(Reporter.channel) == channel,
                 col(Reporter.user_id) == user_id,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from datetime import timedelta
 
 from handlers.clock import FakeClock
@@ -108,3 +110,30 @@ async def test_a_notice_that_cannot_reach_the_reporter_is_said_in_the_timeline(
         "⚠️ A message to the reporter of INT-1 could not be delivered: "
         "403 bot was blocked by the user"
     )
+
+
+async def test_a_batch_stopped_at_shutdown_does_not_wait_for_a_cancelled_writer(
+    alice: Chat, store: Store, clock: FakeClock, sent: RecordingSender
+) -> None:
+    """Event-loop shutdown cancels every task, the outcome writer included: a batch finishing
+    its bookkeeping must then give up instead of waiting for a write that will never come (the
+    suite hung at teardown on PostgreSQL when it waited)."""
+    dispatcher = OutboxDispatcher(store, {"console": sent}, clock)
+    recording = asyncio.Event()
+
+    async def record_forever(*_: object) -> None:
+        recording.set()
+        await asyncio.Event().wait()
+
+    dispatcher._record = record_forever  # type: ignore[method-assign]
+    await alice.report()
+    batch = await dispatcher.claim()
+    delivering = asyncio.create_task(dispatcher.deliver(batch))
+    await recording.wait()
+    delivering.cancel()
+    writer = dispatcher._ledger._writer
+    assert writer is not None
+    writer.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await asyncio.wait_for(delivering, 5.0)
+    assert delivering.done()

@@ -13,6 +13,7 @@ from handlers.delivery import OutboxDispatcher
 from handlers.desk import Desk, DeskSettings
 from handlers.limits import Limits
 from handlers.notify import Target
+from handlers.ops.metrics import REGISTRY
 from storage import Database, Store
 from storage.models import Status
 from tests.conftest import TEAM
@@ -68,9 +69,15 @@ async def test_critical_per_hour_offers_major_and_tells_the_team_once(
     assert "INT-4" in await alice.report(title="Next day outage")
 
 
+def _hits(limit: str) -> float:
+    value = REGISTRY.get_sample_value("deskbot_reporter_limit_hits_total", {"limit": limit})
+    return value or 0.0
+
+
 async def test_tickets_per_hour_and_open_tickets(
     alice: Chat, lead: Chat, clock: FakeClock, store: Store
 ) -> None:
+    per_hour, open_tickets = _hits("tickets_per_hour"), _hits("open_tickets")
     for n in range(3):
         assert f"INT-{n + 1}" in await alice.report(severity="Minor")
         clock.advance(60)
@@ -82,6 +89,9 @@ async def test_tickets_per_hour_and_open_tickets(
     clock.advance(timedelta(hours=1))
     answer = await alice.say("/report")
     assert "4 open tickets" in answer
+    # The operator's /metrics counts each refusal by limit.
+    assert _hits("tickets_per_hour") == per_hour + 1
+    assert _hits("open_tickets") == open_tickets + 1
     await lead.say("resolve INT-1 fixed")
     assert "what is wrong" in await alice.say("/report")
     async with store.transaction() as tx:

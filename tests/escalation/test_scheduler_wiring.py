@@ -151,3 +151,26 @@ async def test_digest_job_is_registered_only_with_a_digest() -> None:
     assert job is not None and job.misfire_grace_time == 3600
     await with_digest.run_digest()
     assert digest.calls == 1
+
+
+async def test_stop_lets_a_sweep_in_progress_finish(policy: EscalationPolicy) -> None:
+    """`deskbot run` closes the database right after stopping the scheduler: a sweep still
+    inside a query then was cancelled at event-loop shutdown, which hung on PostgreSQL."""
+    started, release = asyncio.Event(), asyncio.Event()
+    finished: list[bool] = []
+
+    async def slow_sweep() -> datetime | None:
+        started.set()
+        await release.wait()
+        finished.append(True)
+        return None
+
+    sched = EscalationScheduler(policy, FakeClock(), slow_sweep)
+    sched.start()
+    await asyncio.wait_for(started.wait(), SAFETY)
+    stopping = asyncio.create_task(sched.stop(timeout=SAFETY))
+    await asyncio.sleep(0)  # let stop() begin waiting before the sweep is released
+    assert not stopping.done()
+    release.set()
+    await asyncio.wait_for(stopping, SAFETY)
+    assert finished == [True] and not sched.scheduler.running

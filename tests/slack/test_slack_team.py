@@ -168,3 +168,19 @@ async def test_team_subcommands(slack: SlackHarness) -> None:
 
     status, body = await slack.command(OUTSIDER, "ack INT-1", channel=TEAM_CHANNEL, work=False)
     assert status == 200 and "integration team only" in body
+
+
+async def test_desk_resolve_takes_several_references_and_a_note(slack: SlackHarness) -> None:
+    await slack.command(MERCHANT, "report", channel=f"D{MERCHANT}")
+    await slack.settle()
+    view = slack.fake.calls_of("views.open")[-1].params["view"]
+    await slack.submit(MERCHANT, view, report_values("Payouts reversed", "Since 6am"))
+    await slack.settle()
+    await slack.command(MEMBER, "resolve INT-1 INT-2 provider fixed it", channel=TEAM_CHANNEL)
+    await slack.settle()
+    async with slack.store.transaction() as tx:
+        for reference in ("INT-1", "INT-2"):
+            ticket = await tx.tickets.get(reference)
+            assert ticket is not None and ticket.status == Status.resolved
+    told = [text for text in merchant_texts(slack) if "resolved" in text]
+    assert any("INT-1" in text for text in told) and any("INT-2" in text for text in told)

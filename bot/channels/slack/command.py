@@ -114,7 +114,8 @@ def parse(
             return CommandProblem(t("slack.command.reference_missing", prefix=prefix, shape=shape))
         if needs_text and not body.strip():
             return CommandProblem(t("slack.command.text_missing", shape=shape))
-        if not needs_text and body.strip():
+        # resolve takes more references and a note (`resolve INT-1 INT-2 fixed`), as typed in chat.
+        if not needs_text and body.strip() and verb != "resolve":
             return CommandProblem(t("slack.command.usage", shape=shape))
         return DeskCommand(verb, reference=reference, text=body.strip())
     return CommandProblem(t("slack.command.unknown", verb=typed, usage=usage(command, prefix)))
