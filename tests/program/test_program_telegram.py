@@ -46,8 +46,18 @@ async def test_integrate_to_uat_sign_off_with_buttons(tmp_path: Path) -> None:
         assert "moved to the stage: Scope and objectives" in told.params["text"]
 
         mark = api.mark()
-        for _ in range(5):
-            await env.say(MEMBER, "/advance PRJ-1 force demo", chat=TEAM)
+        # Each advance waits for its own answer: `say` returns on the team chat's first message,
+        # which can be the previous advance's broadcast, and a stale advance is refused.
+        for stage in ("Documentation", "Data mapping", "Security and compliance", "Staging", "UAT"):
+            step = api.mark()
+            await env.deliver(api.make_text_update(MEMBER, "/advance PRJ-1 force demo", chat=TEAM))
+            await api.wait_call(
+                "sendMessage",
+                lambda c, stage=stage: (
+                    c.chat_id == TEAM.id and f"PRJ-1 is now at {stage}." in c.params["text"]
+                ),
+                after=step,
+            )
         await api.wait_call(
             "sendMessage",
             lambda c: c.chat_id == MERCHANT.id and "the stage: UAT" in c.params["text"],
