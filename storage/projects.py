@@ -149,6 +149,14 @@ class ProjectRepository:
                 set_committed(project, name, value)
         return won
 
+    async def sign_off(self, project: Project, side: str, by: str, now: datetime) -> bool:
+        """`side` ("merchant" or "team") signs UAT off, once, while the project is at `uat`."""
+        return await self.change(
+            project,
+            {"stage": "uat", f"{side}_signoff_at": None},
+            **{f"{side}_signoff_by": by, f"{side}_signoff_at": now, "updated_at": now},
+        )
+
     async def move(
         self, project: Project, to_stage: str, by: str, note: str, now: datetime, **values: Any
     ) -> bool:

@@ -275,14 +275,7 @@ async def confirm(turn: Turn, project: Project, _text: str) -> None:
         return
     if not signable(turn, await turn.tx.projects.cases(project)):
         return
-    won = await turn.tx.projects.change(
-        project,
-        {"stage": "uat", "team_signoff_at": None},
-        team_signoff_by=turn.actor_name,
-        team_signoff_at=turn.now,
-        updated_at=turn.now,
-    )
-    if not won:
+    if not await turn.tx.projects.sign_off(project, "team", turn.actor_name, turn.now):
         turn.say(t("prj.changed_meanwhile", reference=project.reference))
         return
     turn.tx.projects.record(project, turn.actor, "team_signoff", "", turn.now)

@@ -242,14 +242,7 @@ async def sign_off(turn: Turn, project: Project) -> None:
         return
     if not signable(turn, await turn.tx.projects.cases(project)):
         return
-    won = await turn.tx.projects.change(
-        project,
-        {"stage": "uat", "merchant_signoff_at": None},
-        merchant_signoff_by=turn.actor_name,
-        merchant_signoff_at=turn.now,
-        updated_at=turn.now,
-    )
-    if not won:
+    if not await turn.tx.projects.sign_off(project, "merchant", turn.actor_name, turn.now):
         turn.say(t("prj.changed_meanwhile", reference=project.reference))
         return
     turn.tx.projects.record(project, turn.actor, "merchant_signoff", "", turn.now)
