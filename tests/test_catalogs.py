@@ -16,7 +16,7 @@ TRANSLATED = [language for language in LANGUAGES if language != SOURCE_LANGUAGE]
 
 def test_the_committed_catalogs_have_no_problems() -> None:
     # Fails when a message lacks a translation, is fuzzy, has other placeholders than the
-    # English, or when the .pot/.po are out of date with handlers/messages.py.
+    # English, or when the .pot/.po are out of date with handlers/texts/.
     assert extract.problems() == []
 
 

@@ -1,2 +1,2 @@
 """Languages: the Swahili (and any further) gettext catalogs beside the English source table in
-`handlers/messages.py`, the language of the current turn, and dates in a person's locale."""
+`handlers/texts/`, the language of the current turn, and dates in a person's locale."""

@@ -1,7 +1,7 @@
 """Keeping the catalogs in step with the code, with Babel.
 
-`extract_table` is a Babel extraction method: it reads the `EN = {...}` table of
-`handlers/messages.py` (parsed, not imported) and yields each text with its key as the gettext
+`extract_table` is a Babel extraction method: it reads the `EN = {...}` table of each module
+in `handlers/texts/` (parsed, not imported) and yields each text with its key as the gettext
 context. `refresh()` writes the template (`deskbot.pot`) and merges it into every language's `.po`
 the way `pybabel update` does: new messages arrive untranslated, a message whose English changed
 keeps its old translation marked fuzzy (not shown until a translator confirms it), removed ones
@@ -27,9 +27,9 @@ from babel.messages.extract import extract
 from babel.messages.pofile import read_po, write_po
 
 from handlers.i18n.catalogs import DOMAIN, LANGUAGES, SOURCE_LANGUAGE, po_path, pot_path
+from handlers.texts import text_modules
 
-SOURCE = Path(__file__).resolve().parent.parent / "messages.py"
-SOURCE_NAME = "handlers/messages.py"
+SOURCES = Path(__file__).resolve().parent.parent / "texts"
 TABLE = "EN"
 # Fixed so that refreshing an unchanged catalog rewrites nothing (and merges stay quiet).
 _CREATED = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
@@ -47,11 +47,16 @@ def extract_table(
             continue
         table = getattr(node, "value", None)
         if not isinstance(table, ast.Dict):
-            raise ValueError(f"{TABLE} in {SOURCE_NAME} must be a dict literal")
+            raise ValueError(f"{TABLE} in {_name(fileobj)} must be a dict literal")
         for key, value in zip(table.keys, table.values, strict=True):
             if not (isinstance(key, ast.Constant) and isinstance(value, ast.Constant)):
-                raise ValueError(f"{SOURCE_NAME}:{value.lineno}: keys and texts must be literals")
+                where = f"{_name(fileobj)}:{value.lineno}"
+                raise ValueError(f"{where}: keys and texts must be literals")
             yield value.lineno, "pgettext", (str(key.value), str(value.value)), []
+
+
+def _name(fileobj: IO[bytes]) -> str:
+    return str(getattr(fileobj, "name", "handlers/texts"))
 
 
 def placeholders(text: str) -> set[str]:
@@ -80,19 +85,21 @@ def template() -> Catalog:
         fuzzy=False,
         header_comment=(
             "# The Deskbot desk's messages: the template every translation starts from.\n"
-            "# Generated from the EN table in handlers/messages.py by ./scripts/catalogs;\n"
+            "# Generated from the EN tables in handlers/texts/ by ./scripts/catalogs;\n"
             "# do not edit by hand (see README, Languages)."
         ),
     )
-    with SOURCE.open("rb") as source:
-        # Babel's annotation wants the general extractor signature; ours is one of its cases.
-        for lineno, message, comments, context in extract(cast(Any, extract_table), source):
-            pot.add(
-                message,
-                locations=[(SOURCE_NAME, lineno)],
-                auto_comments=comments,
-                context=context,
-            )
+    for module in text_modules():
+        name = f"handlers/texts/{module}.py"
+        with (SOURCES / f"{module}.py").open("rb") as source:
+            # Babel's annotation wants the general extractor signature; ours is one of its cases.
+            for lineno, message, comments, context in extract(cast(Any, extract_table), source):
+                pot.add(
+                    message,
+                    locations=[(name, lineno)],
+                    auto_comments=comments,
+                    context=context,
+                )
     return pot
 
 
@@ -102,7 +109,7 @@ def _read(path: Path, language: str | None = None) -> Catalog:
 
 
 def _render(catalog: Catalog) -> bytes:
-    # No line numbers: they would change whenever anyone edits messages.py, and every helper's
+    # No line numbers: they would change whenever anyone edits a texts module, and every helper's
     # change would then conflict in every catalog.
     out = BytesIO()
     write_po(
