@@ -116,11 +116,16 @@ async def ack(turn: Turn, ticket: Ticket, _text: str) -> None:
 
 async def _assign(
     turn: Turn, ticket: Ticket, member: str, label: str, for_merchant: str | None = None
-) -> None:
+) -> bool:
     """`label` names the member for the team; `for_merchant` (default: `label`) for the
-    reporter, who never sees a platform id."""
+    reporter, who never sees a platform id. False when nothing changed (and says why)."""
     if _already_done(turn, ticket):
-        return
+        return False
+    if ticket.assignee == member and ticket.status == Status.in_progress:
+        # A double tap on Take, perhaps through two processes: the second finds the first's
+        # change (the row is locked) and must not tell the merchant a second time.
+        turn.say(t("prj.owner.already", reference=ticket.reference, owner=label))
+        return False
     first_ack = ticket.acknowledged_at is None
     if first_ack:
         _acknowledge(turn, ticket)
@@ -133,11 +138,12 @@ async def _assign(
             )
         turn.desk.notifier.to_reporter(turn.tx, ticket, notice, turn.now)
     _changed(turn, ticket, "team.assigned", reference=ticket.reference or "", assignee=label)
+    return True
 
 
 async def take(turn: Turn, ticket: Ticket, _text: str) -> None:
-    await _assign(turn, ticket, turn.actor, turn.actor_name)
-    turn.say(t("team.taken", reference=ticket.reference, actor=turn.actor_name))
+    if await _assign(turn, ticket, turn.actor, turn.actor_name):
+        turn.say(t("team.taken", reference=ticket.reference, actor=turn.actor_name))
 
 
 async def assign(turn: Turn, ticket: Ticket, text: str) -> None:
@@ -157,7 +163,8 @@ async def assign(turn: Turn, ticket: Ticket, text: str) -> None:
     member = matches[0]
     # The team may read an unnamed member's id; the reporter reads "a team member".
     label = configured.get(member) or learned.get(member) or member
-    await _assign(turn, ticket, member, label, display_name(member, configured, learned))
+    if not await _assign(turn, ticket, member, label, display_name(member, configured, learned)):
+        return
     if member != turn.actor:
         with turn.desk.notifier.for_team():
             told = t(

@@ -27,6 +27,12 @@ _VALUES = ("flow", "step", "data", "updated_at")
 _LOAD = select(_table.c.flow, _table.c.step, _table.c.data).where(
     *(_table.c[name] == bindparam(name) for name in _KEY)
 )
+# PostgreSQL: the row stays locked until the turn commits. Two messages from one person reaching
+# two processes at once (a double tap on Confirm behind a load balancer) then run one after the
+# other, and the second sees what the first left (the flow finished: a stale button), instead of
+# both filing the ticket. Same statement, so no extra round trip; SQLite needs none, its
+# transactions already take the write lock up front.
+_LOAD_LOCKED = _LOAD.with_for_update()
 
 
 def _upsert(insert: Any) -> Any:
@@ -65,13 +71,21 @@ class ConversationRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def load(self, channel: str, chat_id: str, user_id: str) -> ConversationState:
+    async def load(
+        self, channel: str, chat_id: str, user_id: str, *, for_update: bool = True
+    ) -> ConversationState:
+        """`for_update` (PostgreSQL): hold the row until the transaction ends (see _LOAD_LOCKED);
+        a look that changes nothing passes False."""
         driver = await sqlite_driver(self.session)
         if driver is not None:
             found = driver.execute(_SQLITE_LOAD, (channel, chat_id, user_id)).fetchone()
         else:
             key = {"channel": channel, "chat_id": chat_id, "user_id": user_id}
-            found = (await core_connection(self.session).execute(_LOAD, key)).first()
+            found = (
+                await core_connection(self.session).execute(
+                    _LOAD_LOCKED if for_update else _LOAD, key
+                )
+            ).first()
         if found is None:
             return ConversationState()
         flow, step, data = found

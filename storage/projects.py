@@ -212,6 +212,12 @@ class ProjectRepository:
         return won
 
     async def add_case(self, project: Project, title: str, required: bool = True) -> UatCase:
+        # The project's row lock keeps two members adding a case at once from both taking the
+        # same next number (the unique constraint would fail the second). SQLite's transactions
+        # already run one at a time.
+        await self.session.exec(
+            select(Project.id).where(Project.id == project.id).with_for_update()
+        )
         query = select(func.max(UatCase.number)).where(UatCase.project_id == project.id)
         last = (await self.session.exec(query)).one() or 0
         case = UatCase(project_id=project.id, number=last + 1, title=title, required=required)  # type: ignore[arg-type]
