@@ -30,6 +30,8 @@ def test_systemd_unit_restarts_on_failure_with_private_state() -> None:
     assert service["StateDirectoryMode"] == "0700" and service["UMask"] == "0077"
     assert service["ExecStart"].endswith("deskbot run --config /etc/deskbot/config.toml")
     assert "deskbot db upgrade" in service["ExecStartPre"]
+    # Stopped as by Ctrl-C, which deskbot run handles in order and reports with 130.
+    assert (service["KillSignal"], service["SuccessExitStatus"]) == ("SIGINT", "130")
 
 
 def test_environment_example_names_only_variables_the_desk_reads() -> None:
