@@ -10,7 +10,7 @@ from handlers.members import display_name, matching
 from handlers.merchant import find_ticket
 from handlers.messages import EN, t
 from handlers.notify import Target
-from handlers.references import looks_like_reference
+from handlers.references import looks_like_reference, normalise_reference
 from handlers.render import age
 from handlers.turn import Turn
 from storage.models import UNRESOLVED, Status, Ticket
@@ -218,7 +218,12 @@ async def _resolve_all(turn: Turn, args: str) -> None:
     if not references:
         await find_ticket(turn, "resolve", args)  # says what is wrong with it
         return
-    for reference in list(dict.fromkeys(references))[:MAX_RESOLVE]:
+    wanted = list(dict.fromkeys(references))[:MAX_RESOLVE]
+    # All the rows locked first, in one order for every process: two members resolving the same
+    # tickets listed in different orders would otherwise each hold one and wait for the other.
+    prefix = turn.desk.settings.reference_prefix
+    await turn.tx.tickets.lock([r for w in wanted if (r := normalise_reference(w, prefix))])
+    for reference in wanted:
         ticket = await find_ticket(turn, "resolve", reference, for_update=True)
         if ticket is not None:
             await resolve(turn, ticket, rest.strip())

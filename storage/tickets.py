@@ -66,6 +66,17 @@ class TicketRepository:
         result = await self.session.exec(query)
         return result.first()
 
+    async def lock(self, references: Sequence[str]) -> None:
+        """Lock these tickets' rows until the transaction ends, in id order (see `get`)."""
+        if references:
+            query = (
+                select(Ticket.id)
+                .where(col(Ticket.reference).in_(references))
+                .order_by(col(Ticket.id))
+                .with_for_update()
+            )
+            await self.session.exec(query)
+
     async def for_reporter(
         self, channel: str, user_id: str, unresolved_only: bool = False, limit: int = 20
     ) -> Sequence[Ticket]:

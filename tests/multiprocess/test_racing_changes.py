@@ -241,3 +241,23 @@ async def test_a_member_taking_a_ticket_twice_at_once_is_heard_once(
                 )
             ).one()
         assert timeline == 1
+
+
+async def test_two_members_resolving_the_same_tickets_in_opposite_orders_both_finish(
+    store: Store, other_store: Store, clock: FakeClock
+) -> None:
+    """`resolve INT-1 INT-2` and `resolve INT-2 INT-1` at once through two processes: each
+    ticket is resolved once, and neither waits on the other for ever (a deadlock would fail one
+    of them on PostgreSQL)."""
+    desk_a, desk_b = desk_on(store, clock), desk_on(other_store, clock)
+    alice = Chat(desk_a, "alice")
+    lead, ops = Chat(desk_a, "lead"), Chat(desk_b, "ops")
+    for round_ in range(ROUNDS):
+        first, second = f"INT-{2 * round_ + 1}", f"INT-{2 * round_ + 2}"
+        await alice.report(title=f"Refund missing, round {round_}a")
+        await alice.report(title=f"Refund missing, round {round_}b")
+        answers = await asyncio.gather(
+            lead.say(f"resolve {first} {second} fixed"), ops.say(f"resolve {second} {first} fixed")
+        )
+        text = "\n".join(answers)
+        assert text.count(f"{first} resolved by") == text.count(f"{second} resolved by") == 1, text
