@@ -45,7 +45,8 @@ async def test_merchants_see_names_and_assign_takes_names(
     # A member who never acted and has no configured name: the team may see the id...
     assert await lead.say("assign INT-1 U7") == "INT-1 assigned to console:u7."
     silent = Incoming(channel="console", chat_id="u7", user_id="u7", text="take INT-1")
-    assert (await named_desk.handle(silent))[0].text == "INT-1 is now with a team member."
+    # ... and taking what is already theirs changes nothing (and tells the merchant nothing).
+    assert (await named_desk.handle(silent))[0].text == "INT-1 is already with a team member."
     assert await lead.say("assign INT-1 asha") == "INT-1 assigned to Asha."
     said_to_alice.append(await alice.say("status INT-1"))
     await dispatcher.deliver_due()
