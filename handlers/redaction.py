@@ -78,6 +78,19 @@ def redact(text: str, language: str | None = None) -> Redacted:
     return Redacted("".join(parts), ordered)
 
 
+def without_secrets(text: str) -> str:
+    """`text` with its secrets cut out, no marker left (to detect a language on)."""
+    findings = find_secrets(text)
+    if not findings:
+        return text
+    parts, position = [], 0
+    for finding in findings:
+        parts.append(text[position : finding.start])
+        position = finding.end
+    parts.append(text[position:])
+    return " ".join(parts)
+
+
 def find_secrets(text: str) -> list[Finding]:
     """The secrets in `text`, sorted, overlaps merged (the earlier finding's kind wins)."""
     if len(text) < 3:
@@ -195,6 +208,14 @@ _SAID = re.compile(
     + _VALUE,
     re.IGNORECASE,
 )
+# `password for the dashboard is ...`, `nenosiri la dashboard ni ...`: a few words, then "is".
+_SAID_LATER = re.compile(
+    r"(?<![A-Za-z0-9])(?P<label>"
+    + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _LABELS.items())
+    + r")(?:[ \t]+[^\s:=]{1,20}){1,4}?[ \t]+(?:is|was|ni|ilikuwa|ulikuwa)[ \t]*:?[ \t]+[\"'`]?"
+    + _VALUE,
+    re.IGNORECASE,
+)
 # What people write after a label that is not a value (`api-key: missing`).
 _NOT_VALUES = frozenset(
     {
@@ -223,7 +244,7 @@ _PLACEHOLDER = re.compile(r"(?i)^(?:x+|\*+|\.+|your[-_]?\w*|<.*>|\{.*\}|\$\{?\w+
 
 
 def _labelled(text: str) -> Iterator[Finding]:
-    for pattern, assigned in ((_ASSIGNED, True), (_SAID, False)):
+    for pattern, assigned in ((_ASSIGNED, True), (_SAID, False), (_SAID_LATER, False)):
         for match in pattern.finditer(text):
             kind = next(k for k in _LABELS if match.group(k) is not None)
             value = match.group("value").rstrip(".:!?")
