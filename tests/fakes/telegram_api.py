@@ -71,7 +71,8 @@ class FakeTelegramAPI(DeleteMethods, BotApiMethods):
         self.listeners: list[Callable[[ApiCall], None]] = []
         self._runner: web.AppRunner | None = None
         self._site: web.TCPSite | None = None
-        self._polls: dict[int, web.Request] = {}  # getUpdates requests being answered
+        # The getUpdates being answered now: a newer one ends it with 409, as Telegram does.
+        self._poll = 0
         self.down_status: int | None = None  # every call answers this (an outage) while set
         self.port = 0
 
@@ -324,18 +325,17 @@ class FakeTelegramAPI(DeleteMethods, BotApiMethods):
         if failure is not None:
             return await self._finish(call, failure)
         if method.lower() == "getupdates":
-            if any(not _gone(poll) for poll in self._polls.values()):
-                # As Telegram does: one getUpdates at a time per bot.
-                return await self._finish(call, ApiError(409, CONFLICT))
-            self._polls[id(request)] = request
+            # As Telegram does: one getUpdates at a time per bot. A new one ends the one still
+            # open ("terminated by other getUpdates request"), which gets 409 Conflict.
+            self._poll += 1
+            async with self._changed:
+                self._changed.notify_all()
         try:
             result = await handler(call)
         except ApiError as error:
             return await self._finish(call, error)
         except (KeyError, ValueError) as error:
             return await self._finish(call, ApiError(400, f"Bad Request: {error}"))
-        finally:
-            self._polls.pop(id(request), None)
         return await self._finish(call, result)
 
     def limit_per_chat(self, per_second: float) -> None:
@@ -386,18 +386,6 @@ class FakeTelegramAPI(DeleteMethods, BotApiMethods):
             self.calls.append(call)
             self._changed.notify_all()
         return web.json_response(body, status=call.status)
-
-
-CONFLICT = (
-    "Conflict: terminated by other getUpdates request; "
-    "make sure that only one bot instance is running"
-)
-
-
-def _gone(request: web.Request) -> bool:
-    """Whether the client of a still-running request has hung up (a killed poller)."""
-    transport = request.transport
-    return transport is None or transport.is_closing()
 
 
 async def _read_params(request: web.Request, files: dict[str, bytes]) -> dict[str, str]:

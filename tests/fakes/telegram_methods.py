@@ -60,6 +60,12 @@ class ApiError(Exception):
         self.status, self.description, self.parameters = status, description, parameters
 
 
+CONFLICT = (
+    "Conflict: terminated by other getUpdates request; "
+    "make sure that only one bot instance is running"
+)
+
+
 class BotApiMethods:
     """Telegram's state and answers: messages per chat, edits, callbacks, commands, webhook."""
 
@@ -74,6 +80,7 @@ class BotApiMethods:
     _open_callbacks: set[str]
     _closing: bool
     long_polls: int
+    _poll: int
     _changed: asyncio.Condition
 
     def _next_message_id(self, chat_id: int) -> int:
@@ -118,6 +125,7 @@ class BotApiMethods:
                 "Conflict: can't use getUpdates method while webhook is active; "
                 "use deleteWebhook to delete the webhook first",
             )
+        poll = self._poll  # this request's number; a newer getUpdates ends it
         offset = int(call.params.get("offset", 0))
         limit = int(call.params.get("limit", 100))
         timeout = float(call.params.get("timeout", 0))
@@ -133,10 +141,14 @@ class BotApiMethods:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(
                         self._changed.wait_for(
-                            lambda: bool(self._pending_updates or self._closing)
+                            lambda: bool(
+                                self._pending_updates or self._closing or self._poll != poll
+                            )
                         ),
                         timeout,
                     )
+            if self._poll != poll:
+                raise ApiError(409, CONFLICT)
             return list(self._pending_updates[:limit])
 
     async def _api_sendmessage(self, call: ApiCall) -> JSON:

@@ -1,8 +1,11 @@
 """A second `deskbot run` polling Telegram with the same bot token is refused with one clear
 message, and the first one keeps serving.
 
-Telegram answers a getUpdates made while another is open with 409 Conflict; the fake does the
-same. Only one process can poll a bot: several processes serve Telegram by webhook.
+Telegram serves one getUpdates per bot at a time: a new one ends the one still open, which gets
+409 Conflict ("terminated by other getUpdates request"); the fake does the same. The first
+process, polling for a while already, polls again (ending the newcomer's request in turn); the
+newcomer, refused before it ever polled, stops. Only one process can poll a bot: several
+processes serve Telegram by webhook.
 """
 
 from __future__ import annotations
@@ -30,6 +33,15 @@ async def _deskbot_run(config: Path) -> asyncio.subprocess.Process:
     )  # fmt: skip
 
 
+async def _answers(api: FakeTelegramAPI) -> None:
+    mark = api.mark()
+    await api.push_text(MERCHANT, "/start")
+    menu = await api.wait_call(
+        "sendMessage", lambda c: c.chat_id == MERCHANT.id, after=mark, timeout=60
+    )
+    assert "integration desk" in menu.params["text"]
+
+
 async def test_a_second_polling_process_is_refused_and_the_first_keeps_serving(
     tmp_path: Path,
 ) -> None:
@@ -43,6 +55,7 @@ async def test_a_second_polling_process_is_refused_and_the_first_keeps_serving(
         first = await _deskbot_run(config)
         try:
             await api.wait_long_poll(timeout=90)
+            await _answers(api)  # the first process has polled: it is the poller
             second = await _deskbot_run(config)
             out, err = await asyncio.wait_for(second.communicate(), 90)
             assert second.returncode == 2, (out, err)
@@ -53,14 +66,11 @@ async def test_a_second_polling_process_is_refused_and_the_first_keeps_serving(
             conflicts = [c for c in api.calls_of("getUpdates", ok_only=False) if c.status == 409]
             assert conflicts, "the fake never answered 409, so this proves nothing"
 
-            mark = api.mark()
-            await api.push_text(MERCHANT, "/start")
-            menu = await api.wait_call(
-                "sendMessage", lambda c: c.chat_id == MERCHANT.id, after=mark, timeout=30
-            )
-            assert "integration desk" in menu.params["text"]
+            await _answers(api)
             assert first.returncode is None
         finally:
             if first.returncode is None:
                 first.terminate()
-            await asyncio.wait_for(first.communicate(), 30)
+            _, first_err = await asyncio.wait_for(first.communicate(), 30)
+        # The newcomer's request had ended the first one's: it said so and polled again.
+        assert "another getUpdates interrupted ours; polling again" in first_err.decode()
