@@ -30,6 +30,7 @@ TEAM = (
     "list",
     "block",
     "unblock",
+    "reopen",
     *PROGRAM_TEAM,
 )
 ALL = MERCHANT + TEAM
