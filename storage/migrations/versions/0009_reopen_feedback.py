@@ -1,7 +1,7 @@
 """reopening and satisfaction: reopen count and moment on tickets, the reporters' answers
 
-Revision ID: 0008_reopen_feedback
-Revises: 0007_reporter_limits
+Revision ID: 0009_reopen_feedback
+Revises: 0008_facts_redaction
 Create Date: 2026-11-30 10:00:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import storage.types
 
-revision: str = "0008_reopen_feedback"
-down_revision: str | None = "0007_reporter_limits"
+revision: str = "0009_reopen_feedback"
+down_revision: str | None = "0008_facts_redaction"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
