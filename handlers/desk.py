@@ -311,7 +311,7 @@ class Desk:
 
     async def _turn(self, tx: Transaction, incoming: Incoming) -> Turn:
         incoming = storable_incoming(incoming)
-        state = await tx.conversations.load(incoming.channel, incoming.chat_id, incoming.user_id)
+        state = await tx.start_turn(incoming.channel, incoming.chat_id, incoming.user_id)
         now = self.clock.now()
         spoken = await language.resolve(tx, incoming, self.settings.default_language, now)
         turn = Turn(self, incoming, tx, state, now, spoken)
