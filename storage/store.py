@@ -17,6 +17,7 @@ from storage.members import MemberNameRepository
 from storage.outbox import OutboxRepository
 from storage.people import PersonRepository
 from storage.projects import ProjectRepository
+from storage.redactions import RedactionRepository
 from storage.reporters import ReporterRepository
 from storage.tickets import TicketRepository
 from storage.updates import ProcessedUpdateRepository
@@ -34,6 +35,7 @@ class Transaction:
     projects: ProjectRepository
     people: PersonRepository
     members: MemberNameRepository
+    redactions: RedactionRepository
 
     async def start_turn(self, channel: str, chat_id: str, user_id: str) -> ConversationState:
         """Where the person stands, read together with their language and block (one statement
@@ -63,6 +65,7 @@ class Store:
                 projects=ProjectRepository(session),
                 people=PersonRepository(session),
                 members=MemberNameRepository(session),
+                redactions=RedactionRepository(session),
             )
             yield tx
             if tx.session.new or tx.session.dirty or tx.session.deleted:
