@@ -21,7 +21,7 @@ from handlers.desk import Desk, DeskSettings
 from handlers.limits import Limits
 from handlers.notify import Target
 from storage import Database, Store
-from storage.models import OutboxItem, Ticket, TicketEvent, TicketMessage
+from storage.models import OutboxItem
 from storage.program_models import Project, ProjectEvent, UatCase
 from tests.conftest import TEAM
 from tests.program.helpers import request
@@ -58,67 +58,6 @@ async def _notices(store: Store, chat_id: str) -> list[str]:
             select(OutboxItem).where(OutboxItem.chat_id == chat_id).order_by(col(OutboxItem.id))
         )
         return [json.loads(row.payload)["text"] for row in rows.all()]
-
-
-async def test_a_merchant_confirming_twice_at_once_files_one_ticket(
-    store: Store, other_store: Store, clock: FakeClock
-) -> None:
-    """A double tap on Confirm, each tap reaching another process: one ticket, one alert."""
-    desk_a, desk_b = desk_on(store, clock), desk_on(other_store, clock)
-    for round_ in range(1, ROUNDS + 1):
-        merchant = f"amina{round_}"
-        on_a, on_b = Chat(desk_a, merchant), Chat(desk_b, merchant)
-        await on_a.say("/report")
-        await on_a.say(f"Payouts stuck, round {round_}")
-        await on_a.say("Every payout since 09:00 is pending")
-        await on_a.press_label("Production")
-        await on_a.press_label("Critical")
-        confirm = next(c.value for m in on_a.last for c in m.choices if c.label == "Confirm")
-        answers = await asyncio.gather(on_a.press(confirm), on_b.press(confirm))
-        filed = [a for a in answers if "INT-" in a]
-        assert len(filed) == 1, answers
-        tickets = await _count(
-            store,
-            select(func.count()).select_from(Ticket).where(Ticket.reporter_user_id == merchant),
-        )
-        assert tickets == 1
-        async with store.transaction() as tx:
-            alerts = await tx.session.exec(
-                select(func.count())
-                .select_from(OutboxItem)
-                .where(OutboxItem.kind == "alert", col(OutboxItem.payload).contains(merchant))
-            )
-            assert alerts.one() == 1
-
-
-async def test_a_follow_up_pressed_twice_at_once_is_added_once(
-    store: Store, other_store: Store, clock: FakeClock
-) -> None:
-    desk_a, desk_b = desk_on(store, clock), desk_on(other_store, clock)
-    on_a, on_b = Chat(desk_a, "baraka"), Chat(desk_b, "baraka")
-    await on_a.report(title="Card checkout declines every card")
-    for round_ in range(1, ROUNDS + 1):
-        await on_a.say(f"Still failing at {round_}:00, request id r-{round_}")
-        value = next(
-            c.value for m in on_a.last for c in m.choices if c.value.startswith("followup:")
-        )
-        answers = await asyncio.gather(on_a.press(value), on_b.press(value))
-        assert sum("Added to INT-1" in a for a in answers) == 1, answers
-    async with store.transaction() as tx:
-        texts = (
-            await tx.session.exec(
-                select(TicketMessage.text).where(col(TicketMessage.text).startswith("Still"))
-            )
-        ).all()
-        followups = (
-            await tx.session.exec(
-                select(func.count())
-                .select_from(TicketEvent)
-                .where(TicketEvent.action == "followup")
-            )
-        ).one()
-    assert len(texts) == len(set(texts)) == ROUNDS
-    assert followups == ROUNDS
 
 
 async def _accepted_project(desk: Desk) -> tuple[Chat, str]:

@@ -308,7 +308,7 @@ class SlackBridge:
         """Whether the desk is in conversation with `user_id` in this channel thread: a flow is
         under way with them there, or the thread belongs to a ticket they reported."""
         async with self._desk_slots, self.store.transaction() as tx:
-            state = await tx.conversations.load(CHANNEL, channel, user_id, for_update=False)
+            state = await tx.conversations.load(CHANNEL, channel, user_id)
             if state.flow is not None:
                 return True
             mine = await tx.tickets.for_reporter(CHANNEL, user_id, limit=50)
