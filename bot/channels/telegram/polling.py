@@ -32,7 +32,7 @@ from handlers import faults
 log = logging.getLogger(__name__)
 
 POLL_TIMEOUT = 10  # seconds Telegram holds a getUpdates open when nothing is new
-MAX_PAUSE = 30.0
+MAX_PAUSE = 10.0  # between failed getUpdates: polling resumes within 10 s of an outage ending
 
 Handle = Callable[[Update], Awaitable[None]]
 Sleep = Callable[[float], Awaitable[object]]
