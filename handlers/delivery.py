@@ -37,9 +37,11 @@ MAX_BACKOFF = 60.0
 LEASE = timedelta(seconds=10)
 RENEW_EVERY = 3.0
 BATCH = 200
-# A page that waited this long behind its chat's earlier messages is checked again before it
-# goes: the ticket may have been acknowledged meanwhile.
-RECHECK_PAGE_AFTER = 0.2
+# Every page is checked against its ticket right before it goes (the check at claim time can be
+# seconds old behind a slow chat): a page queued before an ack is never sent after the ack
+# committed. One short query per page; only a page already on its way when the ack commits
+# still arrives.
+RECHECK_PAGE_AFTER = 0.0
 # Batches in flight at once: a chat waiting out flood control does not hold up the others.
 MAX_BATCHES_IN_FLIGHT = 4
 
@@ -318,7 +320,7 @@ class OutboxDispatcher:
         """Send one chat's messages in order; after a failure the rest wait for the same retry,
         so a chat never sees them out of order."""
         for index, item in enumerate(items):
-            if item.kind == PAGE and time.monotonic() - claimed_at > RECHECK_PAGE_AFTER:
+            if item.kind == PAGE and time.monotonic() - claimed_at >= RECHECK_PAGE_AFTER:
                 async with self.store.transaction() as tx:
                     if await tx.outbox.cancel_acknowledged_pages([item.id]):
                         book.settled(item.id)

@@ -86,3 +86,27 @@ async def test_a_form_submitted_again_files_one_ticket(slack: SlackHarness) -> N
         assert await tx.tickets.count() == 1
     filed = [m for m in slack.posted(DM) if "INT-1" in m.text]
     assert len(filed) == 1
+
+
+async def test_socket_mode_acknowledges_an_event_after_its_work(tmp_path: Path) -> None:
+    async with running_slack(tmp_path, mode="socket") as slack:
+        assert slack.service.bridge is not None
+        body = {
+            "team_id": slack.fake.team_id,
+            "api_app_id": "A0DESK",
+            "type": "event_callback",
+            "event_id": "Ev0SOCKWORK",
+            "event": {
+                "type": "message",
+                "channel_type": "im",
+                "channel": DM,
+                "user": MERCHANT,
+                "text": "report",
+                "ts": "1764233000.000200",
+            },
+        }
+        await slack.push("events_api", body)
+        # The ack came after the work: its answer is already in the outbox.
+        assert slack.service.bridge.finished == 1
+        async with slack.store.transaction() as tx:
+            assert [row.chat_id for row in await tx.outbox.items()] == [DM]
