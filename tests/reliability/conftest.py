@@ -21,8 +21,6 @@ from tests.reliability.platforms import (
     telegram_tables,
 )
 
-pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
-
 Merchants = TelegramMerchants | SlackMerchants
 Platform = Callable[[str, str | None], AbstractAsyncContextManager[Merchants]]
 

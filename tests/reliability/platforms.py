@@ -121,13 +121,13 @@ class TelegramMerchants:
         message_id = message.response["result"]["message_id"]
         await self.deliver(self.api.make_press_update(user, user.id, message_id, label))
 
-    async def to_summary(self, user: FakeUser) -> ApiCall:
+    async def to_summary(self, user: FakeUser, severity: str = "Major") -> ApiCall:
         """Report, title, details, environment, severity: the summary with its Confirm button."""
         await self.say(user, "/report", lambda c: TITLE_PROMPT in c.params["text"])
         await self.say(user, f"Payouts stuck for {user.first_name}", _text(DETAILS_PROMPT))
         question = await self.say(user, DETAILS, _buttons("Production"))
-        question = await self.press(user, question, "Production", _buttons("Major"))
-        return await self.press(user, question, "Major", _buttons("Confirm"))
+        question = await self.press(user, question, "Production", _buttons(severity))
+        return await self.press(user, question, severity, _buttons("Confirm"))
 
     async def confirm(self, user: FakeUser, summary: ApiCall) -> ApiCall:
         return await self.press(user, summary, "Confirm", _text(FILED))
