@@ -164,6 +164,11 @@ class Desk:
                 )
         self._wake(tx)
 
+    @property
+    def prefixes(self) -> tuple[str, str]:
+        """The reference prefixes of tickets and projects, read loosely when typed (`INT4`)."""
+        return (self.settings.reference_prefix, self.settings.program.reference_prefix)
+
     def can_answer(self, question: str) -> bool:
         """Whether the knowledge base has a confident answer to `question` (a channel that can
         answer privately, like Slack's `/desk ask`, does so only when nothing is to be filed)."""
@@ -348,7 +353,7 @@ class Desk:
         if await language.typed_answer(turn, incoming.text):
             self._reprompt(turn)
             return
-        parsed = commands.parse(incoming.text, in_flow=state.flow in FLOWS)
+        parsed = commands.parse(incoming.text, in_flow=state.flow in FLOWS, prefixes=self.prefixes)
         if parsed is not None:
             await self._command(turn, *parsed)
             return

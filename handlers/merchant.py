@@ -6,7 +6,7 @@ from handlers import commands
 from handlers.events import Choice
 from handlers.members import name_of
 from handlers.messages import t
-from handlers.references import normalise_reference
+from handlers.references import normalise_reference, split_reference
 from handlers.render import one_line, quoted, status_text
 from handlers.turn import Turn
 from storage.models import Ticket
@@ -42,7 +42,7 @@ async def find_ticket(
     `for_update` locks the ticket's row for a change (see `TicketRepository.get`).
     """
     prefix = turn.desk.settings.reference_prefix
-    word = args.split()[0] if args.split() else ""
+    word, _ = split_reference(args, turn.desk.prefixes)
     if not word:
         word = commands.word_for(command, t.language)
         turn.say(t("ref.missing", command=word, prefix=prefix))
