@@ -73,9 +73,9 @@ def evaluate(samples: list[Sample], kb: KnowledgeBase | None) -> Report:
         else:
             context = "with ticket" if sample.tickets else "no ticket"
             report.misses.append(f"{sample.label} -> {got} ({context}): {sample.text}")
-        if sample.label in TICKET_BOUND and sample.tickets and got in TO_KB:
-            if kb is not None and kb.answer(sample.text) is not None:
-                report.to_unrelated_entry.append(sample.text)
+        bound = sample.label in TICKET_BOUND and sample.tickets and got in TO_KB
+        if bound and kb is not None and kb.answer(sample.text) is not None:
+            report.to_unrelated_entry.append(sample.text)
     return report
 
 
@@ -85,7 +85,9 @@ def render(name: str, report: Report, verbose: bool) -> str:
     for label in Label:
         n = report.total[label]
         if n:
-            lines.append(f"  {label:<10} {report.right[label]:>3}/{n:<3} {report.right[label] / n:.0%}")
+            lines.append(
+                f"  {label:<10} {report.right[label]:>3}/{n:<3} {report.right[label] / n:.0%}"
+            )
     lines.append(
         f"  followup/status sent to a knowledge-base entry: {len(report.to_unrelated_entry)}"
     )

@@ -11,6 +11,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -20,6 +21,7 @@ from bot.config_escalation import parse_escalation
 from bot.config_limits import parse_limits
 from bot.config_ops import OpsConfig, ReportsConfig, parse_ops, parse_reports
 from bot.config_program import parse_program
+from handlers.escalation.durations import DurationError, parse_duration
 from handlers.i18n.catalogs import LANGUAGES
 from handlers.limits import Limits
 
@@ -68,6 +70,7 @@ class DeskConfig:
     outbox_lease_seconds: int = 10
     pool_size: int = 10
     max_overflow: int = 10
+    followup_window: timedelta = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -227,6 +230,13 @@ def _desk(raw: Any) -> DeskConfig:
     lease = s.integer("outbox_lease_seconds", 10, 1, 600)
     pool_size = s.integer("pool_size", DeskConfig.pool_size, 1, 200)
     max_overflow = s.integer("max_overflow", DeskConfig.max_overflow, 0, 200)
+    window_text = s.string("followup_window", "24h")
+    try:
+        window = parse_duration(window_text)
+    except DurationError as exc:
+        raise ConfigError(s.key("followup_window"), str(exc)) from None
+    if not timedelta(minutes=1) <= window <= timedelta(days=30):
+        raise ConfigError(s.key("followup_window"), f"must be 1m to 30d, got {window_text!r}")
     s.finish()
     return DeskConfig(
         prefix,
@@ -239,6 +249,7 @@ def _desk(raw: Any) -> DeskConfig:
         outbox_lease_seconds=lease,
         pool_size=pool_size,
         max_overflow=max_overflow,
+        followup_window=window,
     )
 
 

@@ -27,6 +27,7 @@ from handlers.program import uat as program_uat
 from handlers.program.common import is_project_reference
 from handlers.program.settings import ProgramSettings
 from handlers.program.view import progress
+from handlers.routing import act as routing
 from handlers.tickets import Draft, created_replies, open_ticket
 from handlers.turn import TicketObserver, Turn
 from storage.models import Ticket
@@ -54,6 +55,9 @@ class DeskSettings:
     names: Mapping[str, str] = field(default_factory=dict)
     max_title_length: int = 120
     max_details_length: int = 4000
+    # `[desk] followup_window`: how recently a ticket was touched for a merchant's loose message
+    # to be added to it without asking.
+    followup_window: timedelta = timedelta(hours=24)
     limits: Limits = field(default_factory=Limits)
     # `[desk] default_language`: for people with no pick, platform hint or clear first message.
     default_language: str = "en"
@@ -366,10 +370,7 @@ class Desk:
         if not incoming.text.strip():
             merchant.show_menu(turn, t("empty"))
             return
-        if ask.looks_like_question(incoming.text) and await ask.free_question(turn, incoming.text):
-            return
-        if not await merchant.free_text(turn, incoming.text):
-            merchant.show_menu(turn)
+        await routing.route(turn, incoming.text)
 
     async def _command(self, turn: Turn, name: str, args: str) -> None:
         if name in ("start", "help", "menu"):
@@ -431,6 +432,9 @@ class Desk:
         elif kind == "menu" and rest in ("report", "ask", "mytickets"):
             # From the follow-up offer, the message already sent is the question or the title.
             await self._command(turn, rest, merchant.pending_text(turn, rest))
+            return
+        elif kind == routing.CHOICE:
+            await routing.choice(turn, rest)
             return
         elif kind == "followup":
             await merchant.add_followup(turn, rest)

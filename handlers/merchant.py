@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from handlers import commands
 from handlers.events import Choice
 from handlers.members import name_of
@@ -63,6 +65,11 @@ async def status(turn: Turn, args: str) -> None:
     ticket = await find_ticket(turn, "status", args)
     if ticket is None:
         return
+    turn.say(await status_reply(turn, ticket))
+
+
+async def status_reply(turn: Turn, ticket: Ticket) -> str:
+    """Where `ticket` stands and the team's latest public replies, as its reporter sees it."""
     assignee = (
         await name_of(turn.tx, turn.desk.settings.names, ticket.assignee)
         if ticket.assignee
@@ -78,7 +85,7 @@ async def status(turn: Turn, args: str) -> None:
         text += "\n" + t("status.replies")
         for message in replies[-3:]:
             text += f"\n— {message.text}"
-    turn.say(text)
+    return text
 
 
 def ticket_author(ticket: Ticket) -> str:
@@ -105,30 +112,20 @@ async def my_tickets(turn: Turn) -> None:
     turn.say("\n".join(lines))
 
 
-async def free_text(turn: Turn, text: str) -> bool:
-    """Offer to add loose text to one of the user's open tickets. False when they have none."""
-    incoming = turn.incoming
-    open_tickets = await turn.tx.tickets.for_reporter(
-        incoming.channel, incoming.user_id, unresolved_only=True, limit=MAX_FOLLOWUP_CHOICES
-    )
-    if not open_tickets:
-        return False
-    turn.reset()
-    limit = turn.desk.settings.limits.max_followup_length
-    if len(text.strip()) > limit:
-        turn.say(t("report.too_long", length=len(text.strip()), limit=limit))
-        return True
-    turn.go(FOLLOWUP, "which", text=text)
-    choices = [
+def ticket_choices(tickets: Sequence[Ticket]) -> list[Choice]:
+    """ "Add to INT-4: title" for each of `tickets`, for text held in the follow-up offer."""
+    return [
         Choice(
             t("followup.add", reference=tk.reference, title=tk.title), f"followup:{tk.reference}"
         )
-        for tk in open_tickets
+        for tk in tickets[:MAX_FOLLOWUP_CHOICES]
     ]
-    choices.append(Choice(t("followup.new_report"), "menu:report"))
-    choices.append(Choice(t("followup.new_question"), "menu:ask"))
-    turn.say(t("followup.which"), tuple(choices))
-    return True
+
+
+def hold(turn: Turn, text: str, intent: str = "") -> None:
+    """Keep `text` while the merchant chooses where it goes (a ticket, a report, a question)."""
+    turn.reset()
+    turn.go(FOLLOWUP, "which", text=text, intent=intent)
 
 
 def pending_text(turn: Turn, command: str) -> str:
@@ -145,13 +142,24 @@ def pending_text(turn: Turn, command: str) -> str:
 
 async def add_followup(turn: Turn, reference: str) -> None:
     text = turn.state.data.get("text") if turn.state.flow == FOLLOWUP else None
+    intent = turn.state.data.get("intent") if turn.state.flow == FOLLOWUP else None
     turn.reset()
     ticket = await turn.tx.tickets.get(reference)
     if text is None or ticket is None or not turn.owns(ticket):
         turn.say(t("followup.expired"))
         return
+    await record_followup(turn, ticket, text)
+    turn.say(t("followup.added", reference=ticket.reference))
+    if intent == "status":
+        turn.say(await status_reply(turn, ticket))
+
+
+async def record_followup(turn: Turn, ticket: Ticket, text: str) -> int:
+    """Add the reporter's `text` to `ticket` and tell the team; the message's id (for undo)."""
     tx, now = turn.tx, turn.now
-    tx.tickets.add_message(ticket, turn.actor, turn.actor_name, text, public=True, now=now)
+    message = tx.tickets.add_message(
+        ticket, turn.actor, turn.actor_name, text, public=True, now=now
+    )
     tx.tickets.record(ticket, turn.actor, "followup", now)
     ticket.updated_at = now
     tx.session.add(ticket)
@@ -163,4 +171,4 @@ async def add_followup(turn: Turn, reference: str) -> None:
             text=quoted(text),
         )
     turn.desk.notifier.timeline(tx, ticket, entry, now)
-    turn.say(t("followup.added", reference=ticket.reference))
+    return await tx.tickets.message_id(message)

@@ -71,6 +71,8 @@ _VOCABULARY = lexicon.words_of(
     lexicon.GREETING,
     lexicon.ACKNOWLEDGE,
 )
+# Sorted so a misspelling equally close to two words is always read as the same one.
+_ORDERED = sorted(_VOCABULARY)
 _TOKEN = re.compile(r"[a-z0-9]+|[?!]")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 # A how-to question ("how do I compute the checksum?") is for the knowledge base even when an
@@ -98,7 +100,7 @@ def _correct(token: str) -> str:
         return token
     limit = 2 if len(token) >= 9 else 1
     best, best_distance = token, limit + 1
-    for word in _VOCABULARY:
+    for word in _ORDERED:
         if abs(len(word) - len(token)) > limit or word[0] != token[0]:
             continue
         if len(token) == 4 and len(word) != 5:

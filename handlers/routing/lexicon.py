@@ -90,6 +90,8 @@ OWN_TICKET = (
 FOLLOWUP = [
     r"\bstill\b",
     r"\bagain\b",
+    r"\b(it|this|that) (also|too|even) (fails|failing|happens|happening|breaks|shows|returns)\b",
+    r"\balso (fails|failing|happens|happening) (for|on|with|in)\b",
     r"\b(same|similar) (error|issue|problem|thing|result|response|story|failure|code)\b",
     r"\b(not|isnt|wasnt|hasnt|never|nt) (been )?(fixed|resolved|solved|sorted)\b",
     r"\b(didnt|did not|doesnt|does not|dint) (work|help|fix|solve)\b",
@@ -198,16 +200,15 @@ DOMAIN = (
 )
 
 # Words too common to tie a message to a ticket by topic (classify.overlaps).
-STOPWORDS = frozenset(
-    """the and for with that this from have has had are was were will would can could not our
+_STOP = """the and for with that this from have has had are was were will would can could not our
     your you they them their there here what when where which while about into onto over under
     again still also just only very much many more most some any all every each been being get
     getting got give given make made now then than them these those its it's is be do does did
     done doing please pls kindly thanks thank hello team issue problem error errors failing
     failed fail fails working work still help need want know yet why how who ticket tiketi
     tatizo bado tena kwa na ya za wa la kwenye yetu yangu wetu wangu hii hiyo hilo sasa pia
-    hata lakini kama ili sana tu ni si one two today yesterday since""".split()
-)
+    hata lakini kama ili sana tu ni si one two today yesterday since"""
+STOPWORDS = frozenset(_STOP.split())
 
 
 def compile_all(patterns: list[str]) -> list[re.Pattern[str]]:
