@@ -96,7 +96,9 @@ def knowledge(turn: Turn) -> KnowledgeBase | None:
 
 def show_answer(turn: Turn, found: Answer) -> None:
     best = found.best
-    _log(turn, found.question, Outcome.answered, best.entry.id, best.score)
+    _log(
+        turn, found.question, Outcome.answered, best.entry.id, best.score, runner_up=found.runner_up
+    )
     related = [hit.entry.id for hit in found.related]
     turn.go(FEEDBACK, "answered", question=found.question, shown=[best.entry.id], related=related)
     _present(turn, best.entry, [h.entry for h in found.related])
@@ -215,6 +217,7 @@ def _log(
     entry_id: str | None = None,
     score: float | None = None,
     ticket_reference: str | None = None,
+    runner_up: float | None = None,
 ) -> None:
     incoming = turn.incoming
     after_commit(turn.tx.session, lambda: metrics.kb_outcome(str(outcome)))
@@ -227,4 +230,5 @@ def _log(
         entry_id=entry_id,
         score=None if score is None else round(score, 4),
         ticket_reference=ticket_reference,
+        runner_up=None if runner_up is None else round(runner_up, 4),
     )
