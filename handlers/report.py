@@ -13,6 +13,8 @@ from handlers.turn import Turn
 FLOW = "report"
 ENVIRONMENTS = ("staging", "production")
 SEVERITIES = ("critical", "major", "minor")
+# A message this short cannot be a report's title and details by itself.
+MIN_WORDS = 4
 
 
 def environment_choices() -> tuple[Choice, ...]:
@@ -80,14 +82,19 @@ async def start_with(turn: Turn, text: str, severity: str) -> None:
         return
     details_limit = turn.desk.settings.max_details_length
     title = _shortened(text, turn.desk.settings.max_title_length)
-    if not title or len(text) > details_limit:
-        await start(turn)
-        return
-    turn.go(FLOW, "environment", title=title, description=text)
     if refusal is not None:
         # No more Critical reports allowed for now: the merchant chooses another severity.
         turn.say(refusal.text)
-    else:
+    if len(text.split()) < MIN_WORDS or len(text) > details_limit:
+        # "urgent!" alone says nothing about what is wrong: ask for the report as usual.
+        turn.go(FLOW, "title")
+        if refusal is None:
+            turn.state.data["preset"] = severity
+            turn.say(t("routing.severity.preset"))
+        turn.say(t("report.title", limit=turn.desk.settings.max_title_length))
+        return
+    turn.go(FLOW, "environment", title=title, description=text)
+    if refusal is None:
         turn.state.data["preset"] = severity
         turn.say(t("routing.severity.preset"))
     turn.say(t("report.environment"), environment_choices())

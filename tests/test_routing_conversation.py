@@ -226,3 +226,13 @@ async def test_someone_elses_undo_changes_nothing(alice: Chat, bob: Chat, store:
     await alice.say("still failing")
     assert "earlier question" in await bob.press("route:undo:INT-1:1")
     assert await transcript(store) == ["still failing"]
+
+
+async def test_urgent_alone_asks_for_the_report_with_critical_kept(alice: Chat) -> None:
+    await alice.say("URGENT!!")
+    answer = await alice.press_label("Report as Critical")
+    assert "Severity: Critical" in answer and "In one line, what is wrong?" in answer
+    await alice.say("Payouts down")
+    await alice.say("Every payout returns 500 since 06:00")
+    summary = await alice.press_label("Production")
+    assert "Severity: Critical" in summary and "Title: Payouts down" in summary
