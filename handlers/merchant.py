@@ -113,7 +113,7 @@ async def my_tickets(turn: Turn) -> None:
 
 
 def ticket_choices(tickets: Sequence[Ticket]) -> list[Choice]:
-    """ "Add to INT-4: title" for each of `tickets`, for text held in the follow-up offer."""
+    """A choice "Add to INT-4: title" for each of `tickets`, for text held in the offer."""
     return [
         Choice(
             t("followup.add", reference=tk.reference, title=tk.title), f"followup:{tk.reference}"
