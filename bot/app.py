@@ -39,6 +39,7 @@ def desk_settings(config: Config) -> DeskSettings:
         max_title_length=config.desk.max_title_length,
         max_details_length=config.desk.max_details_length,
         followup_window=config.desk.followup_window,
+        reopen_within=config.desk.reopen_within,
         limits=config.limits,
         default_language=config.desk.default_language,
         team_language=config.team.language,
@@ -78,6 +79,8 @@ async def open_runtime(
             on_outbox=dispatcher.wake,
             courier=dispatcher,
             knowledge=knowledge,
+            # What a Critical reporter is told about paging comes from this policy.
+            policy=parse_escalation(config.escalation),
         )
         yield Runtime(config, database, store, desk, dispatcher, clock)
     finally:

@@ -30,6 +30,7 @@ _PREFIX = re.compile(r"^[A-Z][A-Z0-9]{0,9}$")
 _LABEL = r"[A-Za-z0-9][A-Za-z0-9-]{0,62}"
 _HOST = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(\.{_LABEL})*$")
 _MEMBER = re.compile(r"^(telegram|slack|console):\S+$")
+MAX_REOPEN_WITHIN = timedelta(days=365)
 
 
 def _userinfo(url: str) -> tuple[int, int] | None:
@@ -71,6 +72,7 @@ class DeskConfig:
     pool_size: int = 10
     max_overflow: int = 10
     followup_window: timedelta = timedelta(hours=24)
+    reopen_within: timedelta = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -237,6 +239,7 @@ def _desk(raw: Any) -> DeskConfig:
         raise ConfigError(s.key("followup_window"), str(exc)) from None
     if not timedelta(minutes=1) <= window <= timedelta(days=30):
         raise ConfigError(s.key("followup_window"), f"must be 1m to 30d, got {window_text!r}")
+    reopen_within = _reopen_within(s)
     s.finish()
     return DeskConfig(
         prefix,
@@ -250,7 +253,19 @@ def _desk(raw: Any) -> DeskConfig:
         pool_size=pool_size,
         max_overflow=max_overflow,
         followup_window=window,
+        reopen_within=reopen_within,
     )
+
+
+def _reopen_within(s: _Section) -> timedelta:
+    raw = s.get("reopen_within", "7d", str)
+    try:
+        value = parse_duration(raw)
+    except DurationError as exc:
+        raise ConfigError(s.key("reopen_within"), str(exc)) from None
+    if not timedelta(minutes=1) <= value <= MAX_REOPEN_WITHIN:
+        raise ConfigError(s.key("reopen_within"), f"must be between 1m and 365d, got {raw!r}")
+    return value
 
 
 def _team(raw: Any) -> TeamConfig:

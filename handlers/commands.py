@@ -33,6 +33,7 @@ TEAM = (
     "list",
     "block",
     "unblock",
+    "reopen",
     *PROGRAM_TEAM,
 )
 ALL = MERCHANT + TEAM

@@ -19,7 +19,9 @@ from handlers import (
     language,
     limits,
     merchant,
+    reopen,
     report,
+    satisfaction,
     team,
 )
 from handlers.clock import Clock, SystemClock
@@ -69,6 +71,8 @@ class DeskSettings:
     # `[desk] followup_window`: how recently a ticket was touched for a merchant's loose message
     # to be added to it without asking.
     followup_window: timedelta = timedelta(hours=24)
+    # `[desk] reopen_within`: how long after a resolve the reporter may reopen the ticket.
+    reopen_within: timedelta = timedelta(days=7)
     limits: Limits = field(default_factory=Limits)
     # `[desk] default_language`: for people with no pick, platform hint or clear first message.
     default_language: str = "en"
@@ -394,6 +398,12 @@ class Desk:
         if not incoming.text.strip():
             merchant.show_menu(turn, t("empty"))
             return
+        if await reopen.typed_answer(turn, incoming.text) or await satisfaction.typed(
+            turn, incoming.text
+        ):
+            return
+        if await reopen.offer_for_text(turn, incoming.text):
+            return
         await routing.route(turn, incoming.text)
 
     async def _command(self, turn: Turn, name: str, args: str) -> None:
@@ -428,6 +438,8 @@ class Desk:
             name in program_team.SHARED and is_project_reference(turn, args.split(" ", 1)[0])
         ):
             await program_team.run(turn, name, args)
+        elif name == "reopen":
+            await reopen.command(turn, args)
         elif name in commands.TEAM:
             await team.run(turn, name, args)
         else:
@@ -462,6 +474,9 @@ class Desk:
             return
         elif kind == "followup":
             await merchant.add_followup(turn, rest)
+            return
+        elif kind in ("reopen", "csat"):
+            await (reopen.choice if kind == "reopen" else satisfaction.choice)(turn, value)
             return
         elif kind == "kb" and await ask.feedback_choice(turn, value):
             return

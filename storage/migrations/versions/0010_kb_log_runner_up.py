@@ -1,7 +1,7 @@
 """kb log: the runner-up's score, for low-margin answers in `deskbot kb stats`
 
-Revision ID: 0009_kb_log_runner_up
-Revises: 0008_facts_redaction
+Revision ID: 0010_kb_log_runner_up
+Revises: 0009_reopen_feedback
 Create Date: 2026-11-30 10:00:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_kb_log_runner_up"
-down_revision: str | None = "0008_facts_redaction"
+revision: str = "0010_kb_log_runner_up"
+down_revision: str | None = "0009_reopen_feedback"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
