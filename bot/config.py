@@ -72,6 +72,7 @@ class DeskConfig:
     pool_size: int = 10
     max_overflow: int = 10
     followup_window: timedelta = timedelta(hours=24)
+    durable_steps: bool = False
     reopen_within: timedelta = timedelta(days=7)
 
 
@@ -161,6 +162,9 @@ class _Section:
     def string(self, key: str, default: str = "") -> str:
         return str(self.get(key, default, str)).strip()
 
+    def boolean(self, key: str, default: bool) -> bool:
+        return bool(self.get(key, default, bool))
+
     def integer(self, key: str, default: int, low: int, high: int) -> int:
         value: int = self.get(key, default, int)
         if not low <= value <= high:
@@ -239,6 +243,7 @@ def _desk(raw: Any) -> DeskConfig:
         raise ConfigError(s.key("followup_window"), str(exc)) from None
     if not timedelta(minutes=1) <= window <= timedelta(days=30):
         raise ConfigError(s.key("followup_window"), f"must be 1m to 30d, got {window_text!r}")
+    durable_steps = s.boolean("durable_steps", DeskConfig.durable_steps)
     reopen_within = _reopen_within(s)
     s.finish()
     return DeskConfig(
@@ -253,6 +258,7 @@ def _desk(raw: Any) -> DeskConfig:
         pool_size=pool_size,
         max_overflow=max_overflow,
         followup_window=window,
+        durable_steps=durable_steps,
         reopen_within=reopen_within,
     )
 
