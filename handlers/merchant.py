@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from handlers import commands
+from handlers import commands, facts
 from handlers.events import Choice
 from handlers.members import name_of
 from handlers.messages import t
@@ -161,6 +161,10 @@ async def record_followup(turn: Turn, ticket: Ticket, text: str) -> int:
         ticket, turn.actor, turn.actor_name, text, public=True, now=now
     )
     tx.tickets.record(ticket, turn.actor, "followup", now)
+    found = facts.dumps(facts.merged(facts.loads(ticket.facts), facts.extract(text)))
+    new_facts = found != facts.dumps(facts.loads(ticket.facts))
+    if new_facts:
+        tx.tickets.change(ticket, turn.actor, now, facts=found)
     ticket.updated_at = now
     tx.session.add(ticket)
     with turn.desk.notifier.for_team():
@@ -170,5 +174,9 @@ async def record_followup(turn: Turn, ticket: Ticket, text: str) -> int:
             reference=ticket.reference,
             text=quoted(text),
         )
-    turn.desk.notifier.timeline(tx, ticket, entry, now)
+    if new_facts:
+        # The alert's payment-details line gains what the follow-up brought.
+        turn.desk.notifier.ticket_changed(tx, ticket, entry, now)
+    else:
+        turn.desk.notifier.timeline(tx, ticket, entry, now)
     return await tx.tickets.message_id(message)
