@@ -39,7 +39,7 @@ TEAM = (
 ALL = MERCHANT + TEAM
 _BARE_ALONE = (
     "start", "help", "menu", "report", "ask", "mytickets", "mine", "cancel", "language",
-    "integrate", "progress", "uat", "projects",
+    "integrate", "progress", "uat", "projects", "reopen",
 )  # fmt: skip
 _UAT_WORDS = ("pass", "fail", "signoff", "sign-off")
 # Swahili command words (the glossary's) and the command each one is.
@@ -54,6 +54,7 @@ ALIASES = {
     "menyu": "menu",
     "lugha": "language",
     "maendeleo": "progress",
+    "fungua": "reopen",
 }
 # Commands whose arguments are prose, never a reference.
 _FREE_TEXT = ("ask", "language", "block", "unblock")
