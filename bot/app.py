@@ -38,6 +38,7 @@ def desk_settings(config: Config) -> DeskSettings:
         names=dict(config.team.names),
         max_title_length=config.desk.max_title_length,
         max_details_length=config.desk.max_details_length,
+        followup_window=config.desk.followup_window,
         reopen_within=config.desk.reopen_within,
         limits=config.limits,
         default_language=config.desk.default_language,

@@ -38,7 +38,13 @@ def add_kb_commands(subparsers: Any, common: argparse.ArgumentParser | None = No
     stats = sub.add_parser("stats", parents=parents, help="answers shown, helpful, escalated")
     stats.add_argument("--since", help="only count from this date (YYYY-MM-DD, UTC)")
     stats.add_argument("--json", action="store_true", help="print JSON")
-    stats.add_argument("--top", type=int, default=20, help="unanswered questions to list")
+    stats.add_argument("--top", type=int, default=20, help="questions to list in each part")
+    stats.add_argument(
+        "--margin",
+        type=float,
+        help="an answer leading the runner-up entry or [kb] min_score by less than this is "
+        "low-margin (default: half of min_score)",
+    )
 
 
 async def run(
@@ -113,15 +119,22 @@ async def _stats(args: argparse.Namespace, config: Config, out: TextIO, err: Tex
         except ValueError:
             print(f"--since must be a date like 2026-01-31, got {args.since!r}", file=err)
             return 2
+    min_score = kb_settings(config.kb).min_score
+    margin = args.margin if args.margin is not None else min_score / 2
+    if margin < 0:
+        print(f"--margin must not be negative, got {margin}", file=err)
+        return 2
     async with Database(config.desk.database_url) as database:
         await database.upgrade()
         store = Store(database, config.desk.reference_prefix)
         async with store.transaction() as tx:
-            stats = await tx.kb_log.stats(since, unanswered_limit=max(args.top, 0))
+            stats = await tx.kb_log.stats(
+                since, unanswered_limit=max(args.top, 0), min_score=min_score, margin=margin
+            )
     if args.json:
         print(json.dumps(_stats_dict(stats), ensure_ascii=False, indent=2), file=out)
     else:
-        print(_stats_text(stats, args.since), file=out)
+        print(_stats_text(stats, args.since, margin), file=out)
     return 0
 
 
@@ -132,11 +145,25 @@ def _stats_dict(stats: KbStats) -> dict[str, Any]:
         "not_helpful": stats.not_helpful,
         "no_answer": stats.no_answer,
         "escalated": stats.escalated,
+        "low_margin": stats.low_margin,
         "unanswered_questions": [{"question": q, "count": n} for q, n in stats.unanswered],
+        "marked_no": [
+            {"question": s.question, "entry_id": s.entry_id, "count": s.count}
+            for s in stats.marked_no
+        ],
+        "low_margin_answers": [
+            {
+                "question": s.question,
+                "entry_id": s.entry_id,
+                "score": s.score,
+                "runner_up": s.runner_up,
+            }
+            for s in stats.low_margin_answers
+        ],
     }
 
 
-def _stats_text(stats: KbStats, since: str | None) -> str:
+def _stats_text(stats: KbStats, since: str | None, margin: float) -> str:
     lines = [
         f"Knowledge-base answers {'since ' + since if since else '(all time)'}:",
         f"  answered:           {stats.answered}",
@@ -144,10 +171,20 @@ def _stats_text(stats: KbStats, since: str | None) -> str:
         f"  not helpful (No):   {stats.not_helpful}",
         f"  no answer:          {stats.no_answer}",
         f"  escalated to team:  {stats.escalated}",
+        f"  low-margin answers: {stats.low_margin} (lead under {margin:g} over the runner-up "
+        "entry or min_score)",
     ]
     if stats.unanswered:
         lines.append("Questions with no answer (most asked first):")
         lines.extend(f"  {count} x {question}" for question, count in stats.unanswered)
     else:
         lines.append("No unanswered questions.")
+    if stats.marked_no:
+        lines.append("Answers marked No (entry shown: question), most frequent first:")
+        lines.extend(f"  {s.count} x {s.entry_id}: {s.question}" for s in stats.marked_no)
+    if stats.low_margin_answers:
+        lines.append("Low-margin answers (smallest lead first):")
+        for s in stats.low_margin_answers:
+            runner_up = "none" if s.runner_up is None else f"{s.runner_up:.3f}"
+            lines.append(f"  {s.score or 0:.3f} (runner-up {runner_up}) {s.entry_id}: {s.question}")
     return "\n".join(lines)

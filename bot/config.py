@@ -71,6 +71,7 @@ class DeskConfig:
     outbox_lease_seconds: int = 10
     pool_size: int = 10
     max_overflow: int = 10
+    followup_window: timedelta = timedelta(hours=24)
     durable_steps: bool = False
     reopen_within: timedelta = timedelta(days=7)
 
@@ -235,6 +236,13 @@ def _desk(raw: Any) -> DeskConfig:
     lease = s.integer("outbox_lease_seconds", 10, 1, 600)
     pool_size = s.integer("pool_size", DeskConfig.pool_size, 1, 200)
     max_overflow = s.integer("max_overflow", DeskConfig.max_overflow, 0, 200)
+    window_text = s.string("followup_window", "24h")
+    try:
+        window = parse_duration(window_text)
+    except DurationError as exc:
+        raise ConfigError(s.key("followup_window"), str(exc)) from None
+    if not timedelta(minutes=1) <= window <= timedelta(days=30):
+        raise ConfigError(s.key("followup_window"), f"must be 1m to 30d, got {window_text!r}")
     durable_steps = s.boolean("durable_steps", DeskConfig.durable_steps)
     reopen_within = _reopen_within(s)
     s.finish()
@@ -249,6 +257,7 @@ def _desk(raw: Any) -> DeskConfig:
         outbox_lease_seconds=lease,
         pool_size=pool_size,
         max_overflow=max_overflow,
+        followup_window=window,
         durable_steps=durable_steps,
         reopen_within=reopen_within,
     )

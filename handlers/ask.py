@@ -8,7 +8,6 @@ conversation step, so `deskbot kb stats` counts exactly what users saw.
 from __future__ import annotations
 
 import hashlib
-import re
 
 from handlers import limits
 from handlers.events import Choice
@@ -29,21 +28,6 @@ YES, NO, ENTRY = "kb:yes", "kb:no", "kb:entry:"
 ENTRY_KEY_LENGTH = 24  # "kb:entry:" + 24 = 33 bytes, half of Telegram's callback-data limit
 _TYPED_YES = ("yes", "y", "ndiyo", "ndio", "sawa")
 _TYPED_NO = ("no", "n", "hapana")
-# Openings that make a message plainly a question even without a question mark.
-_QUESTION_START = re.compile(
-    r"^(how|what|why|where|which|when|who|can|could|is there|are there|do you|does|"
-    r"nawezaje|tunawezaje|naweza|je|kwa nini|kwanini|vipi|ni nini|nini)\b",
-    re.IGNORECASE,
-)
-
-
-def looks_like_question(text: str) -> bool:
-    """Free text that is plainly a question: ends with '?', or opens like one and is not a word."""
-    stripped = text.strip()
-    words = len(stripped.split())
-    if stripped.endswith(("?", "？")):
-        return words >= 2  # "hello?" or "?" alone is not worth a ticket
-    return words >= 3 and _QUESTION_START.match(stripped) is not None
 
 
 async def start(turn: Turn, args: str = "") -> None:
@@ -97,42 +81,24 @@ async def take_question(turn: Turn, text: str) -> None:
         turn.say(t("report.too_long", length=len(question), limit=limit))
         return
     turn.reset()
-    kb = _knowledge(turn)
+    kb = knowledge(turn)
     found = kb.answer(question) if kb is not None else None
     if found is None:
         await _no_answer(turn, kb, question)
         return
-    _show_answer(turn, found)
+    show_answer(turn, found)
 
 
-async def free_question(turn: Turn, text: str) -> bool:
-    """Answer a free-text question outside any flow. False (nothing said) when the knowledge
-    base has no confident answer and the user has open tickets: it may be about one of them."""
-    question = text.strip()
-    kb = _knowledge(turn)
-    if kb is not None and len(question) <= turn.desk.settings.max_details_length:
-        found = kb.answer(question)
-        if found is not None:
-            turn.reset()
-            _show_answer(turn, found)
-            return True
-    incoming = turn.incoming
-    if await turn.tx.tickets.for_reporter(
-        incoming.channel, incoming.user_id, unresolved_only=True, limit=1
-    ):
-        return False
-    await take_question(turn, text)
-    return True
-
-
-def _knowledge(turn: Turn) -> KnowledgeBase | None:
+def knowledge(turn: Turn) -> KnowledgeBase | None:
     source = turn.desk.knowledge
     return None if source is None else source.current()
 
 
-def _show_answer(turn: Turn, found: Answer) -> None:
+def show_answer(turn: Turn, found: Answer) -> None:
     best = found.best
-    _log(turn, found.question, Outcome.answered, best.entry.id, best.score)
+    _log(
+        turn, found.question, Outcome.answered, best.entry.id, best.score, runner_up=found.runner_up
+    )
     related = [hit.entry.id for hit in found.related]
     turn.go(FEEDBACK, "answered", question=found.question, shown=[best.entry.id], related=related)
     _present(turn, best.entry, [h.entry for h in found.related])
@@ -184,7 +150,7 @@ async def _feedback(turn: Turn, choice: str) -> bool:
 
 
 def _open_related(turn: Turn, key: str, question: str, shown: list[str]) -> bool:
-    kb = _knowledge(turn)
+    kb = knowledge(turn)
     related: list[str] = list(turn.state.data.get("related", []))
     entry_id = next((i for i in related if entry_key(i) == key or i == key), None)
     entry = kb.get(entry_id) if kb is not None and entry_id is not None else None
@@ -225,7 +191,7 @@ async def _pass_to_team(turn: Turn, question: str, shown: list[str]) -> str | No
     title = " ".join(question.split())
     if len(title) > title_limit:
         title = title[: title_limit - 1] + "…"
-    kb = _knowledge(turn)
+    kb = knowledge(turn)
     lines = []
     # The description is for the team, so it is in the team's language.
     with turn.desk.notifier.for_team():
@@ -251,6 +217,7 @@ def _log(
     entry_id: str | None = None,
     score: float | None = None,
     ticket_reference: str | None = None,
+    runner_up: float | None = None,
 ) -> None:
     incoming = turn.incoming
     after_commit(turn.tx.session, lambda: metrics.kb_outcome(str(outcome)))
@@ -263,4 +230,5 @@ def _log(
         entry_id=entry_id,
         score=None if score is None else round(score, 4),
         ticket_reference=ticket_reference,
+        runner_up=None if runner_up is None else round(runner_up, 4),
     )

@@ -8,8 +8,10 @@ flow only a bare `cancel` is taken as a command; anything else is the answer to 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from handlers.i18n.catalogs import parse_language
-from handlers.references import looks_like_reference
+from handlers.references import looks_like_reference, tighten
 
 MERCHANT = (
     "start", "help", "menu", "report", "ask", "status", "mytickets", "mine", "cancel", "language",
@@ -54,23 +56,28 @@ ALIASES = {
     "maendeleo": "progress",
     "fungua": "reopen",
 }
+# Commands whose arguments are prose, never a reference.
+_FREE_TEXT = ("ask", "language", "block", "unblock")
 # Commands that also take their one argument inside a flow ("lugha sw").
 _IN_FLOW = ("cancel", "language")
 _LIST_FILTERS = ("", "open", "critical", "major", "minor")
 
 
-def parse(text: str, in_flow: bool) -> tuple[str, str] | None:
-    """`(command, arguments)` or None when the text is not a command."""
+def parse(text: str, in_flow: bool, prefixes: Iterable[str] = ()) -> tuple[str, str] | None:
+    """`(command, arguments)` or None when the text is not a command. A reference typed loosely
+    with one of `prefixes` (`status int 4`, `ack INT4`) is read as `INT-4`."""
     stripped = text.strip()
     if stripped.startswith("/") and len(stripped) > 1:
         head, _, rest = stripped[1:].partition(" ")
         head, _, rest2 = head.partition("\n")
         rest = f"{rest2}\n{rest}".strip() if rest2 else rest.strip()
-        return _canonical(head.split("@", 1)[0].lower(), rest)
+        word, rest = _canonical(head.split("@", 1)[0].lower(), rest)
+        return word, _tightened(word, rest, prefixes)
     parts = stripped.split(maxsplit=1)
     if not parts:
         return None
     word, rest = _canonical(parts[0].lower(), parts[1].strip() if len(parts) > 1 else "")
+    rest = _tightened(word, rest, prefixes)
     if in_flow:
         if word == "language" and _is_language_word(rest):
             return word, rest
@@ -100,6 +107,12 @@ def parse(text: str, in_flow: bool) -> tuple[str, str] | None:
     if word in ("block", "unblock") and rest and ":" in rest.split()[0]:
         return word, rest
     return None
+
+
+def _tightened(word: str, rest: str, prefixes: Iterable[str]) -> str:
+    if word in _FREE_TEXT:
+        return rest
+    return tighten(rest, prefixes)
 
 
 def word_for(command: str, language: str) -> str:

@@ -40,6 +40,7 @@ from handlers.program import uat as program_uat
 from handlers.program.common import is_project_reference
 from handlers.program.settings import ProgramSettings
 from handlers.program.view import progress
+from handlers.routing import act as routing
 from handlers.tickets import Draft, created_replies, open_ticket
 from handlers.turn import TicketObserver, Turn
 from storage.models import Ticket
@@ -67,6 +68,9 @@ class DeskSettings:
     names: Mapping[str, str] = field(default_factory=dict)
     max_title_length: int = 120
     max_details_length: int = 4000
+    # `[desk] followup_window`: how recently a ticket was touched for a merchant's loose message
+    # to be added to it without asking.
+    followup_window: timedelta = timedelta(hours=24)
     # `[desk] reopen_within`: how long after a resolve the reporter may reopen the ticket.
     reopen_within: timedelta = timedelta(days=7)
     limits: Limits = field(default_factory=Limits)
@@ -179,6 +183,11 @@ class Desk:
                     now=now,
                 )
         self._wake(tx)
+
+    @property
+    def prefixes(self) -> tuple[str, str]:
+        """The reference prefixes of tickets and projects, read loosely when typed (`INT4`)."""
+        return (self.settings.reference_prefix, self.settings.program.reference_prefix)
 
     def can_answer(self, question: str) -> bool:
         """Whether the knowledge base has a confident answer to `question` (a channel that can
@@ -383,7 +392,7 @@ class Desk:
         if await language.typed_answer(turn, incoming.text):
             self._reprompt(turn)
             return
-        parsed = commands.parse(incoming.text, in_flow=state.flow in FLOWS)
+        parsed = commands.parse(incoming.text, in_flow=state.flow in FLOWS, prefixes=self.prefixes)
         if parsed is not None:
             await self._command(turn, *parsed)
             return
@@ -402,10 +411,7 @@ class Desk:
             return
         if await reopen.offer_for_text(turn, incoming.text):
             return
-        if ask.looks_like_question(incoming.text) and await ask.free_question(turn, incoming.text):
-            return
-        if not await merchant.free_text(turn, incoming.text):
-            merchant.show_menu(turn)
+        await routing.route(turn, incoming.text)
 
     async def _command(self, turn: Turn, name: str, args: str) -> None:
         if name in ("start", "help", "menu"):
@@ -469,6 +475,9 @@ class Desk:
         elif kind == "menu" and rest in ("report", "ask", "mytickets"):
             # From the follow-up offer, the message already sent is the question or the title.
             await self._command(turn, rest, merchant.pending_text(turn, rest))
+            return
+        elif kind == routing.CHOICE:
+            await routing.choice(turn, rest)
             return
         elif kind == "followup":
             await merchant.add_followup(turn, rest)

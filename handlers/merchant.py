@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from handlers import commands, facts
 from handlers.events import Choice
 from handlers.members import name_of
 from handlers.messages import t
-from handlers.references import normalise_reference
+from handlers.references import normalise_reference, split_reference
 from handlers.render import one_line, quoted, status_text
 from handlers.turn import Turn
 from storage.models import Ticket
@@ -42,7 +44,7 @@ async def find_ticket(
     `for_update` locks the ticket's row for a change (see `TicketRepository.get`).
     """
     prefix = turn.desk.settings.reference_prefix
-    word = args.split()[0] if args.split() else ""
+    word, _ = split_reference(args, turn.desk.prefixes)
     if not word:
         word = commands.word_for(command, t.language)
         turn.say(t("ref.missing", command=word, prefix=prefix))
@@ -63,6 +65,11 @@ async def status(turn: Turn, args: str) -> None:
     ticket = await find_ticket(turn, "status", args)
     if ticket is None:
         return
+    turn.say(await status_reply(turn, ticket))
+
+
+async def status_reply(turn: Turn, ticket: Ticket) -> str:
+    """Where `ticket` stands and the team's latest public replies, as its reporter sees it."""
     assignee = (
         await name_of(turn.tx, turn.desk.settings.names, ticket.assignee)
         if ticket.assignee
@@ -78,7 +85,7 @@ async def status(turn: Turn, args: str) -> None:
         text += "\n" + t("status.replies")
         for message in replies[-3:]:
             text += f"\n— {message.text}"
-    turn.say(text)
+    return text
 
 
 def ticket_author(ticket: Ticket) -> str:
@@ -105,30 +112,20 @@ async def my_tickets(turn: Turn) -> None:
     turn.say("\n".join(lines))
 
 
-async def free_text(turn: Turn, text: str) -> bool:
-    """Offer to add loose text to one of the user's open tickets. False when they have none."""
-    incoming = turn.incoming
-    open_tickets = await turn.tx.tickets.for_reporter(
-        incoming.channel, incoming.user_id, unresolved_only=True, limit=MAX_FOLLOWUP_CHOICES
-    )
-    if not open_tickets:
-        return False
-    turn.reset()
-    limit = turn.desk.settings.limits.max_followup_length
-    if len(text.strip()) > limit:
-        turn.say(t("report.too_long", length=len(text.strip()), limit=limit))
-        return True
-    turn.go(FOLLOWUP, "which", text=text)
-    choices = [
+def ticket_choices(tickets: Sequence[Ticket]) -> list[Choice]:
+    """A choice "Add to INT-4: title" for each of `tickets`, for text held in the offer."""
+    return [
         Choice(
             t("followup.add", reference=tk.reference, title=tk.title), f"followup:{tk.reference}"
         )
-        for tk in open_tickets
+        for tk in tickets[:MAX_FOLLOWUP_CHOICES]
     ]
-    choices.append(Choice(t("followup.new_report"), "menu:report"))
-    choices.append(Choice(t("followup.new_question"), "menu:ask"))
-    turn.say(t("followup.which"), tuple(choices))
-    return True
+
+
+def hold(turn: Turn, text: str, intent: str = "") -> None:
+    """Keep `text` while the merchant chooses where it goes (a ticket, a report, a question)."""
+    turn.reset()
+    turn.go(FOLLOWUP, "which", text=text, intent=intent)
 
 
 def pending_text(turn: Turn, command: str) -> str:
@@ -145,13 +142,24 @@ def pending_text(turn: Turn, command: str) -> str:
 
 async def add_followup(turn: Turn, reference: str) -> None:
     text = turn.state.data.get("text") if turn.state.flow == FOLLOWUP else None
+    intent = turn.state.data.get("intent") if turn.state.flow == FOLLOWUP else None
     turn.reset()
     ticket = await turn.tx.tickets.get(reference)
     if text is None or ticket is None or not turn.owns(ticket):
         turn.say(t("followup.expired"))
         return
+    await record_followup(turn, ticket, text)
+    turn.say(t("followup.added", reference=ticket.reference))
+    if intent == "status":
+        turn.say(await status_reply(turn, ticket))
+
+
+async def record_followup(turn: Turn, ticket: Ticket, text: str) -> int:
+    """Add the reporter's `text` to `ticket` and tell the team; the message's id (for undo)."""
     tx, now = turn.tx, turn.now
-    tx.tickets.add_message(ticket, turn.actor, turn.actor_name, text, public=True, now=now)
+    message = tx.tickets.add_message(
+        ticket, turn.actor, turn.actor_name, text, public=True, now=now
+    )
     tx.tickets.record(ticket, turn.actor, "followup", now)
     found = facts.dumps(facts.merged(facts.loads(ticket.facts), facts.extract(text)))
     new_facts = found != facts.dumps(facts.loads(ticket.facts))
@@ -171,4 +179,4 @@ async def add_followup(turn: Turn, reference: str) -> None:
         turn.desk.notifier.ticket_changed(tx, ticket, entry, now)
     else:
         turn.desk.notifier.timeline(tx, ticket, entry, now)
-    turn.say(t("followup.added", reference=ticket.reference))
+    return await tx.tickets.message_id(message)

@@ -13,6 +13,8 @@ from handlers.turn import Turn
 FLOW = "report"
 ENVIRONMENTS = ("staging", "production")
 SEVERITIES = ("critical", "major", "minor")
+# A message this short cannot be a report's title and details by itself.
+MIN_WORDS = 4
 
 
 def environment_choices() -> tuple[Choice, ...]:
@@ -69,6 +71,49 @@ async def start(turn: Turn, args: str = "") -> None:
     turn.say(t("report.title", limit=turn.desk.settings.max_title_length))
 
 
+async def start_with(turn: Turn, text: str, severity: str) -> None:
+    """A report begun from a message the merchant already sent (an urgent one): the message is
+    its details and, cut to the limit, its title; `severity` is chosen already. The merchant
+    picks the environment, then sees the summary and confirms or cancels."""
+    turn.reset()
+    refusal = await limits.ticket_refusal(turn, severity)
+    if refusal is not None and not refusal.critical:
+        turn.say(refusal.text)
+        return
+    details_limit = turn.desk.settings.max_details_length
+    title = _shortened(text, turn.desk.settings.max_title_length)
+    if refusal is not None:
+        # No more Critical reports allowed for now: the merchant chooses another severity.
+        turn.say(refusal.text)
+    if len(text.split()) < MIN_WORDS or len(text) > details_limit:
+        # "urgent!" alone says nothing about what is wrong: ask for the report as usual.
+        turn.go(FLOW, "title")
+        if refusal is None:
+            turn.state.data["preset"] = severity
+            turn.say(t("routing.severity.preset"))
+        turn.say(t("report.title", limit=turn.desk.settings.max_title_length))
+        return
+    turn.go(FLOW, "environment", title=title, description=text)
+    if refusal is None:
+        turn.state.data["preset"] = severity
+        turn.say(t("routing.severity.preset"))
+    turn.say(t("report.environment"), environment_choices())
+
+
+def _shortened(text: str, limit: int) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def _after_environment(turn: Turn) -> None:
+    preset = turn.state.data.pop("preset", None)
+    if preset in SEVERITIES:
+        turn.state.data["severity"] = preset
+        _summary(turn)
+    else:
+        _ask_severity(turn)
+
+
 def reprompt(turn: Turn) -> None:
     """Ask the current step's question again (after a language switch)."""
     current = turn.state.step
@@ -96,7 +141,7 @@ async def step(turn: Turn, text: str, choice: str | None) -> bool:
             return False
         _details(turn, text)
     elif current == "environment":
-        return _pick(turn, environment_choices(), choice, text, "environment", _ask_severity)
+        return _pick(turn, environment_choices(), choice, text, "environment", _after_environment)
     elif current == "severity":
         return _pick(turn, severity_choices(), choice, text, "severity", _summary)
     elif current == "confirm":

@@ -11,7 +11,7 @@ from handlers.members import display_name, matching
 from handlers.merchant import find_ticket
 from handlers.messages import EN, t
 from handlers.notify import Target
-from handlers.references import looks_like_reference, normalise_reference
+from handlers.references import looks_like_reference, normalise_reference, split_reference, tighten
 from handlers.render import age
 from handlers.turn import Turn
 from storage.models import UNRESOLVED, Status, Ticket
@@ -50,8 +50,7 @@ async def run(turn: Turn, command: str, args: str) -> None:
     ticket = await find_ticket(turn, command, args, for_update=True)
     if ticket is None:
         return
-    rest = args.strip().split(maxsplit=1)
-    text = rest[1].strip() if len(rest) > 1 else ""
+    _, text = split_reference(args, turn.desk.prefixes)
     await ACTIONS[command](turn, ticket, text)
 
 
@@ -211,7 +210,7 @@ async def _resolve_all(turn: Turn, args: str) -> None:
     written in full (`INT-2`, `#2`) count: "resolve INT-1 3 retries fixed it" is one ticket."""
     rest = args.strip()
     references: list[str] = []
-    while (word := _LEADING.match(rest)) is not None:
+    while (word := _LEADING.match(rest := tighten(rest, turn.desk.prefixes))) is not None:
         token = word.group(1)
         full = "-" in token or token.startswith("#")
         if not looks_like_reference(token) or (references and not full):

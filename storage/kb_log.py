@@ -24,6 +24,17 @@ class Outcome(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Shown:
+    """An answer worth a second look: the entry shown for a question, and how many times."""
+
+    question: str
+    entry_id: str
+    count: int
+    score: float | None = None
+    runner_up: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class KbStats:
     answered: int = 0
     helpful: int = 0
@@ -31,6 +42,12 @@ class KbStats:
     no_answer: int = 0
     # (question, how many times it was asked), most asked first
     unanswered: list[tuple[str, int]] = field(default_factory=list)
+    # Answers the asker marked No: the entry shown and the question, most frequent first.
+    marked_no: list[Shown] = field(default_factory=list)
+    # Answers shown whose lead over the runner-up entry or over the threshold was small: the
+    # likeliest wrong matches, smallest lead first.
+    low_margin: int = 0
+    low_margin_answers: list[Shown] = field(default_factory=list)
 
     @property
     def escalated(self) -> int:
@@ -52,6 +69,7 @@ class KbLogRepository:
         entry_id: str | None = None,
         score: float | None = None,
         ticket_reference: str | None = None,
+        runner_up: float | None = None,
     ) -> None:
         self.session.add(
             KbLog(
@@ -63,10 +81,19 @@ class KbLogRepository:
                 score=score,
                 outcome=str(outcome),
                 ticket_reference=ticket_reference,
+                runner_up=runner_up,
             )
         )
 
-    async def stats(self, since: datetime | None = None, unanswered_limit: int = 20) -> KbStats:
+    async def stats(
+        self,
+        since: datetime | None = None,
+        unanswered_limit: int = 20,
+        min_score: float | None = None,
+        margin: float = 0.25,
+    ) -> KbStats:
+        """`margin`: an answer leading the runner-up entry, or `min_score` (the threshold it
+        was shown against), by less than this counts as low-margin."""
         counts_query = select(KbLog.outcome, func.count()).group_by(KbLog.outcome)
         if since is not None:
             counts_query = counts_query.where(col(KbLog.created_at) >= since)
@@ -78,14 +105,56 @@ class KbLogRepository:
         asked: Counter[str] = Counter()
         first_form: dict[str, str] = {}
         for question in (await self.session.exec(questions_query)).all():
-            key = " ".join(question.lower().split()).rstrip("?!. ")
+            key = _folded(question)
             first_form.setdefault(key, question)
             asked[key] += 1
         unanswered = [(first_form[k], n) for k, n in asked.most_common(unanswered_limit)]
+        marked_no = await self._marked_no(since, unanswered_limit)
+        low = await self._low_margin(since, min_score, margin)
         return KbStats(
+            marked_no=marked_no,
+            low_margin=len(low),
+            low_margin_answers=low[:unanswered_limit],
             answered=counts.get(Outcome.answered, 0),
             helpful=counts.get(Outcome.helpful, 0),
             not_helpful=counts.get(Outcome.not_helpful, 0),
             no_answer=counts.get(Outcome.no_answer, 0),
             unanswered=unanswered,
         )
+
+    async def _marked_no(self, since: datetime | None, limit: int) -> list[Shown]:
+        query = select(KbLog.question, KbLog.entry_id).where(
+            KbLog.outcome == Outcome.not_helpful, col(KbLog.entry_id).is_not(None)
+        )
+        if since is not None:
+            query = query.where(col(KbLog.created_at) >= since)
+        seen: Counter[tuple[str, str]] = Counter()
+        first_form: dict[tuple[str, str], str] = {}
+        for question, entry_id in (await self.session.exec(query)).all():
+            key = (_folded(question), str(entry_id))
+            first_form.setdefault(key, question)
+            seen[key] += 1
+        return [Shown(first_form[key], key[1], count) for key, count in seen.most_common(limit)]
+
+    async def _low_margin(
+        self, since: datetime | None, min_score: float | None, margin: float
+    ) -> list[Shown]:
+        query = select(KbLog.question, KbLog.entry_id, KbLog.score, KbLog.runner_up).where(
+            KbLog.outcome == Outcome.answered, col(KbLog.score).is_not(None)
+        )
+        if since is not None:
+            query = query.where(col(KbLog.created_at) >= since)
+        found: list[tuple[float, Shown]] = []
+        for question, entry_id, score, runner_up in (await self.session.exec(query)).all():
+            assert score is not None
+            leads = [score - runner_up] if runner_up is not None else []
+            if min_score is not None:
+                leads.append(score - min_score)
+            if leads and min(leads) < margin:
+                found.append((min(leads), Shown(question, str(entry_id), 1, score, runner_up)))
+        found.sort(key=lambda pair: pair[0])
+        return [shown for _, shown in found]
+
+
+def _folded(question: str) -> str:
+    return " ".join(question.lower().split()).rstrip("?!. ")

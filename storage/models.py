@@ -277,6 +277,9 @@ class KbLog(SQLModel, table=True):
     score: float | None = None
     outcome: str
     ticket_reference: str | None = None
+    # The second-best entry's score when an answer was shown: a small lead over it (or over
+    # the threshold) marks an answer that may be the wrong entry (`deskbot kb stats`).
+    runner_up: float | None = None
 
 
 class Reporter(SQLModel, table=True):

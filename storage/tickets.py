@@ -149,17 +149,39 @@ class TicketRepository:
 
     def add_message(
         self, ticket: Ticket, author: str, author_name: str, text: str, public: bool, now: datetime
-    ) -> None:
-        self.session.add(
-            TicketMessage(
-                ticket_id=ticket.id,  # type: ignore[arg-type]
-                created_at=now,
-                author=author,
-                author_name=author_name,
-                public=public,
-                text=text,
-            )
+    ) -> TicketMessage:
+        message = TicketMessage(
+            ticket_id=ticket.id,  # type: ignore[arg-type]
+            created_at=now,
+            author=author,
+            author_name=author_name,
+            public=public,
+            text=text,
         )
+        self.session.add(message)
+        return message
+
+    async def message_id(self, message: TicketMessage) -> int:
+        """The id of a message added in this transaction (written now to get it)."""
+        await self.session.flush()
+        assert message.id is not None
+        return message.id
+
+    async def remove_message(self, ticket: Ticket, message_id: int, author: str) -> str | None:
+        """Take back a message `author` added to `ticket` (a merchant's "not about this
+        ticket"); its text, or None when it is not there (already taken back, or not theirs).
+        The caller holds the ticket's row lock, so two presses remove it once."""
+        query = select(TicketMessage).where(
+            TicketMessage.id == message_id,
+            TicketMessage.ticket_id == ticket.id,
+            TicketMessage.author == author,
+        )
+        message = (await self.session.exec(query)).first()
+        if message is None:
+            return None
+        text = message.text
+        await self.session.delete(message)
+        return text
 
     async def messages(self, ticket: Ticket) -> Sequence[TicketMessage]:
         query = (

@@ -158,3 +158,37 @@ def test_stats_counts_answers_feedback_and_lists_unanswered_questions(
     assert "Old question" not in out
     status, _, err = deskbot(capsys, "kb", "stats", "--since", "yesterday", "--config", str(cfg))
     assert status == 2 and "--since" in err
+
+
+async def _fill_margins(url: str) -> None:
+    async with Database(url) as database:
+        await database.upgrade()
+        async with Store(database).transaction() as tx:
+            now = datetime(2026, 3, 2, 9, tzinfo=UTC)
+            log = tx.kb_log
+            log.record("console", "a", "any update??", Outcome.answered, now, "api-key-lost", 0.62)
+            log.record("console", "a", "any update??", Outcome.not_helpful, now, "api-key-lost")
+            log.record("console", "b", "token?", Outcome.answered, now, "api-token", 3.2, None, 0.4)
+
+
+def test_stats_shows_answers_marked_no_and_low_margin_answers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cfg = config(tmp_path)
+    asyncio.run(_fill_margins(database_url_for(tmp_path)))
+    status, out, _ = deskbot(capsys, "kb", "stats", "--json", "--config", str(cfg))
+    assert status == 0
+    data = json.loads(out)
+    assert data["low_margin"] == 1
+    assert data["marked_no"] == [
+        {"question": "any update??", "entry_id": "api-key-lost", "count": 1}
+    ]
+    assert data["low_margin_answers"][0]["entry_id"] == "api-key-lost"
+    status, out, _ = deskbot(capsys, "kb", "stats", "--config", str(cfg))
+    assert "low-margin answers: 1" in out
+    assert "1 x api-key-lost: any update??" in out
+    assert "0.620 (runner-up none) api-key-lost: any update??" in out
+    status, out, _ = deskbot(capsys, "kb", "stats", "--margin", "5", "--json", "--config", str(cfg))
+    assert json.loads(out)["low_margin"] == 2
+    status, _, err = deskbot(capsys, "kb", "stats", "--margin", "-1", "--config", str(cfg))
+    assert status == 2 and "--margin" in err

@@ -198,10 +198,13 @@ async def test_status_and_lists_in_swahili_with_the_desk_time(store: Store) -> N
             ),
         ]
     )
-    # A follow-up: loose text is offered to the open ticket, in Swahili.
-    assert await amina.say("Bado inashindwa leo") == sw("followup.which")
-    assert amina.choices[0] == sw("followup.add", reference="INT-1", title="Malipo yamekwama")
-    assert await amina.press("followup:INT-1") == sw("followup.added", reference="INT-1")
+    # A follow-up: loose text about the active ticket is added to it, in Swahili, with the undo.
+    assert await amina.say("Bado inashindwa leo") == sw(
+        "routing.followup.added",
+        reference="INT-1",
+        line="INT-1 · wazi · Kubwa · Malipo yamekwama",
+    )
+    assert amina.choices == [sw("routing.undo", reference="INT-1")]
 
 
 async def test_notices_follow_the_reporter_and_alerts_the_team(

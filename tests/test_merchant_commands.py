@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
+from handlers.clock import FakeClock
 from handlers.delivery import OutboxDispatcher
 from storage import Store
 from tests.support import Chat, RecordingSender
@@ -55,17 +58,18 @@ async def test_mytickets_lists_only_mine(alice: Chat, bob: Chat) -> None:
     assert lines[1].startswith("INT-3") and lines[2].startswith("INT-1") and len(lines) == 3
 
 
-async def test_free_text_with_open_tickets_offers_to_add_it(
-    alice: Chat, store: Store, sent: RecordingSender, dispatcher: OutboxDispatcher
+async def test_free_text_about_an_older_ticket_offers_to_add_it(
+    alice: Chat,
+    store: Store,
+    sent: RecordingSender,
+    dispatcher: OutboxDispatcher,
+    clock: FakeClock,
 ) -> None:
     await alice.report()
+    clock.advance(timedelta(hours=25))  # past [desk] followup_window: no longer active
     answer = await alice.say("It also fails for Airtel Money")
-    assert "add this message" in answer
-    assert alice.choices == [
-        "Add to INT-1: USSD push fails",
-        "No, report a new issue",
-        "No, it's a new question",
-    ]
+    assert "ready answer" in answer
+    assert alice.choices == ["Report an issue", "Ask the team", "Add to INT-1: USSD push fails"]
     assert await alice.press_label("Add to INT-1: USSD push fails") == (
         "Added to INT-1. The team will see it."
     )
@@ -111,7 +115,7 @@ async def test_ask_without_answer_becomes_a_question_ticket(
 async def test_followup_offer_can_start_a_report_with_the_text_as_title(alice: Chat) -> None:
     await alice.report()
     await alice.say("Refunds show REVERSED")
-    answer = await alice.press_label("No, report a new issue")
+    answer = await alice.press_label("Report an issue")
     assert answer.startswith("What happened?")
     await alice.say("details")
     await alice.press_label("Staging")
@@ -122,7 +126,7 @@ async def test_followup_offer_can_start_a_report_with_the_text_as_title(alice: C
 async def test_followup_offer_can_ask_the_text_as_a_question(alice: Chat, store: Store) -> None:
     await alice.report()
     await alice.say("Can we settle to two bank accounts")
-    await alice.press_label("No, it's a new question")
+    await alice.press_label("Ask the team")
     async with store.transaction() as tx:
         question = await tx.tickets.get("INT-2")
     assert question is not None and question.kind == "question"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,7 @@ async def test_reply_to_an_alert_is_an_internal_note(tmp_path: Path) -> None:
 async def test_reply_to_a_timeline_entry_is_a_note_on_its_ticket(tmp_path: Path) -> None:
     async with desk_on_telegram(tmp_path) as env:
         await env.report(MERCHANT, "Refund shows REVERSED")
+        env.runtime.clock.advance(timedelta(hours=25))  # type: ignore[attr-defined]
         which = await env.say(MERCHANT, "The order reference is ORD77")
         mark = await env.press(MERCHANT, which, "Add to INT-1: Refund shows REVERSED")
         followup = await env.api.wait_call(
@@ -112,10 +114,9 @@ async def test_slash_reply_to_an_alert_goes_to_the_merchant(tmp_path: Path) -> N
 async def test_merchant_follow_up_appears_as_reply_to_the_alert(tmp_path: Path) -> None:
     async with desk_on_telegram(tmp_path) as env:
         alert = await env.report(MERCHANT, "USSD push timeout")
-        which = await env.say(MERCHANT, "It also happens for Airtel Money now")
-        add = [label for label in which.button_labels if label.startswith("Add to INT-1")]
-        assert add, which.button_labels
-        mark = await env.press(MERCHANT, which, add[0])
+        mark = env.api.mark()
+        added = await env.say(MERCHANT, "It also happens for Airtel Money now")
+        assert added.button_labels == ["Not about INT-1"]
         followup = await env.api.wait_call(
             "sendMessage",
             lambda c: c.chat_id == TEAM.id and "Airtel Money" in c.params["text"],

@@ -61,6 +61,8 @@ class Answer:
     question: str
     best: Hit
     related: tuple[Hit, ...] = ()
+    # The second-best entry's score, whatever it is (None: only one entry matched).
+    runner_up: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,4 +211,5 @@ class KnowledgeBase:
         if not hits or hits[0].score < self.min_score:
             return None
         related = tuple(h for h in hits[1:] if h.score >= self.min_score * RELATED_SHARE)
-        return Answer(question, hits[0], related)
+        runner_up = hits[1].score if len(hits) > 1 else None
+        return Answer(question, hits[0], related, runner_up)

@@ -4,6 +4,7 @@ stays private, and only the person offered a choice can press it."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from tests.fakes.slack_api import PostedMessage
@@ -94,6 +95,8 @@ async def test_only_the_person_offered_a_choice_can_press_it(tmp_path: Path) -> 
         await slack.submit(MERCHANT, view, report_values("Payout reversed", "REVERSED in 2 min"))
         await slack.settle()
         (anchor,) = slack.posted(SHARED_CHANNEL)
+        # Past [desk] followup_window: the merchant is asked which ticket, with buttons.
+        slack.clock.advance(timedelta(hours=25))
         event = {
             "type": "message",
             "channel_type": "channel",

@@ -138,14 +138,14 @@ async def test_a_conversation_in_swahili_by_typed_words_and_buttons(slack: Slack
     await slack.settle()
     assert ephemeral(slack).splitlines()[0] == escape(sw("mytickets.header"))
 
-    # A follow-up, then a cancelled report.
-    [offer] = await said(slack, "Bado haifanyi kazi leo")
-    assert offer.text == escape(sw("followup.which"))
-    label = sw("followup.add", reference="INT-1", title="Webhook haifiki")
+    # A follow-up (added to the active ticket, with the undo), then a cancelled report.
+    [added] = await said(slack, "Bado haifanyi kazi leo")
+    assert added.text.startswith(escape(sw("routing.followup.added", reference="INT-1", line="")))
     before = len(slack.posted(DM))
-    await slack.press(NEEMA, offer, label)
+    await slack.press(NEEMA, added, sw("routing.undo", reference="INT-1"))
     await slack.settle()
-    assert slack.posted(DM)[before:][-1].text == escape(sw("followup.added", reference="INT-1"))
+    undone = sw("routing.undone", reference="INT-1")
+    assert slack.posted(DM)[before:][-1].text == escape(undone)
     await said(slack, "ripoti")
     assert [m.text for m in await said(slack, "sitisha")] == [escape(sw("cancelled"))]
 

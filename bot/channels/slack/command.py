@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from handlers.commands import PROGRAM_TEAM
 from handlers.messages import t
-from handlers.references import normalise_reference
+from handlers.references import normalise_reference, tighten
 
 MERCHANT_VERBS = (
     "report", "ask", "status", "mine", "help", "language", "integrate", "progress", "uat",
@@ -86,7 +86,7 @@ def parse(
         return DeskCommand(verb)
     if verb == "language":
         return DeskCommand(verb, text=rest)
-    first = rest.split(maxsplit=1)[0] if rest else ""
+    first = tighten(rest, (prefix, program_prefix)).split(maxsplit=1)[0] if rest else ""
     if verb in ("progress", "uat", *PROGRAM_TEAM_VERBS) or (
         verb in ("take", "reply", "note") and first.upper().startswith(f"{program_prefix}-")
     ):
@@ -106,7 +106,7 @@ def parse(
         # The engine checks the identity and the hours and says what is wrong with them.
         return DeskCommand(verb, text=rest)
     if verb in ("status", "ack", "take", "assign", "resolve", "reply", "note", "reopen"):
-        raw_ref, _, body = rest.partition(" ")
+        raw_ref, _, body = tighten(rest, (prefix, program_prefix)).partition(" ")
         reference = normalise_reference(raw_ref, prefix) if raw_ref else None
         needs_text = verb in ("reply", "note", "assign")
         shape_key = "slack.command.shape_text" if needs_text else "slack.command.shape"

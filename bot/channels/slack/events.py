@@ -122,7 +122,7 @@ class Events:
             return False
         if self.bridge.is_member(user_id):
             return True
-        command = commands.parse(text, in_flow=False)
+        command = commands.parse(text, in_flow=False, prefixes=self.bridge.desk.prefixes)
         return command is not None and command[0] in PRIVATE_COMMANDS
 
     async def _thread_reply(

@@ -77,13 +77,16 @@ class TelegramRouter:
             await self._guarded(chat.id, self.desk.handle, incoming, ReplyTo(str(chat.id)))
         elif str(chat.id) == self.team_chat_id:
             await self._team_message(message, incoming)
-        elif commands.parse(incoming.text, in_flow=False) is not None and incoming.text[:1] == "/":
+        elif (
+            commands.parse(incoming.text, False, self.desk.prefixes) is not None
+            and incoming.text[:1] == "/"
+        ):
             with speaking(self._language(incoming)):
                 text = t("telegram.private_only", username=self.bot_username)
             await self._say(chat.id, Message(text), reply_to=message.message_id)
 
     async def _team_message(self, message: TgMessage, incoming: Incoming) -> None:
-        parsed = commands.parse(incoming.text, in_flow=False)
+        parsed = commands.parse(incoming.text, in_flow=False, prefixes=self.desk.prefixes)
         if incoming.text[:1] != "/":
             parsed = None  # in the group, only slash commands are commands
         reference = await self._replied_ticket(message)

@@ -1,0 +1,218 @@
+"""What the desk does with a merchant's free text once `classify` has said where it goes.
+
+A message about an active ticket (unresolved, touched within `[desk] followup_window`) is added
+to it at once, with a "Not about INT-4" button that takes it back and asks where it belongs;
+status questions also get the ticket's status. Questions and problem reports go to the knowledge
+base; without a confident answer the merchant is offered to report it (title pre-filled) or to
+ask the team. Urgent messages are offered a Critical report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Sequence
+
+from handlers import ask, merchant, report
+from handlers.events import Choice
+from handlers.messages import t
+from handlers.render import one_line, quoted
+from handlers.routing.classify import Label, Topic, classify
+from handlers.turn import Turn
+from storage.models import Ticket
+
+CHOICE = "route"
+
+
+async def route(turn: Turn, text: str) -> None:
+    incoming = turn.incoming
+    tickets = list(
+        await turn.tx.tickets.for_reporter(
+            incoming.channel,
+            incoming.user_id,
+            unresolved_only=True,
+            limit=merchant.MAX_FOLLOWUP_CHOICES,
+        )
+    )
+    limit = turn.desk.settings.limits.max_followup_length
+    if tickets and len(text.strip()) > limit:
+        # It could be about one of them, and no ticket takes a message this long.
+        turn.reset()
+        turn.say(t("report.too_long", length=len(text.strip()), limit=limit))
+        return
+    named = _named(turn, text, tickets)
+    since = turn.now - turn.desk.settings.followup_window
+    active = [named] if named is not None else [tk for tk in tickets if tk.updated_at >= since]
+    label = classify(text, [Topic(tk.title, tk.description) for tk in active])
+    await _ACTIONS[label](turn, text.strip(), active, tickets)
+
+
+def _named(turn: Turn, text: str, tickets: Sequence[Ticket]) -> Ticket | None:
+    """One of the merchant's unresolved tickets named in the text ("INT-4 still fails")."""
+    prefix = re.escape(turn.desk.settings.reference_prefix)
+    numbers = {
+        int(m.group(1))
+        for m in re.finditer(rf"(?:\b{prefix}\s*-?\s*#?|#)(\d{{1,12}})\b", text, re.IGNORECASE)
+    }
+    for ticket in tickets:
+        if int(ticket.reference.rsplit("-", 1)[-1]) in numbers:
+            return ticket
+    return None
+
+
+async def _menu(turn: Turn, _text: str, _active: list[Ticket], _all: list[Ticket]) -> None:
+    merchant.show_menu(turn)
+
+
+async def _status(turn: Turn, text: str, active: list[Ticket], tickets: list[Ticket]) -> None:
+    if len(active) == 1:
+        ticket = active[0]
+        message_id = await _record(turn, ticket, text)
+        if message_id is None:
+            return
+        turn.say(await merchant.status_reply(turn, ticket))
+        turn.say(
+            t("routing.status.recorded", reference=ticket.reference),
+            (_undo_choice(ticket, message_id),),
+        )
+    elif active or tickets:
+        _which(turn, text, active or tickets, "status")
+    else:
+        turn.say(t("routing.no_tickets"), merchant.menu_choices())
+
+
+async def _followup(turn: Turn, text: str, active: list[Ticket], tickets: list[Ticket]) -> None:
+    if len(active) != 1:
+        _which(turn, text, active or tickets, "followup")
+        return
+    ticket = active[0]
+    message_id = await _record(turn, ticket, text)
+    if message_id is not None:
+        turn.say(
+            t("routing.followup.added", reference=ticket.reference, line=status_line(ticket)),
+            (_undo_choice(ticket, message_id),),
+        )
+
+
+async def _knowledge(turn: Turn, text: str, _active: list[Ticket], tickets: list[Ticket]) -> None:
+    kb = ask.knowledge(turn)
+    if kb is not None and len(text) <= turn.desk.settings.max_details_length:
+        found = kb.answer(text)
+        if found is not None:
+            turn.reset()
+            ask.show_answer(turn, found)
+            return
+    merchant.hold(turn, text)
+    choices = [
+        Choice(t("routing.choice.report"), "menu:report"),
+        Choice(t("routing.choice.ask"), "menu:ask"),
+        *merchant.ticket_choices(tickets),
+    ]
+    turn.say(t("routing.no_answer"), tuple(choices))
+
+
+async def _urgent(turn: Turn, text: str, _active: list[Ticket], tickets: list[Ticket]) -> None:
+    merchant.hold(turn, text)
+    choices = [
+        Choice(t("routing.choice.critical"), f"{CHOICE}:critical"),
+        Choice(t("routing.choice.ask"), "menu:ask"),
+        *merchant.ticket_choices(tickets),
+    ]
+    turn.say(t("routing.urgent"), tuple(choices))
+
+
+_ACTIONS: dict[Label, Callable[[Turn, str, list[Ticket], list[Ticket]], Awaitable[None]]] = {
+    Label.greeting: _menu,
+    Label.other: _menu,
+    Label.status: _status,
+    Label.followup: _followup,
+    Label.question: _knowledge,
+    Label.new_issue: _knowledge,
+    Label.urgent: _urgent,
+}
+
+
+def status_line(ticket: Ticket) -> str:
+    """ "INT-4 · Open · Critical · Payouts failing": where a ticket stands, in one line."""
+    parts = [ticket.reference, t.word("status", ticket.status)]
+    if ticket.severity:
+        parts.append(t.word("severity", ticket.severity))
+    parts.append(one_line(ticket.title))
+    return " · ".join(parts)
+
+
+def _which(turn: Turn, text: str, tickets: Sequence[Ticket], intent: str) -> None:
+    merchant.hold(turn, text, intent)
+    choices = [
+        *merchant.ticket_choices(tickets),
+        Choice(t("followup.new_report"), "menu:report"),
+        Choice(t("followup.new_question"), "menu:ask"),
+    ]
+    turn.say(t("followup.which"), tuple(choices))
+
+
+def _undo_choice(ticket: Ticket, message_id: int) -> Choice:
+    return Choice(
+        t("routing.undo", reference=ticket.reference),
+        f"{CHOICE}:undo:{ticket.reference}:{message_id}",
+    )
+
+
+async def _record(turn: Turn, ticket: Ticket, text: str) -> int | None:
+    turn.reset()
+    limit = turn.desk.settings.limits.max_followup_length
+    if len(text) > limit:
+        turn.say(t("report.too_long", length=len(text), limit=limit))
+        return None
+    return await merchant.record_followup(turn, ticket, text)
+
+
+async def choice(turn: Turn, value: str) -> None:
+    """A `route:` button: report the held urgent message as Critical, or take a message back."""
+    action, _, rest = value.partition(":")
+    if action == "critical" and turn.state.flow == merchant.FOLLOWUP:
+        text = str(turn.state.data.get("text", ""))
+        await report.start_with(turn, text, severity="critical")
+        return
+    if action == "undo":
+        reference, _, message_id = rest.rpartition(":")
+        if message_id.isdigit() and await _undo(turn, reference, int(message_id)):
+            return
+    turn.say(t("stale_choice"))
+
+
+async def _undo(turn: Turn, reference: str, message_id: int) -> bool:
+    ticket = await turn.tx.tickets.get(reference, for_update=True)
+    if ticket is None or not turn.owns(ticket):
+        return False
+    tx, now = turn.tx, turn.now
+    text = await tx.tickets.remove_message(ticket, message_id, turn.actor)
+    if text is None:
+        turn.say(t("routing.undo.gone", reference=ticket.reference))
+        return True
+    tx.tickets.record(ticket, turn.actor, "followup_undone", now)
+    with turn.desk.notifier.for_team():
+        entry = t(
+            "timeline.followup_undone",
+            reporter=one_line(turn.actor_name),
+            reference=ticket.reference,
+        )
+    turn.desk.notifier.timeline(tx, ticket, entry + "\n" + quoted(text), now)
+    incoming = turn.incoming
+    others = [
+        tk
+        for tk in await tx.tickets.for_reporter(
+            incoming.channel,
+            incoming.user_id,
+            unresolved_only=True,
+            limit=merchant.MAX_FOLLOWUP_CHOICES + 1,
+        )
+        if tk.id != ticket.id
+    ]
+    merchant.hold(turn, text)
+    choices = [
+        *merchant.ticket_choices(others),
+        Choice(t("routing.choice.report"), "menu:report"),
+        Choice(t("routing.choice.ask"), "menu:ask"),
+    ]
+    turn.say(t("routing.undone", reference=ticket.reference), tuple(choices))
+    return True

@@ -1,0 +1,202 @@
+"""Deciding what a merchant's free text is for, before any flow runs.
+
+Rules, not a trained model: the labelled set (tests/routing_messages.toml) is a few hundred
+messages, the phrases that carry intent in support chat are few and stable ("any update",
+"still failing", "haraka"), and a rule that misfires can be read and fixed. Order matters:
+greetings and acknowledgements said alone, then, for a merchant with an active ticket, status
+questions and follow-ups, then urgency, then questions and problem reports for the knowledge base.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+from handlers.routing import lexicon
+
+FOLLOWUP = "followup"
+STATUS = "status"
+QUESTION = "question"
+NEW_ISSUE = "new_issue"
+URGENT = "urgent"
+GREETING = "greeting"
+OTHER = "other"
+
+
+class Label(StrEnum):
+    followup = FOLLOWUP
+    status = STATUS
+    question = QUESTION
+    new_issue = NEW_ISSUE
+    urgent = URGENT
+    greeting = GREETING
+    other = OTHER
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """What an active ticket is about: its title and details, for tying a message to it."""
+
+    title: str
+    description: str = ""
+
+
+# Words end at a space or the end: each token is read one way, so the match stays linear.
+_GREETING_ALONE = re.compile(
+    rf"^(?:(?:{lexicon.GREETING}|{lexicon.FILLER}|{lexicon.ACKNOWLEDGE}|[?!])(?: |$))+$"
+)
+_GREETING_WORD = re.compile(rf"(^| )({lexicon.GREETING})( |$)")
+_ACKNOWLEDGE_ALONE = re.compile(rf"^(?:(?:{lexicon.ACKNOWLEDGE}|{lexicon.FILLER}|[?!])(?: |$))+$")
+SHORT = 8  # greetings and thanks said alone are short; longer text is never only that
+_STATUS = lexicon.compile_all(lexicon.STATUS)
+_FOLLOWUP = lexicon.compile_all(lexicon.FOLLOWUP)
+_FOLLOWUP_WEAK = lexicon.compile_all(lexicon.FOLLOWUP_WEAK)
+_URGENT = lexicon.compile_all(lexicon.URGENT)
+_QUESTION = lexicon.compile_all(lexicon.QUESTION)
+_PROBLEM = lexicon.compile_all(lexicon.PROBLEM)
+_DOMAIN = re.compile(lexicon.DOMAIN)
+_OWN_TICKET = re.compile(lexicon.OWN_TICKET)
+_VOCABULARY = lexicon.words_of(
+    lexicon.STATUS,
+    lexicon.FOLLOWUP,
+    lexicon.FOLLOWUP_WEAK,
+    lexicon.URGENT,
+    lexicon.QUESTION,
+    lexicon.PROBLEM,
+    lexicon.DOMAIN,
+    lexicon.GREETING,
+    lexicon.ACKNOWLEDGE,
+)
+# Sorted so a misspelling equally close to two words is always read as the same one.
+_ORDERED = sorted(_VOCABULARY)
+_TOKEN = re.compile(r"[a-z0-9]+|[?!]")
+_REPEATS = re.compile(r"([a-z])\1{2,}")
+# A how-to question ("how do I compute the checksum?") is for the knowledge base even when an
+# active ticket shares its topic; a complaint that shares the topic is about the ticket.
+_HOW_TO = re.compile(
+    r"^(how (do|can|should|to)|what (is|are|does)|where (do|can|is)|which|is there|do you "
+    r"(support|have|offer)|nawezaje|tunawezaje|jinsi ya|namna ya)\b"
+)
+MAX_CLASSIFIED = 2000  # characters looked at: intent shows in the first lines
+
+
+def normalise(text: str) -> str:
+    """Lower case, accents and apostrophes dropped, repeated letters squeezed, typos corrected
+    to the lexicon's words, tokens joined by single spaces."""
+    folded = unicodedata.normalize("NFKD", text[:MAX_CLASSIFIED].lower())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    folded = re.sub(r"['’`´]", "", folded)
+    folded = _REPEATS.sub(r"\1", folded)
+    return " ".join(_correct(token) for token in _TOKEN.findall(folded))
+
+
+@lru_cache(maxsize=4096)
+def _correct(token: str) -> str:
+    if len(token) < 4 or token in _VOCABULARY or token.isdigit():
+        return token
+    limit = 2 if len(token) >= 9 else 1
+    best, best_distance = token, limit + 1
+    for word in _ORDERED:
+        if abs(len(word) - len(token)) > limit or word[0] != token[0]:
+            continue
+        if len(token) == 4 and len(word) != 5:
+            continue  # a four-letter word is only read as a five-letter one missing a letter
+        distance = _distance(token, word, limit)
+        if distance < best_distance:
+            best, best_distance = word, distance
+    return best
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Damerau-Levenshtein distance (adjacent swaps count once), cut off above `limit`."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def _any(patterns: list[re.Pattern[str]], text: str) -> bool:
+    return any(p.search(text) for p in patterns)
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def _content(text: str) -> set[str]:
+    return {
+        _stem(w)
+        for w in text.split()
+        if len(w) >= 4 and not w.isdigit() and w not in lexicon.STOPWORDS
+    }
+
+
+def overlaps(normalised: str, topics: Sequence[Topic]) -> bool:
+    """Whether the message shares the topic of an active ticket: two telling words, or one in
+    a short message ("payouts REVERSED now")."""
+    words = _content(normalised)
+    if not words:
+        return False
+    needed = 1 if len(normalised.split()) <= 6 else 2
+    for topic in topics:
+        if len(words & _content(normalise(f"{topic.title} {topic.description[:600]}"))) >= needed:
+            return True
+    return False
+
+
+def classify(text: str, active: Sequence[Topic] = ()) -> Label:
+    """Where `text` goes, for a merchant whose active tickets are `active` (none: empty)."""
+    s = normalise(text)
+    if not s.replace("?", "").replace("!", "").strip():
+        return Label.other
+    short = len(s.split()) <= SHORT
+    if short and _GREETING_ALONE.match(s):
+        if _GREETING_WORD.search(s) or (active and s.rstrip(" ?") == "sasa"):
+            if active and re.match(r"^(sasa|vipi) \?", s):
+                return Label.status
+            return Label.greeting
+        return Label.other
+    if short and _ACKNOWLEDGE_ALONE.match(s):
+        return Label.other
+    status = _any(_STATUS, s)
+    if active:
+        if status:
+            return Label.status
+        how_to = _HOW_TO.match(s) is not None
+        if _OWN_TICKET.search(s) and not how_to:
+            return Label.status if _any(_QUESTION, s) else Label.followup
+        if _any(_FOLLOWUP, s) and not how_to:
+            return Label.followup
+        problem = _any(_PROBLEM, s) or _any(_URGENT, s)
+        related = overlaps(s, active)
+        if _any(_FOLLOWUP_WEAK, s) and not how_to and (related or not problem):
+            return Label.followup
+        if problem and related and not how_to:
+            return Label.followup
+    if _any(_URGENT, s) or (s.count("!") >= 3 and _any(_PROBLEM, s)):
+        return Label.urgent
+    if status and not _DOMAIN.search(s.replace("status", "")):
+        return Label.status
+    if _any(_QUESTION, s):
+        return Label.question
+    if _any(_PROBLEM, s):
+        return Label.new_issue
+    if len(s.split()) >= 2 and _DOMAIN.search(s):
+        return Label.question
+    return Label.other

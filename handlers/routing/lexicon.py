@@ -1,0 +1,224 @@
+"""The words and phrases that tell what a merchant's message is for, in English and Kiswahili.
+
+Patterns run on normalised text (classify.normalise): lower case, apostrophes dropped ("what's"
+-> "whats"), letters repeated three times or more written once, misspelt words corrected to the
+nearest word these patterns use, one space between tokens, and "?" and "!" kept as tokens.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Said alone, these only greet ("hi team", "habari za asubuhi").
+GREETING = (
+    r"good (morning|afternoon|evening|day)|morning|hi+|hello|helo|hallo|hey|hola|greetings|"
+    r"habari( (za|ya) (asubuhi|mchana|jioni|leo|kazi|siku))?|habari (yako|yenu|gani)|"
+    r"jambo|hujambo|hamjambo|mambo( vipi)?|niaje|salaam|salam|salama|shikamoo|sasa|"
+    r"vipi|dear|hi there|hey there"
+)
+# Words that may stand around a greeting without changing it.
+FILLER = (
+    r"team|there|all|guys|everyone|friends|bot|desk|support|sir|madam|boss|ndugu|wapendwa|"
+    r"timu|nyote|wote|clickpesa|integration|the|and|na|please|pls|tafadhali"
+)
+# Said alone, these end a conversation or acknowledge; they need nothing from the desk.
+ACKNOWLEDGE = (
+    r"thanks?( you)?( (so|very) much)?|thank u|thx|tnx|ty|ok+|okay|okey|k|sawa( sawa)?|"
+    r"asante( sana)?|ahsante|nashukuru|shukrani|poa|safi|fine|cool|great|nice|noted|got it|"
+    r"alright|all right|perfect|awesome|bye|goodbye|kwaheri|see you|cheers|lol|haha|hahaha|"
+    r"test|testing|hmm+|yes|no|yeah|yep|nope|ndiyo|ndio|hapana|sure|done|nimeelewa|"
+    r"tumeelewa|nimekupata|good|excellent|welcome|karibu"
+)
+
+STATUS = [
+    r"\bany (update|updates|news|progress|feedback|response|word|eta|luck|info)\b",
+    r"\b(whats|what is|wats|whts) (the )?(status|update|progress|eta|latest)\b",
+    r"\b(status|update|progress|eta)\b( \?| pls| please| of| on| for)*$",
+    r"^(status|update|progress|eta|news)\b",
+    r"\b(status|update|progress|news) (on|of|for|about) (my|our|the|this|that) "
+    r"(ticket|issue|problem|case|request|report|complaint)\b",
+    r"\bhow long\b",
+    r"\bhow much longer\b",
+    r"\bwhen (will|would|can|do|are|is|shall)\b.{0,40}\b(fix|fixed|resolve|resolved|solved|"
+    r"done|ready|back|working|sorted|hear|respond|reply|answer|get back|finish|finished|"
+    r"look|check|solve)\b",
+    r"\b(is|has|was|have) (it|this|that|the (issue|problem|ticket)|my (issue|problem|ticket)|"
+    r"our (issue|problem|ticket)|you)( been| guys)? (fixed|resolved|solved|done|sorted|"
+    r"checked|looked)\b",
+    r"\b(anyone|somebody|someone|any one|you|u) (looking|working|checking|handling) "
+    r"(at|on|into)\b",
+    r"\bare (you|u|they) (guys )?(working|looking|checking) (on|at|into)\b",
+    r"\b(has|have|did) (anyone|someone|somebody|any one|you|u|the team) (looked|checked|seen|"
+    r"picked|started|read)\b",
+    r"\bhow far\b",
+    r"\banything (new|yet|else from you)\b",
+    r"\bhow(s| is| are) (it|things|everything) (going|coming along|looking)\b",
+    r"\bwhats (happening|going on)\b",
+    r"\b(still )?waiting (for|on) (a |an |your |the |any )?(response|reply|update|feedback|"
+    r"answer|fix|team|you)\b",
+    r"\bno (response|reply|feedback|answer) (yet|from)\b",
+    r"\bhabari (za|ya) (tiketi|tatizo|ripoti|ombi|ishu|issue|maombi|hitilafu)\b",
+    r"\bkuna habari\b",
+    r"\bhabari (yoyote|zozote|mpya)\b",
+    r"\b(imefikia|mmefikia|tumefikia|imefika|mmefika|mko|mpo) wapi\b",
+    r"\b(itachukua|itachukuwa|itakuchukua|mtachukua)\b",
+    r"\bmpaka lini\b",
+    r"\bhadi lini\b",
+    r"\blini\b.{0,30}\b(mtatatua|itatatuliwa|itarekebishwa|mtarekebisha|tayari|itaisha|"
+    r"mtamaliza|itafanya kazi|mtajibu|itakamilika|mtashughulikia)\b",
+    r"\b(mmeshughulikia|imeshughulikiwa|mmeifanyia|mmeangalia|mmeshaangalia|mmefikia)\b",
+    r"\b(mnaendeleaje|inaendeleaje|imekaaje|mmefikiaje)\b",
+    r"\bmaendeleo (ya|za) (tiketi|tatizo|ripoti|ombi)\b",
+    r"\bhali (ya|za) (tiketi|tatizo|ripoti|ombi|ishu)\b",
+    r"\bjibu (lolote|lo lote)\b",
+    r"\b(hamjanijibu|hamjatujibu|hakuna jibu|bado sijajibiwa|bado hatujajibiwa|"
+    r"bado nasubiri|tunasubiri|nasubiri) ?",
+    r"^sasa ?\?",
+    r"^(na )?vipi (sasa|tiketi|tatizo|ripoti)\b",
+    r"\bimetatuliwa\b.*\?",
+    r"\bimeshatatuliwa\b",
+]
+
+# With an active ticket, a message naming "my ticket" or "this issue" is about that ticket.
+OWN_TICKET = (
+    r"\b(my|our|the|this|that) (ticket|issue|problem|case|report|complaint|request)\b|"
+    r"\b(tiketi|ripoti|tatizo|shida|ishu|ombi|malalamiko) (yangu|yetu|letu|langu|hii|hili|"
+    r"hilo|hiyo|lile|ile)\b"
+)
+
+# Only with an active ticket: the merchant adds to what they reported.
+FOLLOWUP = [
+    r"\bstill\b",
+    r"\bagain\b",
+    r"\b(it|this|that) (also|too|even) (fails|failing|happens|happening|breaks|shows|returns)\b",
+    r"\balso (fails|failing|happens|happening) (for|on|with|in)\b",
+    r"\b(same|similar) (error|issue|problem|thing|result|response|story|failure|code)\b",
+    r"\b(not|isnt|wasnt|hasnt|never|nt) (been )?(fixed|resolved|solved|sorted)\b",
+    r"\b(didnt|did not|doesnt|does not|dint) (work|help|fix|solve)\b",
+    r"\b(its|it is|is|it) (back|happening|coming back)\b",
+    r"\bcame back\b",
+    r"\b(forgot to mention|one more thing|to add|more info|more details|additional info|"
+    r"following up|follow up|followup|fyi|btw|update:|just to add|also noticed|also seeing)\b",
+    r"\b(provider side|your side|on your end|your end)\b",
+    r"\bbado\b",
+    r"\btena\b",
+    r"\bhaijatatuliwa\b",
+    r"\b(tatizo|hitilafu|error|shida|kosa) (lile|ile|hilo|hiyo|hii|hili)\b",
+    r"\b(lile lile|ile ile|hilo hilo|vile vile)\b",
+    r"\b(imerudi|limerudi|imejirudia|limejirudia|inajirudia|linajirudia)\b",
+    r"\b(nimejaribu|tumejaribu|nimebadilisha|tumebadilisha|nimeangalia|tumeangalia|"
+    r"nimerekebisha|tumerekebisha)\b",
+    r"\b(upande wenu|kwenu)\b",
+]
+
+# Also said when reporting something new ("I keep getting 401..."): these tie a message to an
+# active ticket only when it shares the ticket's topic or carries no problem of its own.
+FOLLOWUP_WEAK = [
+    r"\bkeeps? (failing|happening|returning|coming|getting)\b",
+    r"\b(here is|here are|heres|attached|attaching|sending|see) (the |our |my )?"
+    r"(log|logs|screenshot|screenshots|request id|order|reference|details|payload|response|"
+    r"error|trace)\b",
+    r"\b(order|request|transaction|txn|trx|payout|batch) ?(ref|reference|id|number|no)\b",
+    r"\bnow (\d+|it|its|we|all|even|also|getting|the)\b",
+    r"\b(i|we) (have )?(tried|retried|checked|changed|updated|restarted|rotated|whitelisted|"
+    r"regenerated|redeployed|cleared|rechecked)\b",
+    r"\b(more|even more|another|other) \d+\b",
+    r"\b(also|pia)\b",
+    r"\b(sasa hivi|sasa ni|sasa pia|sasa hata|sasa tuna|sasa)\b \d+",
+]
+
+URGENT = [
+    r"\burgent(ly)?\b",
+    r"\basap\b",
+    r"\bemergency\b",
+    r"\bimmediately\b",
+    r"\b(production|prod|live|system|site|app|service|api|everything|checkout|platform|"
+    r"server|website|shop|store|payments?|payouts?) (is |are |went |has gone |gone )?"
+    r"(down|dead|offline)\b",
+    r"\b(down|outage) (in|on) (production|prod|live)\b",
+    r"\boutage\b",
+    r"\bcustomers? (are |is )?(not|cant|cannot|unable to|arent|can not|havent|have not) "
+    r"(receiving|receive|received|get|getting|pay|paying|been paid|able)\b",
+    r"\b(all|every|none of the|none of our|no) (payments?|payouts?|transactions?|"
+    r"collections?|orders?) (are |is )?(failing|failed|fail|going through|go through|"
+    r"work|working|succeed|succeeding)\b",
+    r"\blosing (money|customers|sales|business)\b",
+    r"\bnot receiving (their |the |our )?money\b",
+    r"\bharaka\b",
+    r"\bdharura\b",
+    r"\bwateja (hawapati|hawajapata|hawawezi|wanalalamika|hawajalipwa|wamekwama)\b",
+    r"\b(mfumo|system|huduma|production|malipo) (umezima|imezima|imekufa|umekufa|iko chini|"
+    r"umesimama|imesimama|yamesimama)\b",
+    r"\bhakuna (malipo|muamala|miamala) (yanayopita|unaopita|inayopita|yanayoingia)\b",
+    r"\b(malipo|miamala) yote (yanashindwa|yamekwama|yamefeli|inashindwa|imekwama)\b",
+    r"\btunapoteza (pesa|wateja|mauzo)\b",
+]
+
+QUESTION = [
+    r"\?",
+    r"^(how|what|whats|why|where|which|when|who|whom|can|could|is|are|do|does|did|should|"
+    r"will|would|may|must|shall|have|has|any way|anyway|je|vipi|nawezaje|tunawezaje|naweza|"
+    r"tunaweza|kwa nini|kwanini|nini|ni nini|wapi|lini|namna gani|jinsi gani|nifanyeje|"
+    r"tufanyeje|inawezekana|mnatoa|mnakubali|mnasupport)\b",
+    r"\b(i|we) (want|would like|wish|need) to (know|understand|learn|ask)\b",
+    r"\b(tell me|please explain|explain|how to|help me|help us|guide me|guide us|"
+    r"need help|need guidance|need info|any docs|looking for)\b",
+    r"\b(nataka kujua|tunataka kujua|naomba kujua|naomba kuuliza|nisaidie|tusaidie|naomba "
+    r"msaada|naomba maelezo|nielekeze|tuelekeze|jinsi ya|namna ya|gani)\b",
+]
+
+PROBLEM = [
+    r"\b(error|errors|err|fail|failing|failed|failure|fails|broken|issue|issues|problem|"
+    r"problems|bug|bugs|rejected|rejects|rejecting|declined|denied|timeout|timeouts|timed out|"
+    r"times out|mismatch|invalid|unauthori[sz]ed|forbidden|cant|cannot|unable|stuck|reversed|"
+    r"missing|wrong|crash|crashes|crashing|exception|refused|blocked|incorrect|duplicate|"
+    r"duplicated|expired|hangs|hanging|not found|unreachable|blocking|blocks|no access|"
+    r"not allowed|no permission|permission denied|not authori[sz]ed)\b",
+    r"\b(not|nt|never|isnt|arent|doesnt|dont|didnt|wont|havent|hasnt) (working|work|"
+    r"receiving|received|arriving|arrive|coming|reaching|getting|showing|going|updating|"
+    r"reflecting|possible|able|accepted|valid|delivered|sent|loading)\b",
+    r"\b[45]\d\d\b",
+    r"\b(tatizo|matatizo|hitilafu|imeshindwa|inashindwa|yanashindwa|haifanyi|hazifanyi|"
+    r"haifiki|hazifiki|haipiti|hayapiti|kosa|makosa|inakataa|imekataliwa|yamekataliwa|"
+    r"imekwama|yamekwama|haijafika|hayajafika|sijaruhusiwa|hatujaruhusiwa|haiwezekani|shida|"
+    r"haitumi|haionyeshi|imegoma|inagoma|imefeli|yamefeli|inafeli|haikubali|haifanyikazi|"
+    r"haiingii|hayaingii|sipati|hatupati|haipatikani|imesimama|imekufa|haijibu|hitilafu)\b",
+]
+
+# Words that make a message about integrating with ClickPesa even when it neither asks nor
+# complains ("need sandbox credentials"): such a message is a question for the knowledge base.
+DOMAIN = (
+    r"\b(api|apis|payment|payments|payout|payouts|webhook|webhooks|callback|callbacks|token|"
+    r"tokens|key|keys|checksum|ussd|sandbox|integration|integrate|integrating|kyc|currency|"
+    r"currencies|billpay|mpesa|m pesa|tigo|airtel|halopesa|card|cards|refund|refunds|endpoint|"
+    r"endpoints|account|docs|documentation|live|golive|uat|credentials|merchant|transaction|"
+    r"transactions|collection|collections|order|orders|reference|whitelist|ip|ips|sdk|plugin|"
+    r"invoice|settlement|settlements|balance|limits|limit|fees|fee|charges|signature|hash|"
+    r"status|phone|number|format|json|request|response|preview|malipo|pesa|muamala|miamala|"
+    r"akaunti|funguo|tokeni|ufunguo|ada|salio|mteja|wateja|namba|simu|mfumo|majaribio|"
+    r"uzalishaji|hati|nyaraka)\b"
+)
+
+# Words too common to tie a message to a ticket by topic (classify.overlaps).
+_STOP = """the and for with that this from have has had are was were will would can could not our
+    your you they them their there here what when where which while about into onto over under
+    again still also just only very much many more most some any all every each been being get
+    getting got give given make made now then than them these those its it's is be do does did
+    done doing please pls kindly thanks thank hello team issue problem error errors failing
+    failed fail fails working work still help need want know yet why how who ticket tiketi
+    tatizo bado tena kwa na ya za wa la kwenye yetu yangu wetu wangu hii hiyo hilo sasa pia
+    hata lakini kama ili sana tu ni si one two today yesterday since"""
+STOPWORDS = frozenset(_STOP.split())
+
+
+def compile_all(patterns: list[str]) -> list[re.Pattern[str]]:
+    return [re.compile(p) for p in patterns]
+
+
+def words_of(*sources: str | list[str]) -> frozenset[str]:
+    """Every plain word (4 letters or more) written in the patterns, for typo correction."""
+    found: set[str] = set()
+    for source in sources:
+        for pattern in [source] if isinstance(source, str) else source:
+            found.update(re.findall(r"[a-z]{4,}", re.sub(r"\\[a-z]", " ", pattern)))
+    return frozenset(found)
