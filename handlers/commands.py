@@ -30,12 +30,16 @@ TEAM = (
     "list",
     "block",
     "unblock",
+    # Reading the desk from chat (handlers/team_view.py); `mine` is also the merchant's word.
+    "show",
+    "find",
+    "digest",
     *PROGRAM_TEAM,
 )
 ALL = MERCHANT + TEAM
 _BARE_ALONE = (
     "start", "help", "menu", "report", "ask", "mytickets", "mine", "cancel", "language",
-    "integrate", "progress", "uat", "projects",
+    "integrate", "progress", "uat", "projects", "digest",
 )  # fmt: skip
 _UAT_WORDS = ("pass", "fail", "signoff", "sign-off")
 # Swahili command words (the glossary's) and the command each one is.
@@ -78,6 +82,8 @@ def parse(text: str, in_flow: bool) -> tuple[str, str] | None:
         return word, rest
     if word == "ask" and rest:
         return word, rest
+    if word == "find" and rest:
+        return word, rest  # prose from a merchant: see `team_view.accepts`
     if word == "report" and rest.isdigit():
         return word, rest  # the team's `report [days]`
     if word == "list" and rest.lower() in _LIST_FILTERS:

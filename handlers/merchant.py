@@ -27,7 +27,7 @@ def menu_choices() -> tuple[Choice, ...]:
 def show_menu(turn: Turn, lead: str | None = None) -> None:
     text = t("menu", name=turn.actor_name)
     if turn.is_team:
-        text += "\n" + t("menu.team") + "\n" + t("menu.team.program")
+        text += "\n" + "\n".join((t("menu.team"), t("teamview.commands"), t("menu.team.program")))
     if lead:
         text = f"{lead}\n{text}"
     turn.say(text, menu_choices())

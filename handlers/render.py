@@ -13,6 +13,8 @@ from storage.models import Kind, Status, Ticket
 # Marks each line a merchant wrote, wherever it appears among the desk's own lines (the team
 # timeline), so "INT-4: Resolved by Asha" typed by a merchant cannot pass for the desk's own.
 QUOTE = "│ "
+# Characters of a ticket's details on its alert and pages; `show REF` has the full text.
+DETAILS_SHOWN = 600
 
 
 def quoted(text: str) -> str:
@@ -79,7 +81,23 @@ def alert(ticket: Ticket) -> Message:
         text += "\n" + t("alert.assignee", assignee=ticket.assignee)
     if ticket.reporter_language:
         text += "\n" + t("alert.language", language=language_name(ticket.reporter_language))
+    if excerpt := details_excerpt(ticket):
+        text += "\n" + excerpt
     return Message(text, team_buttons(ticket))
+
+
+def details_excerpt(ticket: Ticket) -> str:
+    """The details for an alert or a page: the first `DETAILS_SHOWN` characters, marked as
+    the merchant's words, and where to read the rest. Alerts and pages stay well inside every
+    platform's message limit whatever the merchant wrote."""
+    details = ticket.description.strip()
+    if not details:
+        return ""
+    if len(details) <= DETAILS_SHOWN:
+        return t("alert.details", details=quoted(details))
+    shown = quoted(details[:DETAILS_SHOWN].rstrip())
+    more = t("alert.details_more", reference=ticket.reference)
+    return t("alert.details", details=shown) + "\n" + more
 
 
 def language_name(language: str) -> str:
