@@ -77,6 +77,7 @@ async def open_runtime(
             on_outbox=dispatcher.wake,
             courier=dispatcher,
             knowledge=knowledge,
+            policy=parse_escalation(config.escalation),
         )
         yield Runtime(config, database, store, desk, dispatcher, clock)
     finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from handlers.after_hours import expectation
 from handlers.messages import t
 from handlers.ops import metrics
 from handlers.turn import Turn
@@ -88,6 +89,7 @@ def created_replies(turn: Turn, ticket: Ticket) -> None:
                     if ticket.severity == Severity.critical
                     else "report.next.other"
                 ),
+                *expectation(turn, ticket),
                 t("report.next.status", reference=ticket.reference),
             )
         )
