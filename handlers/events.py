@@ -60,6 +60,9 @@ class Incoming:
     # The platform's idea of the person's language (Telegram `language_code`, Slack locale),
     # used when they have not picked one.
     language_hint: str | None = None
+    # The platform's id of the message itself, set only where the bot may delete it (Telegram
+    # private chats): a message a secret was hidden from is then deleted from the chat.
+    deletable_id: str | None = None
 
     @property
     def member_id(self) -> str:

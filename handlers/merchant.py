@@ -7,7 +7,7 @@ from handlers.events import Choice
 from handlers.members import name_of
 from handlers.messages import t
 from handlers.references import normalise_reference
-from handlers.render import one_line, quoted, status_text
+from handlers.render import details_excerpt, one_line, quoted, status_text
 from handlers.turn import Turn
 from storage.models import Ticket
 
@@ -69,6 +69,8 @@ async def status(turn: Turn, args: str) -> None:
         else None
     )
     text = status_text(ticket, turn.desk.settings.timezone, assignee)
+    if turn.is_team and (excerpt := details_excerpt(ticket)):
+        text += "\n" + excerpt  # the team reads what the merchant wrote, not just the title
     replies = [
         m
         for m in await turn.tx.tickets.messages(ticket)

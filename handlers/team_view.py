@@ -10,9 +10,9 @@ either way and gets the team's list.
 
 from __future__ import annotations
 
+from handlers.after_hours import policy_of
 from handlers.escalation.digest import compose_digest
 from handlers.escalation.digest_job import digest_lines
-from handlers.escalation.policy import EscalationPolicy
 from handlers.escalation.sla import list_note
 from handlers.members import display_name
 from handlers.merchant import find_ticket, my_tickets
@@ -147,7 +147,7 @@ async def mine(turn: Turn) -> None:
 
 async def digest(turn: Turn) -> None:
     """Today's digest as the team chat gets it in the morning, now, to the asker only."""
-    policy = turn.desk.policy or EscalationPolicy(timezone=turn.desk.settings.timezone)
+    policy = policy_of(turn)
     tickets = list(await turn.tx.tickets.search(statuses=UNRESOLVED))
     body = compose_digest(digest_lines(tickets, policy, turn.desk.clock), turn.now, policy.zone)
     stalled = await stalled_section(turn.desk.settings.program)(turn.tx, turn.now)

@@ -9,17 +9,18 @@ messages of at most `MESSAGE_CHARS` characters each.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from handlers.after_hours import policy_of
 from handlers.escalation.durations import humanize
-from handlers.escalation.policy import EscalationPolicy
 from handlers.escalation.sla import Clock, ticket_sla
 from handlers.events import Message
 from handlers.i18n.dates import short_when
 from handlers.members import display_name
-from handlers.messages import t
+from handlers.messages import EN, t
 from handlers.render import language_name, one_line, quoted, reporter_label, status_words
 from handlers.turn import Turn
 from storage.models import Ticket, TicketEvent, TicketMessage
@@ -30,6 +31,8 @@ DETAILS_CHARS = 6000  # the details are shown whole up to here
 ENTRY_CHARS = 700  # one transcript entry
 TRANSCRIPT_ENTRIES = 20  # the newest ones
 EVENTS_SHOWN = 8  # the newest ones
+MAX_FACT_VALUES = 10  # per kind of payment detail
+MAX_FACT = 100  # characters of one value
 # Audit fields that repeat what another event of the same change says, or only drive the
 # escalation timers: left out of "Last events" so the eight shown are the ones people did.
 BOOKKEEPING = frozenset(
@@ -64,14 +67,12 @@ class Names:
         return fallback or actor
 
 
-def _clip(text: str, limit: int) -> str:
+def _quoted_clip(text: str, limit: int) -> str:
+    """`text` as the merchant's (or a member's) words, up to `limit` characters; the desk's
+    own line says how much was left out."""
     if len(text) <= limit:
-        return text
-    return text[:limit].rstrip() + "\n" + t("show.clipped", count=len(text) - limit)
-
-
-def _policy(turn: Turn) -> EscalationPolicy:
-    return turn.desk.policy or EscalationPolicy(timezone=turn.desk.settings.timezone)
+        return quoted(text)
+    return quoted(text[:limit].rstrip()) + "\n" + t("show.clipped", count=len(text) - limit)
 
 
 def _when(turn: Turn, moment: datetime) -> str:
@@ -125,7 +126,7 @@ _STATES = {
 
 
 def _sla(turn: Turn, ticket: Ticket) -> str:
-    policy = _policy(turn)
+    policy = policy_of(turn)
     status = ticket_sla(ticket, policy, policy.calendar(), turn.now)
     clocks = [
         t(
@@ -147,14 +148,14 @@ def _details(ticket: Ticket) -> list[str]:
     details = ticket.description.strip()
     if not details:
         return [t("show.no_details")]
-    return [t("show.details"), quoted(_clip(details, DETAILS_CHARS))]
+    return [t("show.details"), _quoted_clip(details, DETAILS_CHARS)]
 
 
 def _entry(turn: Turn, message: TicketMessage, names: Names) -> str:
     mark = t("show.mark.public" if message.public else "show.mark.internal")
     author = one_line(names.of(message.author, message.author_name))
     head = t("show.entry", when=_when(turn, message.created_at), author=author, mark=mark)
-    return head + "\n" + quoted(_clip(message.text, ENTRY_CHARS))
+    return head + "\n" + _quoted_clip(message.text, ENTRY_CHARS)
 
 
 def _transcript(turn: Turn, messages: Sequence[TicketMessage], names: Names, keep: int) -> str:
@@ -202,13 +203,35 @@ def _event(turn: Turn, ticket: Ticket, event: TicketEvent, names: Names) -> str:
     return t("show.event", when=_when(turn, event.created_at), actor=actor, what=what)
 
 
+async def _facts(turn: Turn, ticket: Ticket) -> list[str]:
+    """Payment details the desk found in what the merchant wrote (`ticket.facts`, a JSON
+    object of kind -> values; issue 12). A kind is named by its `facts.kind.<kind>` text when
+    there is one."""
+    try:
+        facts = json.loads(ticket.facts or "{}")
+    except ValueError:
+        return []
+    if not isinstance(facts, dict):
+        return []
+    lines = []
+    for kind, values in facts.items():
+        found = values if isinstance(values, list) else [values]
+        shown = ", ".join(one_line(str(value))[:MAX_FACT] for value in found[:MAX_FACT_VALUES])
+        if not shown:
+            continue
+        key = f"facts.kind.{kind}"
+        label = t(key) if key in EN else str(kind)
+        lines.append(t("show.fact", kind=label, values=shown))
+    return [t("show.facts"), *lines] if lines else []
+
+
 async def _attachments(turn: Turn, ticket: Ticket) -> list[str]:
     """Attachments of the ticket, once the desk stores them (issue 12): a header
     (`show.attachments`) and one line per file. Nothing is stored yet, so nothing is shown."""
     return []
 
 
-SECTIONS: tuple[Section, ...] = (_attachments,)
+SECTIONS: tuple[Section, ...] = (_facts, _attachments)
 
 
 def pack(text: str, size: int = MESSAGE_CHARS) -> list[str]:

@@ -16,6 +16,7 @@ from storage.members import MemberNameRepository
 from storage.outbox import OutboxRepository
 from storage.people import PersonRepository
 from storage.projects import ProjectRepository
+from storage.redactions import RedactionRepository
 from storage.reporters import ReporterRepository
 from storage.tickets import TicketRepository
 from storage.updates import ProcessedUpdateRepository
@@ -33,6 +34,7 @@ class Transaction:
     projects: ProjectRepository
     people: PersonRepository
     members: MemberNameRepository
+    redactions: RedactionRepository
 
 
 class Store:
@@ -54,6 +56,7 @@ class Store:
                 projects=ProjectRepository(session),
                 people=PersonRepository(session),
                 members=MemberNameRepository(session),
+                redactions=RedactionRepository(session),
             )
             yield tx
             if tx.session.new or tx.session.dirty or tx.session.deleted:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import timedelta
 
@@ -253,3 +254,21 @@ async def test_team_texts_exist_in_swahili(alice: Chat, desk: Desk) -> None:
     shown = await team.say("show INT-1")
     assert sw("show.title", title="USSD push fails") in shown
     assert "Jumatatu" not in shown and "Ijumaa 27 Nov 12:00 EAT" in shown
+
+
+async def test_status_for_the_team_carries_the_details(alice: Chat, lead: Chat) -> None:
+    await alice.report(details="Call me on 0754 111 222, order ORD-1")
+    assert "Details:\n│ Call me on 0754 111 222, order ORD-1" in await lead.say("status INT-1")
+    assert "Details:" not in await alice.say("status INT-1")
+
+
+async def test_show_lists_payment_details_found(alice: Chat, lead: Chat, store: Store) -> None:
+    await alice.report()
+    async with store.transaction() as tx:
+        ticket = await tx.tickets.get("INT-1", for_update=True)
+        assert ticket is not None
+        ticket.facts = json.dumps({"order_reference": ["ORD-7781", "ORD-7782"], "phone": []})
+        tx.session.add(ticket)
+    shown = await lead.say("show INT-1")
+    assert "Payment details found:\n• " in shown and ": ORD-7781, ORD-7782" in shown
+    assert "phone" not in shown

@@ -49,6 +49,8 @@ EN: dict[str, str] = {
     "show.event.changed": "{field}: {old} → {new}",
     "show.event.created": "opened",
     "show.attachments": "Attachments ({count}):",
+    "show.facts": "Payment details found:",
+    "show.fact": "• {kind}: {values}",
     "show.usage": "Usage: show REF, for example: show {prefix}-4",
     # `find <words>`
     "find.usage": "Usage: find <words>, for example: find webhook 401",
