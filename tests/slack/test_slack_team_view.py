@@ -9,6 +9,9 @@ from typing import Any
 
 import pytest
 
+from handlers.escalation.escalator import Escalator
+from handlers.escalation.paging import Audience
+from handlers.escalation.policy import EscalationPolicy
 from tests.fakes.slack_limits import SECTION_TEXT
 from tests.slack.harness import (
     MEMBER,
@@ -98,3 +101,26 @@ async def test_unknown_subcommand_gets_the_team_commands(slack: SlackHarness) ->
     assert "/desk show" not in body and "/desk report" in body
     status, body = await slack.command(MERCHANT, "show INT-1", work=False)
     assert "integration team only" in body
+
+
+async def test_page_in_slack_carries_the_details(slack: SlackHarness) -> None:
+    desk = slack.desk
+    audience = Audience(team=tuple(desk.team_targets), members=tuple(desk.settings.members))
+    escalator = Escalator(slack.store, EscalationPolicy(), desk.clock, desk.notifier, audience)
+    desk.observers.append(escalator)
+    await slack.command(MERCHANT, "report", channel=f"D{MERCHANT}")
+    await slack.settle()
+    view = slack.fake.calls_of("views.open")[-1].params["view"]
+    await slack.submit(MERCHANT, view, report_values("All payouts failing", LONG))
+    await slack.settle()
+    await escalator.sweep()
+    await slack.dispatcher.deliver_due()
+    (page,) = [
+        c
+        for c in slack.fake.calls_of("chat.postMessage")
+        if "Level 1 page" in c.params["text"] and "INT-2" in c.params["text"]
+    ]
+    text = block_texts(page.params["blocks"])
+    assert "Environment: Production" in text
+    assert "│ Payouts REVERSED for orders ORD-1 to ORD-90" in text
+    assert "…full text: show INT-2" in text
