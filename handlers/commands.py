@@ -31,6 +31,7 @@ TEAM = (
     "list",
     "block",
     "unblock",
+    "reopen",
     # Reading the desk from chat (handlers/team_view.py); `mine` is also the merchant's word.
     "show",
     "find",

@@ -232,8 +232,8 @@ async def test_unknown_words_in_the_team_chat_get_the_team_commands(desk: Desk) 
 
 
 async def test_unknown_slash_word_from_a_member_in_a_direct_chat(lead: Chat, alice: Chat) -> None:
-    answer = await lead.say("/reopen INT-4")
-    assert answer.startswith("I don't know the command “/reopen”. Team commands:")
+    answer = await lead.say("/escalate INT-4")
+    assert answer.startswith("I don't know the command “/escalate”. Team commands:")
     assert "report an integration issue" not in answer
     # A merchant still gets the menu.
     assert "report an integration issue" in await alice.say("/frobnicate")

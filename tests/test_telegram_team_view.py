@@ -86,6 +86,6 @@ async def test_find_mine_digest_and_unknown_words_in_the_group(tmp_path: Path) -
         assert mine.startswith("1 open ticket(s) assigned to you:") and "INT-1 " in mine
         (digest,) = await team_answers(env, "/digest")
         assert digest.startswith("Daily digest for") and "INT-1 Checksum mismatch" in digest
-        (unknown,) = await team_answers(env, "/reopen INT-1")
-        assert unknown.startswith("I don't know the command “/reopen”. Team commands:")
+        (unknown,) = await team_answers(env, "/escalate INT-1")
+        assert unknown.startswith("I don't know the command “/escalate”. Team commands:")
         assert "show REF" in unknown and "report an integration issue" not in unknown

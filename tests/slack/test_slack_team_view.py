@@ -94,8 +94,8 @@ async def test_desk_find_mine_and_digest(slack: SlackHarness) -> None:
 
 
 async def test_unknown_subcommand_gets_the_team_commands(slack: SlackHarness) -> None:
-    status, body = await slack.command(MEMBER, "reopen INT-1", work=False)
-    assert status == 200 and "I don't know “reopen”" in body
+    status, body = await slack.command(MEMBER, "escalate INT-1", work=False)
+    assert status == 200 and "I don't know “escalate”" in body
     assert "/desk show INT-42" in body and "/desk ack" in body
     status, body = await slack.command(MERCHANT, "frobnicate", work=False)
     assert "/desk show" not in body and "/desk report" in body

@@ -24,7 +24,7 @@ SWAHILI_VERBS = {
 # The integration program's team commands take a project reference and arguments as typed.
 PROGRAM_TEAM_VERBS = PROGRAM_TEAM
 TEAM_VERBS = (
-    "list", "ack", "take", "assign", "resolve", "reply", "note", "block", "unblock",
+    "list", "ack", "take", "assign", "resolve", "reply", "note", "block", "unblock", "reopen",
     "show", "find", "digest", *PROGRAM_TEAM_VERBS,
 )  # fmt: skip
 LIST_FILTERS = ("open", "critical", "major", "minor")
@@ -58,7 +58,7 @@ def usage(command: str, prefix: str, team: bool = False) -> str:
     """The subcommands this person may use; `prefix` is the desk's reference prefix."""
     keys = ["report", "ask", "status", "mine", "program"]
     if team:
-        keys += ["list", "act", "assign", "reply", "note", "teamview", "team_report"]
+        keys += ["list", "act", "reopen", "assign", "reply", "note", "teamview", "team_report"]
         keys += ["program_team", "block"]
     filters = "|".join(LIST_FILTERS)
     return "\n".join(
@@ -110,7 +110,7 @@ def parse(
     if verb in ("block", "unblock"):
         # The engine checks the identity and the hours and says what is wrong with them.
         return DeskCommand(verb, text=rest)
-    if verb in ("status", "show", "ack", "take", "assign", "resolve", "reply", "note"):
+    if verb in ("status", "show", "ack", "take", "assign", "resolve", "reply", "note", "reopen"):
         raw_ref, _, body = rest.partition(" ")
         reference = normalise_reference(raw_ref, prefix) if raw_ref else None
         needs_text = verb in ("reply", "note", "assign")
