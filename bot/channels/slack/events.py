@@ -1,8 +1,9 @@
 """Events API: direct messages, replies in a ticket's thread, and mentions in shared channels.
 
-Bolt answers every event with 200 before our listener runs. Slack redelivers an event it thinks
-was lost (`X-Slack-Retry-Num`, same `event_id`); the event id is recorded in the processed-updates
-table first, so a redelivery does nothing.
+Bolt acknowledges every event before our listener runs, but in HTTP mode the 200 itself waits for
+the listener's work (pending.py). Slack redelivers an event it got no 200 for (`X-Slack-Retry-Num`,
+same `event_id`); the event id is recorded in the processed-updates table in the same transaction
+as the work, so a redelivery does only what was not done (a crash before the commit: all of it).
 """
 
 from __future__ import annotations
@@ -58,8 +59,9 @@ class Events:
         bot_user_id = await self._bot_user_id(context)
         text = str(event.get("text") or "")
         channel = str(event.get("channel") or "")
+        delivery = str(body.get("event_id") or "") or None
         if event.get("channel_type") == "im":
-            await self._handle_once(body, self._direct(user_id, channel, text), channel)
+            await self._handle_once(body, self._direct(user_id, channel, text, delivery), channel)
             return
         thread_ts = str(event.get("thread_ts") or "")
         if not thread_ts or thread_ts == event.get("ts"):
@@ -67,9 +69,9 @@ class Events:
         if bot_user_id and text.lstrip().startswith(f"<@{bot_user_id}"):
             return  # a command for the bot: the app_mention listener takes it
         if channel == self.bridge.config.team_channel:
-            job = self._thread_note(user_id, channel, thread_ts, text)
+            job = self._thread_note(user_id, channel, thread_ts, text, delivery)
         else:
-            job = self._thread_reply(user_id, channel, thread_ts, text)
+            job = self._thread_reply(user_id, channel, thread_ts, text, delivery)
         await self._handle_once(body, job, None)
 
     async def on_mention(self, body: dict[str, Any], event: dict[str, Any], context: Any) -> None:
@@ -80,18 +82,12 @@ class Events:
         bot_user_id = await self._bot_user_id(context)
         text = strip_leading_mention(str(event.get("text") or ""), bot_user_id)
         where = Where(channel, str(event.get("thread_ts") or event.get("ts") or "") or None)
-        await self._handle_once(body, self._converse(user_id, where, text), None)
+        delivery = str(body.get("event_id") or "") or None
+        await self._handle_once(body, self._converse(user_id, where, text, delivery), None)
 
     async def _handle_once(
         self, body: dict[str, Any], job: Coroutine[Any, Any, None], reply_to: str | None
     ) -> None:
-        async def once() -> None:
-            if await self.bridge.first_time(body.get("event_id")):
-                await job
-            else:
-                job.close()
-                log.info("event %s was delivered again; already handled", body.get("event_id"))
-
         async def apologise() -> None:
             user_id = str((body.get("event") or {}).get("user") or "")
             if reply_to:
@@ -100,19 +96,23 @@ class Events:
                 await self.bridge.post(Where(reply_to), [sorry])
 
         user = (body.get("event") or {}).get("user")
-        await self.bridge.work(once(), apologise, who=str(user) if user else None)
+        await self.bridge.work(job, apologise, who=str(user) if user else None)
 
-    async def _direct(self, user_id: str, channel: str, text: str) -> None:
-        await self._converse(user_id, Where(channel), text)
+    async def _direct(self, user_id: str, channel: str, text: str, delivery: str | None) -> None:
+        await self._converse(user_id, Where(channel), text, delivery)
 
-    async def _converse(self, user_id: str, where: Where, text: str) -> None:
+    async def _converse(
+        self, user_id: str, where: Where, text: str, delivery: str | None = None
+    ) -> None:
         bridge = self.bridge
         name = await bridge.name_of(user_id)
         typed = plain_text(text)
         async with bridge.lock(where.chat_id, user_id):
             private = self._private_here(user_id, where.chat_id, typed)
             reply_to = answer_privately(where, user_id) if private else answer_in(where, user_id)
-            await bridge.handle(incoming(user_id, where, name=name, text=typed), reply_to)
+            await bridge.handle(
+                incoming(user_id, where, name=name, text=typed, delivery=delivery), reply_to
+            )
 
     def _private_here(self, user_id: str, channel: str, text: str) -> bool:
         """Whether answers to `text` must be seen by the writer alone. In a channel other than
@@ -125,13 +125,17 @@ class Events:
         command = commands.parse(text, in_flow=False)
         return command is not None and command[0] in PRIVATE_COMMANDS
 
-    async def _thread_reply(self, user_id: str, channel: str, thread_ts: str, text: str) -> None:
+    async def _thread_reply(
+        self, user_id: str, channel: str, thread_ts: str, text: str, delivery: str | None
+    ) -> None:
         """In a shared channel, the reporter writing in their ticket's thread (or while the desk
         is asking them something there) is talking to the desk, mention or not."""
         if await self.bridge.talks_in_thread(channel, thread_ts, user_id):
-            await self._converse(user_id, Where(channel, thread_ts), text)
+            await self._converse(user_id, Where(channel, thread_ts), text, delivery)
 
-    async def _thread_note(self, user_id: str, channel: str, thread_ts: str, text: str) -> None:
+    async def _thread_note(
+        self, user_id: str, channel: str, thread_ts: str, text: str, delivery: str | None
+    ) -> None:
         """A member's plain reply under a ticket's alert: an internal note, never sent to the
         merchant. Only Reply to merchant and the reply commands reach the reporter."""
         bridge = self.bridge
@@ -143,7 +147,7 @@ class Events:
         name = await bridge.name_of(user_id)
         where = Where(channel, thread_ts)
         await bridge.team_action(
-            incoming(user_id, where, name=name),
+            incoming(user_id, where, name=name, delivery=delivery),
             "note",
             reference,
             plain_text(text),

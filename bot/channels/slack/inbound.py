@@ -57,7 +57,10 @@ def incoming(
     name: str = "",
     text: str = "",
     choice: str | None = None,
+    delivery: str | None = None,
 ) -> Incoming:
+    """`delivery`: Slack's id for what was delivered (an event id, a view id), recorded in the
+    work's own transaction so that a resent event or form is handled once."""
     return Incoming(
         channel=CHANNEL,
         chat_id=where.chat_id,
@@ -66,6 +69,7 @@ def incoming(
         text=text,
         choice=choice,
         thread_id=where.thread_id,
+        delivery_id=delivery or None,
     )
 
 
