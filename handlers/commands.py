@@ -41,7 +41,7 @@ TEAM = (
 ALL = MERCHANT + TEAM
 _BARE_ALONE = (
     "start", "help", "menu", "report", "ask", "mytickets", "mine", "cancel", "language",
-    "integrate", "progress", "uat", "projects", "digest",
+    "integrate", "progress", "uat", "projects", "digest", "reopen",
 )  # fmt: skip
 _UAT_WORDS = ("pass", "fail", "signoff", "sign-off")
 # Swahili command words (the glossary's) and the command each one is.
@@ -56,6 +56,7 @@ ALIASES = {
     "menyu": "menu",
     "lugha": "language",
     "maendeleo": "progress",
+    "fungua": "reopen",
 }
 # Commands that also take their one argument inside a flow ("lugha sw").
 _IN_FLOW = ("cancel", "language")

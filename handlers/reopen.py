@@ -142,7 +142,11 @@ async def command(turn: Turn, args: str) -> None:
     """`reopen INT-4`: the team reopens any resolved ticket; a reporter their own, within the
     window. Anyone else's ticket is "not found", as everywhere."""
     if not args.strip():
-        turn.say(t("reopen.usage", prefix=turn.desk.settings.reference_prefix))
+        if turn.state.flow == OFFER:
+            # A bare `reopen` (`fungua`) right after an offer answers it.
+            await choice(turn, f"{REOPEN}{turn.state.data.get('reference', '')}")
+        else:
+            turn.say(t("reopen.usage", prefix=turn.desk.settings.reference_prefix))
         return
     ticket = await find_ticket(turn, "reopen", args)
     if ticket is None:

@@ -130,6 +130,9 @@ async def test_typed_words_answer_the_offer_in_english_and_swahili(
     await lead.say("resolve INT-2")
     await bob.say("INT-2 tena!")
     assert await bob.say("mpya") == sw("report.details", limit=4000)
+    await bob.say("sitisha")
+    # `fungua INT-2` is the Swahili command word with a reference.
+    assert await bob.say("fungua INT-2") == sw("reopen.done", reference="INT-2")
 
 
 async def test_bad_input_gets_a_clear_answer(
@@ -147,8 +150,10 @@ async def test_bad_input_gets_a_clear_answer(
     assert await bob.say("reopen INT-1") == "I couldn't find a ticket INT-1 among your tickets."
     await bob.say(NOT_FIXED)
     assert "Reopen INT-1" not in bob.choices
-    assert await alice.say("reopen") != "INT-1 is open again."  # no offer pending: not a reopen
+    # No offer pending: a bare `reopen` (or `fungua`) says how to use it, and reopens nothing.
+    assert await alice.say("reopen") == "Usage: reopen INT-42"
     assert await alice.say("/reopen") == "Usage: reopen INT-42"
+    assert await lead.say("reopen") == "Usage: reopen INT-42"
     # Resolved too long ago: said plainly, with a way to report it as new.
     clock.advance(timedelta(days=7, minutes=1))
     assert await alice.say("reopen INT-1") == (

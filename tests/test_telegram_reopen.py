@@ -70,6 +70,8 @@ async def test_typed_not_fixed_offers_the_choice_and_team_reopens_from_the_group
         assert details.params["text"].startswith("What happened?")
         assert (await env.ticket("INT-1")).status == Status.resolved
 
+        team_menu = {c["command"]: c["description"] for c in env.api.commands["chat"]}
+        assert team_menu["reopen"] == "Reopen a resolved ticket: /reopen INT-42"
         answer = await env.say(MEMBER, "/reopen INT-1", chat=TEAM)
         assert answer.params["text"] == "INT-1 reopened by Bob Ops."
         assert (await env.ticket("INT-1")).status == Status.open

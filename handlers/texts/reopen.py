@@ -31,6 +31,7 @@ EN: dict[str, str] = {
     ),
     "reopen.choice.report": "Report a new issue",
     "reopen.usage": "Usage: reopen {prefix}-42",
+    "command.reopen": "Reopen a resolved ticket: /reopen {prefix}-42",
     "slack.usage.reopen": "{command} reopen {prefix}-42: reopen a resolved ticket",
     "reopen.timeline": "🔁 {reference} reopened by {actor}",
     "reopen.timeline_text": "🔁 {reference} reopened by {actor}:\n{text}",

@@ -53,7 +53,8 @@ MERCHANT_COMMANDS = (
     "language",
 )  # fmt: skip
 TEAM_COMMANDS = (
-    "list", "ack", "take", "assign", "resolve", "note", "reply", "projects", "project", "advance",
+    "list", "ack", "take", "assign", "resolve", "reopen", "note", "reply", "projects", "project",
+    "advance",
 )  # fmt: skip
 
 
