@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.config import Config
 from bot.config_escalation import parse_escalation
@@ -164,7 +165,7 @@ async def run(args: argparse.Namespace, config: Config) -> int:
                 print(
                     json_safe(json.dumps(detail, indent=2, ensure_ascii=False))
                     if args.json
-                    else visible(_show(detail))
+                    else visible(_show(detail, policy.zone))
                 )
                 return 0
             tickets = await tx.tickets.search()
@@ -205,24 +206,43 @@ def _list(tickets: Sequence[Ticket], as_json: bool, policy: EscalationPolicy, no
     )
 
 
-def _show(detail: dict[str, Any]) -> str:
+def _local(value: Any, zone: ZoneInfo) -> Any:
+    """An ISO time from `detail_dict` as the operator reads it: in the desk's zone, with its
+    abbreviation ("2026-11-30 07:27 EAT"). JSON output keeps ISO 8601 with its offset."""
+    if not isinstance(value, str):
+        return value
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        return value
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def _show(detail: dict[str, Any], zone: ZoneInfo) -> str:
     skip = ("transcript", "events", "pages", "sla", "facts")
-    lines = [f"{k}: {v}" for k, v in detail.items() if k not in skip]
+    lines = [
+        f"{k}: {_local(v, zone) if k.endswith('_at') else v}"
+        for k, v in detail.items()
+        if k not in skip
+    ]
     lines.append(f"facts: {facts.line(detail['facts'], limit=2000) or '-'}")
     lines.append(
         f"sla: acknowledge {detail['sla']['acknowledge']}, resolve {detail['sla']['resolve']}"
     )
     lines.append("transcript:")
     lines += [
-        f"  {m['at']} {m['author']} ({m['visibility']}): {m['text']}" for m in detail["transcript"]
+        f"  {_local(m['at'], zone)} {m['author']} ({m['visibility']}): {m['text']}"
+        for m in detail["transcript"]
     ]
     lines.append("events:")
     for e in detail["events"]:
         change = f" {e['field']}: {e['old']} -> {e['new']}" if e["field"] else ""
-        lines.append(f"  {e['at']} {e['actor']} {e['action']}{change}")
+        lines.append(f"  {_local(e['at'], zone)} {e['actor']} {e['action']}{change}")
     lines.append("pages:")
     lines += [
-        f"  {p['sent_at']} level {p['level']} repeat {p['repeat']} to {p['targets']}"
+        f"  {_local(p['sent_at'], zone)} level {p['level']} repeat {p['repeat']} to {p['targets']}"
         for p in detail["pages"]
     ]
     return "\n".join(lines)

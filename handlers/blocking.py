@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from handlers.i18n.dates import short_when
 from handlers.messages import t
 from handlers.turn import Turn
 
@@ -43,7 +44,8 @@ async def run(turn: Turn, command: str, args: str) -> None:
         return
     until = turn.now + timedelta(hours=hours)
     await turn.tx.reporters.block(channel, user_id, until, turn.actor)
-    turn.say(t("team.blocked", identity=who, until=until.strftime("%Y-%m-%d %H:%M UTC")))
+    shown = short_when(until, t.language, turn.desk.settings.timezone)
+    turn.say(t("team.blocked", identity=who, until=shown))
 
 
 def _hours(word: str) -> int | None:

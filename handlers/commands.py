@@ -34,12 +34,16 @@ TEAM = (
     "block",
     "unblock",
     "reopen",
+    # Reading the desk from chat (handlers/team_view.py); `mine` is also the merchant's word.
+    "show",
+    "find",
+    "digest",
     *PROGRAM_TEAM,
 )
 ALL = MERCHANT + TEAM
 _BARE_ALONE = (
     "start", "help", "menu", "report", "ask", "mytickets", "mine", "cancel", "language",
-    "integrate", "progress", "uat", "projects", "reopen",
+    "integrate", "progress", "uat", "projects", "digest", "reopen",
 )  # fmt: skip
 _UAT_WORDS = ("pass", "fail", "signoff", "sign-off")
 # Swahili command words (the glossary's) and the command each one is.
@@ -88,6 +92,8 @@ def parse(text: str, in_flow: bool, prefixes: Iterable[str] = ()) -> tuple[str, 
         return word, rest
     if word == "ask" and rest:
         return word, rest
+    if word == "find" and rest:
+        return word, rest  # prose from a merchant: see `team_view.accepts`
     if word == "report" and rest.isdigit():
         return word, rest  # the team's `report [days]`
     if word == "list" and rest.lower() in _LIST_FILTERS:

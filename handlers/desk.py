@@ -23,6 +23,7 @@ from handlers import (
     report,
     satisfaction,
     team,
+    team_view,
 )
 from handlers.clock import Clock, SystemClock
 from handlers.escalation.policy import EscalationPolicy
@@ -79,7 +80,7 @@ class DeskSettings:
     # `[team] language`: alerts, pages, timelines and the digest.
     team_language: str = "en"
     # `[escalation] timezone`: dates and times shown to people.
-    timezone: str = "UTC"
+    timezone: str = "Africa/Dar_es_Salaam"
     program: ProgramSettings = field(default_factory=ProgramSettings)
 
 
@@ -393,12 +394,15 @@ class Desk:
             self._reprompt(turn)
             return
         parsed = commands.parse(incoming.text, in_flow=state.flow in FLOWS, prefixes=self.prefixes)
-        if parsed is not None:
+        if parsed is not None and team_view.accepts(turn, parsed[0], incoming.text):
             await self._command(turn, *parsed)
             return
         flow = FLOWS.get(state.flow or "")
         if flow is not None:
             await flow.step(turn, incoming.text, None)
+            return
+        if team_view.in_team_chat(turn):
+            team_view.unknown(turn, incoming.text.strip())
             return
         if await ask.typed_feedback(turn, incoming.text):
             return
@@ -414,7 +418,9 @@ class Desk:
         await routing.route(turn, incoming.text)
 
     async def _command(self, turn: Turn, name: str, args: str) -> None:
-        if name in ("start", "help", "menu"):
+        if name in ("start", "help", "menu") and team_view.in_team_chat(turn):
+            turn.say(team_view.command_list())
+        elif name in ("start", "help", "menu"):
             merchant.show_menu(turn)
         elif name == "cancel":
             had_flow = turn.state.flow is not None
@@ -428,7 +434,9 @@ class Desk:
             await ask.start(turn, args)
         elif name == "status":
             await merchant.status(turn, args)
-        elif name in ("mytickets", "mine"):
+        elif name in team_view.COMMANDS:
+            await team_view.run(turn, name, args)
+        elif name == "mytickets":
             await merchant.my_tickets(turn)
         elif name in blocking.COMMANDS:
             await blocking.run(turn, name, args)
@@ -449,6 +457,8 @@ class Desk:
             await reopen.command(turn, args)
         elif name in commands.TEAM:
             await team.run(turn, name, args)
+        elif turn.is_team:
+            team_view.unknown(turn, f"/{name}")
         else:
             merchant.show_menu(turn, t("unknown_command", command=f"/{name}"[:60]))
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
+from handlers.i18n.dates import short_when
 from handlers.messages import t
 from handlers.notify import Target
 from handlers.ops import metrics
@@ -83,7 +84,8 @@ async def admit(turn: Turn) -> bool:
     if until is not None:
         metrics.limit_hit("blocked")
         if desk.message_rate.should_tell(who, turn.now):
-            turn.say(t("limits.blocked", until=until.strftime("%Y-%m-%d %H:%M UTC")))
+            until_text = short_when(until, t.language, desk.settings.timezone)
+            turn.say(t("limits.blocked", until=until_text))
         return False
     per_minute = desk.settings.limits.messages_per_minute
     if desk.message_rate.admit(who, turn.now, per_minute):

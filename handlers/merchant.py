@@ -9,7 +9,7 @@ from handlers.events import Choice
 from handlers.members import name_of
 from handlers.messages import t
 from handlers.references import normalise_reference, split_reference
-from handlers.render import one_line, quoted, status_text
+from handlers.render import details_excerpt, one_line, quoted, status_text
 from handlers.turn import Turn
 from storage.models import Ticket
 
@@ -29,7 +29,7 @@ def menu_choices() -> tuple[Choice, ...]:
 def show_menu(turn: Turn, lead: str | None = None) -> None:
     text = t("menu", name=turn.actor_name)
     if turn.is_team:
-        text += "\n" + t("menu.team") + "\n" + t("menu.team.program")
+        text += "\n" + "\n".join((t("menu.team"), t("teamview.commands"), t("menu.team.program")))
     if lead:
         text = f"{lead}\n{text}"
     turn.say(text, menu_choices())
@@ -76,6 +76,8 @@ async def status_reply(turn: Turn, ticket: Ticket) -> str:
         else None
     )
     text = status_text(ticket, turn.desk.settings.timezone, assignee)
+    if turn.is_team and (excerpt := details_excerpt(ticket)):
+        text += "\n" + excerpt  # the team reads what the merchant wrote, not just the title
     replies = [
         m
         for m in await turn.tx.tickets.messages(ticket)

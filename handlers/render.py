@@ -14,6 +14,8 @@ from storage.models import Kind, Status, Ticket
 # Marks each line a merchant wrote, wherever it appears among the desk's own lines (the team
 # timeline), so "INT-4: Resolved by Asha" typed by a merchant cannot pass for the desk's own.
 QUOTE = "│ "
+# Characters of a ticket's details on its alert and pages; `show REF` has the full text.
+DETAILS_SHOWN = 600
 
 
 def quoted(text: str) -> str:
@@ -82,12 +84,28 @@ def alert(ticket: Ticket) -> Message:
         text += "\n" + t("alert.language", language=language_name(ticket.reporter_language))
     if found := facts_line(ticket):
         text += "\n" + t("alert.facts", facts=found)
+    if excerpt := details_excerpt(ticket):
+        text += "\n" + excerpt
     return Message(text, team_buttons(ticket))
 
 
 def facts_line(ticket: Ticket) -> str:
     """The ticket's payment details on one line (empty when none were found)."""
     return facts.line(facts.loads(ticket.facts))
+
+
+def details_excerpt(ticket: Ticket) -> str:
+    """The details for an alert or a page: the first `DETAILS_SHOWN` characters, marked as
+    the merchant's words, and where to read the rest. Alerts and pages stay well inside every
+    platform's message limit whatever the merchant wrote."""
+    details = ticket.description.strip()
+    if not details:
+        return ""
+    if len(details) <= DETAILS_SHOWN:
+        return t("alert.details", details=quoted(details))
+    shown = quoted(details[:DETAILS_SHOWN].rstrip())
+    more = t("alert.details_more", reference=ticket.reference)
+    return t("alert.details", details=shown) + "\n" + more
 
 
 def language_name(language: str) -> str:

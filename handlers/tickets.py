@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from handlers import facts
+from handlers.after_hours import expectation
 from handlers.escalation.policy import EscalationPolicy
 from handlers.escalation.promise import paging_promise
 from handlers.messages import t
@@ -98,6 +99,7 @@ def created_replies(turn: Turn, ticket: Ticket) -> None:
                     environment=t.word("environment", ticket.environment),
                 ),
                 _next_steps(turn, ticket),
+                *expectation(turn, ticket),
                 t("report.next.status", reference=ticket.reference),
             )
         )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert
+from sqlalchemy import exists, func, insert, or_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
@@ -112,6 +112,39 @@ class TicketRepository:
         query = query.order_by(col(Ticket.id))
         if limit:
             query = query.limit(limit)
+        return (await self.session.exec(query)).all()
+
+    async def find(self, words: Sequence[str], limit: int = 20) -> Sequence[Ticket]:
+        """Tickets whose title, details or transcript (public or internal) hold every one of
+        `words`, any case, newest first. The words are matched literally: `%`, `_` and the
+        escape character itself are escaped, so "100%" finds "100%", not everything."""
+        query = select(Ticket)
+        for word in words:
+            pattern = f"%{_escape_like(word)}%"
+            in_transcript = exists(
+                select(TicketMessage.id).where(
+                    TicketMessage.ticket_id == Ticket.id,
+                    col(TicketMessage.text).ilike(pattern, escape=_LIKE_ESCAPE),
+                )
+            )
+            query = query.where(
+                or_(
+                    col(Ticket.title).ilike(pattern, escape=_LIKE_ESCAPE),
+                    col(Ticket.description).ilike(pattern, escape=_LIKE_ESCAPE),
+                    in_transcript,
+                )
+            )
+        query = query.order_by(col(Ticket.id).desc()).limit(limit)
+        return (await self.session.exec(query)).all()
+
+    async def assigned_to(self, member: str, limit: int = 50) -> Sequence[Ticket]:
+        """Unresolved tickets assigned to `member` (`channel:id`), oldest first."""
+        query = (
+            select(Ticket)
+            .where(Ticket.assignee == member, col(Ticket.status).in_(UNRESOLVED))
+            .order_by(col(Ticket.id))
+            .limit(limit)
+        )
         return (await self.session.exec(query)).all()
 
     def record(
@@ -266,6 +299,17 @@ class TicketRepository:
             )
         )
         return (await self.session.exec(query)).first()
+
+
+_LIKE_ESCAPE = "\\"
+
+
+def _escape_like(word: str) -> str:
+    return (
+        word.replace(_LIKE_ESCAPE, _LIKE_ESCAPE * 2)
+        .replace("%", _LIKE_ESCAPE + "%")
+        .replace("_", _LIKE_ESCAPE + "_")
+    )
 
 
 def _plain(value: Any) -> Any:

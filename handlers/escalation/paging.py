@@ -17,7 +17,7 @@ from handlers.escalation.policy import SeverityPolicy
 from handlers.events import Choice, Message
 from handlers.messages import t
 from handlers.notify import PAGE, Target, payload
-from handlers.render import language_name, reporter_label
+from handlers.render import details_excerpt, language_name, reporter_label
 from storage.models import Ticket
 from storage.store import Transaction
 
@@ -64,10 +64,14 @@ def page_message(
         age=humanize(now - ticket.created_at),
         reporter=reporter_label(ticket),
     )
+    if ticket.environment:
+        body += "\n" + t("page.environment", environment=t.word("environment", ticket.environment))
     if ticket.reporter_language:
         body += "\n" + t("alert.language", language=language_name(ticket.reporter_language))
     if last:
         body += "\n" + t("page.last", reference=ticket.reference)
+    if excerpt := details_excerpt(ticket):
+        body += "\n" + excerpt
     ack = Choice(t("page.acknowledge"), f"team:ack:{ticket.reference}")
     return Message(body, (ack,))
 

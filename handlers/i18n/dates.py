@@ -3,10 +3,10 @@ time zone, e.g. "Jumanne, 1 Desemba 2026 14:30 EAT" / "Tuesday, 1 December 2026 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_timedelta
 
 from handlers.i18n.catalogs import LOCALE_IDS
 
@@ -24,3 +24,20 @@ def when(moment: datetime, language: str, zone: str) -> str:
     # either language and would print "+0300".
     text = format_datetime(local, PATTERN, locale=LOCALE_IDS.get(language, language))
     return f"{text} {local.tzname()}"
+
+
+SHORT_PATTERN = "EEE d MMM HH:mm"
+
+
+def short_when(moment: datetime, language: str, zone: str) -> str:
+    """A time in a line of text: "Tue 1 Dec 12:00 EAT", "Jumanne 1 Des 12:00 EAT"."""
+    local = moment.astimezone(ZoneInfo(zone))
+    text = format_datetime(local, SHORT_PATTERN, locale=LOCALE_IDS.get(language, language))
+    return f"{text} {local.tzname()}"
+
+
+def spoken_duration(delta: timedelta, language: str) -> str:
+    """A duration in words: "15 minutes", "dakika 15", "4 hours", "saa 4"."""
+    return format_timedelta(
+        delta, threshold=1.5, format="long", locale=LOCALE_IDS.get(language, language)
+    )

@@ -82,7 +82,11 @@ def period_text(report: Report) -> tuple[str, str]:
 
 def to_text(report: Report) -> str:
     since, until = period_text(report)
-    lines = [t("report.title_line", since=since, until=until, zone=report.zone)]
+    # The zone's abbreviation (EAT) with its name, which says where the day boundaries are.
+    abbreviation = report.until.astimezone(ZoneInfo(report.zone)).tzname()
+    lines = [
+        t("report.title_line", since=since, until=until, zone=f"{abbreviation}, {report.zone}")
+    ]
     if not report.total.opened:
         lines.append(t("report.none"))
     else:

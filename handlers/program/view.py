@@ -149,7 +149,8 @@ async def detail(turn: Turn, project: Project) -> None:
     ]
     for row in await tx.projects.history(project):
         note = f": {row.note}" if row.note else ""
-        lines.append(f"  {row.entered_at:%Y-%m-%d %H:%M} {stage_name(row.stage)} ({row.by}){note}")
+        entered = row.entered_at.astimezone(settings(turn).calendar.zone)
+        lines.append(f"  {entered:%Y-%m-%d %H:%M %Z} {stage_name(row.stage)} ({row.by}){note}")
     lines.append(t("prj.progress.checklist", stage=stage_name(project.stage)))
     lines += checklist_lines(await tx.projects.checks(project, project.stage))
     lines.append(t("prj.detail.uat"))

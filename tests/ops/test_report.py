@@ -225,7 +225,7 @@ async def test_csv_and_text_carry_the_same_figures(
     assert by[("all", "all")]["opened"] == "8"
 
     text = await run(config, capsys, *PERIOD)
-    assert "Desk report 2026-11-16 00:00 – 2026-11-30 00:00 (Africa/Dar_es_Salaam)" in text
+    assert "Desk report 2026-11-16 00:00 – 2026-11-30 00:00 (EAT, Africa/Dar_es_Salaam)" in text
     assert "Tickets opened: 8 (critical 4, major 2, minor 1, question 1)" in text
     assert "• Critical: 4 opened · MTTA 15m median, 1h p90 · MTTR 2h median, 5h p90" in text
     assert "SLA ack 2/4 met (50%) · resolve 2/4 met (50%)" in text

@@ -105,6 +105,8 @@ def test_command_texts_come_from_the_catalog_unchanged() -> None:
             "/desk assign INT-42 <name or id>: give a ticket to a member",
             "/desk reply INT-42 <text>: answer the merchant",
             "/desk note INT-42 <text>: an internal note (the merchant never sees it)",
+            "/desk show INT-42: everything about a ticket · /desk find <words>: search tickets · "
+            "/desk mine: tickets assigned to you · /desk digest: today's digest, to you",
             "/desk report <days>: MTTA, MTTR, SLA and knowledge-base figures for the last days",
             "/desk projects [stage] · /desk project|accept|take|confirm PRJ-3 · "
             "/desk check PRJ-3 <n> · /desk advance PRJ-3 [note] · "

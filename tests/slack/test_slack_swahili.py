@@ -131,7 +131,7 @@ async def test_a_conversation_in_swahili_by_typed_words_and_buttons(slack: Slack
             title="Webhook haifiki",
             status="wazi",
             assignee="",
-            created=when(ticket.created_at, "sw", "UTC"),
+            created=when(ticket.created_at, "sw", "Africa/Dar_es_Salaam"),
         )
     )
     await slack.command(NEEMA, "tiketi zangu", channel=DM)

@@ -25,7 +25,7 @@ SWAHILI_VERBS = {
 PROGRAM_TEAM_VERBS = PROGRAM_TEAM
 TEAM_VERBS = (
     "list", "ack", "take", "assign", "resolve", "reply", "note", "block", "unblock", "reopen",
-    *PROGRAM_TEAM_VERBS,
+    "show", "find", "digest", *PROGRAM_TEAM_VERBS,
 )  # fmt: skip
 LIST_FILTERS = ("open", "critical", "major", "minor")
 # `/desk report 7`: the team's report of the last 7 days (a bare `/desk report` opens the form).
@@ -58,7 +58,7 @@ def usage(command: str, prefix: str, team: bool = False) -> str:
     """The subcommands this person may use; `prefix` is the desk's reference prefix."""
     keys = ["report", "ask", "status", "mine", "program"]
     if team:
-        keys += ["list", "act", "reopen", "assign", "reply", "note", "team_report"]
+        keys += ["list", "act", "reopen", "assign", "reply", "note", "teamview", "team_report"]
         keys += ["program_team", "block"]
     filters = "|".join(LIST_FILTERS)
     return "\n".join(
@@ -67,10 +67,11 @@ def usage(command: str, prefix: str, team: bool = False) -> str:
 
 
 def parse(
-    text: str, command: str, prefix: str, program_prefix: str = "PRJ"
+    text: str, command: str, prefix: str, program_prefix: str = "PRJ", team: bool = False
 ) -> DeskCommand | CommandProblem:
     """`text` is what Slack sends in the slash command's `text` field; references are read with
-    the desk's `prefix` (`42`, `ops-42` -> `OPS-42`), as the engine reads them in chat."""
+    the desk's `prefix` (`42`, `ops-42` -> `OPS-42`), as the engine reads them in chat. `team`:
+    the person is a team member (a word `/desk` does not know gets the team's commands)."""
     stripped = text.strip()
     if not stripped:
         return DeskCommand("help")
@@ -82,7 +83,7 @@ def parse(
         rest = ""
     if verb == "report" and rest.isdigit():
         return DeskCommand(TEAM_REPORT, text=rest)
-    if verb in ("help", "report", "mine", "integrate"):
+    if verb in ("help", "report", "mine", "integrate", "digest"):
         return DeskCommand(verb)
     if verb == "language":
         return DeskCommand(verb, text=rest)
@@ -102,10 +103,14 @@ def parse(
             shape = t("slack.command.shape_list", command=command, filters="|".join(LIST_FILTERS))
             return CommandProblem(t("slack.command.usage", shape=shape))
         return DeskCommand("list", list_filter=chosen)
+    if verb == "find":
+        if not rest:
+            return CommandProblem(t("find.usage"))
+        return DeskCommand(verb, text=rest)
     if verb in ("block", "unblock"):
         # The engine checks the identity and the hours and says what is wrong with them.
         return DeskCommand(verb, text=rest)
-    if verb in ("status", "ack", "take", "assign", "resolve", "reply", "note", "reopen"):
+    if verb in ("status", "show", "ack", "take", "assign", "resolve", "reply", "note", "reopen"):
         raw_ref, _, body = tighten(rest, (prefix, program_prefix)).partition(" ")
         reference = normalise_reference(raw_ref, prefix) if raw_ref else None
         needs_text = verb in ("reply", "note", "assign")
@@ -119,4 +124,6 @@ def parse(
         if not needs_text and body.strip() and verb != "resolve":
             return CommandProblem(t("slack.command.usage", shape=shape))
         return DeskCommand(verb, reference=reference, text=body.strip())
-    return CommandProblem(t("slack.command.unknown", verb=typed, usage=usage(command, prefix)))
+    return CommandProblem(
+        t("slack.command.unknown", verb=typed, usage=usage(command, prefix, team))
+    )

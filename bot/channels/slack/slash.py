@@ -79,13 +79,14 @@ class SlashCommands:
         user_id = str(command.get("user_id", ""))
         text = str(command.get("text", ""))
         program_prefix = self.bridge.desk.settings.program.reference_prefix
-        parsed = parse(text, self.command, self.prefix, program_prefix)
+        team = self.bridge.is_member(user_id)
+        parsed = parse(text, self.command, self.prefix, program_prefix, team)
         answer = self._quick_answer(parsed, user_id)
         if answer is not None:
             # Fast answers go back with the ack: only the person's language is looked up
             # (stored, no Web API call), and only for these.
             with speaking(await self.bridge.language_of(user_id, ask_slack=False)):
-                again = parse(text, self.command, self.prefix, program_prefix)
+                again = parse(text, self.command, self.prefix, program_prefix, team)
                 answer = self._quick_answer(again, user_id)
             await ack(text=escape_clipped(answer or "", 3000))
             return
@@ -169,7 +170,10 @@ class SlashCommands:
         where = Where(channel_id)
         text = {
             "status": f"/status {parsed.reference}",
-            "mine": "/mytickets",
+            # A member's `mine` is the tickets assigned to them (handlers/team_view.py).
+            "mine": "/mine",
+            "digest": "/digest",
+            "find": f"/find {parsed.text}",
             "list": f"/list {parsed.list_filter}",
             "block": f"/block {parsed.text}",
             "unblock": f"/unblock {parsed.text}",

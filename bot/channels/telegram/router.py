@@ -28,7 +28,7 @@ from telegram.error import TelegramError
 from bot.channels.telegram.inbound import CHANNEL, from_callback, from_message, pressed_label
 from bot.channels.telegram.render import MAX_TEXT, chosen_suffix, utf16_len
 from bot.channels.telegram.sender import TelegramSender
-from handlers import commands
+from handlers import commands, team_view
 from handlers.desk import Desk, ReplyTo
 from handlers.events import Incoming, Message
 from handlers.i18n.catalogs import normalise_language
@@ -97,11 +97,13 @@ class TelegramRouter:
             await self._guarded(
                 chat_id, self.desk.team_action, incoming, action, reference, text, reply_to
             )
-        elif parsed is not None and (parsed[0] in commands.TEAM or parsed[0] == "report"):
+        elif parsed is not None and _for_the_team(parsed[0], incoming, self.desk):
             # `/report [days]` in the team group is the team's report (handlers/ops/command.py).
             await self._guarded(chat_id, self.desk.handle, incoming, reply_to)
         elif parsed is not None:
-            await self._say(chat_id, Message(t("menu.team")), reply_to=message.message_id)
+            with speaking(self._language(incoming)):
+                listing = team_view.command_list()
+            await self._say(chat_id, Message(listing), reply_to=message.message_id)
         # else: the team chatting among themselves
 
     async def _replied_ticket(self, message: TgMessage) -> str | None:
@@ -240,3 +242,19 @@ def _acts_on_context(parsed: tuple[str, str]) -> bool:
         return False
     first = args.split(maxsplit=1)[0] if args.split() else ""
     return not looks_like_reference(first)
+
+
+# What a member's slash command in the team group is, when it is no team command: help, or a
+# status, answered in the group; a merchant's flow (ask, integrate) belongs in a private chat.
+_GROUP_COMMANDS = ("report", "mine", "status", "start", "help", "menu")
+
+
+def _for_the_team(command: str, incoming: Incoming, desk: Desk) -> bool:
+    """Whether the engine answers `/command` in the team group. Team commands always do (a
+    non-member is refused there); for a member, so do help, status and words the desk does not
+    know, which get the team's command list."""
+    if command in commands.TEAM or command == "report":
+        return True
+    if incoming.member_id not in desk.settings.members:
+        return False
+    return command in _GROUP_COMMANDS or command not in commands.ALL
