@@ -14,8 +14,10 @@ from bot.kb_config import kb_settings, open_knowledge
 from handlers.clock import Clock, SystemClock
 from handlers.delivery import OutboxDispatcher, Sender
 from handlers.desk import Desk, DeskSettings
+from handlers.downloads import DownloadQueue, Fetcher, TextFilter, keep_text
 from handlers.notify import Notifier, Target
 from storage import Database, Store
+from storage.files import FileStore
 
 
 @dataclass
@@ -26,6 +28,7 @@ class Runtime:
     desk: Desk
     dispatcher: OutboxDispatcher
     clock: Clock
+    downloads: DownloadQueue
 
 
 def desk_settings(config: Config) -> DeskSettings:
@@ -42,6 +45,7 @@ def desk_settings(config: Config) -> DeskSettings:
         default_language=config.desk.default_language,
         team_language=config.team.language,
         timezone=policy.timezone,
+        attachments=config.attachments,
     )
 
 
@@ -51,8 +55,12 @@ async def open_runtime(
     senders: Mapping[str, Sender],
     team_targets: Sequence[Target],
     clock: Clock | None = None,
+    fetchers: Mapping[str, Fetcher] | None = None,
+    text_filter: TextFilter = keep_text,
 ) -> AsyncIterator[Runtime]:
-    """Open the database (migrating it), and build the engine and the outbox dispatcher."""
+    """Open the database (migrating it), and build the engine, the outbox dispatcher and the
+    attachment download queue. `fetchers`: per channel, what downloads its files (a channel
+    without one cannot take files); `text_filter` runs on every text attachment's content."""
     clock = clock or SystemClock()
     knowledge = open_knowledge(kb_settings(config.kb))
     desk_config = config.desk
@@ -69,6 +77,16 @@ async def open_runtime(
             notifier,
             lease=timedelta(seconds=config.desk.outbox_lease_seconds),
         )
+        files = FileStore(config.attachments.path)
+        for sender in senders.values():
+            # Senders that post files to the team read their bytes from here.
+            use_files = getattr(sender, "use_files", None)
+            if use_files is not None:
+                use_files(files)
+        downloads = DownloadQueue(
+            store, fetchers or {}, files, clock, notifier, config.attachments, text_filter
+        )
+        downloads.on_outbox = dispatcher.wake
         desk = Desk(
             store,
             settings,
@@ -77,7 +95,9 @@ async def open_runtime(
             on_outbox=dispatcher.wake,
             courier=dispatcher,
             knowledge=knowledge,
+            files=files,
+            on_files=downloads.wake,
         )
-        yield Runtime(config, database, store, desk, dispatcher, clock)
+        yield Runtime(config, database, store, desk, dispatcher, clock, downloads)
     finally:
         await database.close()

@@ -11,13 +11,14 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.cli_attachments import attachment_dict
 from bot.config import Config
 from bot.config_escalation import parse_escalation
 from bot.terminal import csv_cell, json_safe, visible
 from handlers.escalation.policy import EscalationPolicy
 from handlers.escalation.sla import ticket_sla
 from storage import Database, Store
-from storage.models import Page, Ticket, TicketEvent, TicketMessage
+from storage.models import Attachment, Page, Ticket, TicketEvent, TicketMessage
 
 FIELDS = (
     "reference",
@@ -73,6 +74,7 @@ def detail_dict(
     pages: Sequence[Page],
     policy: EscalationPolicy | None = None,
     now: datetime | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> dict[str, Any]:
     data = ticket_dict(ticket)
     data["sla"] = sla_dict(ticket, policy or EscalationPolicy(), now or datetime.now(UTC))
@@ -107,6 +109,7 @@ def detail_dict(
         }
         for p in pages
     ]
+    data["attachments"] = [attachment_dict(a) for a in attachments]
     return data
 
 
@@ -157,6 +160,7 @@ async def run(args: argparse.Namespace, config: Config) -> int:
                     await tx.tickets.pages(ticket),
                     policy,
                     now,
+                    await tx.attachments.for_ticket(ticket.id),  # type: ignore[arg-type]
                 )
                 print(
                     json_safe(json.dumps(detail, indent=2, ensure_ascii=False))
@@ -203,7 +207,7 @@ def _list(tickets: Sequence[Ticket], as_json: bool, policy: EscalationPolicy, no
 
 
 def _show(detail: dict[str, Any]) -> str:
-    skip = ("transcript", "events", "pages", "sla")
+    skip = ("transcript", "events", "pages", "sla", "attachments")
     lines = [f"{k}: {v}" for k, v in detail.items() if k not in skip]
     lines.append(
         f"sla: acknowledge {detail['sla']['acknowledge']}, resolve {detail['sla']['resolve']}"
@@ -216,6 +220,15 @@ def _show(detail: dict[str, Any]) -> str:
     for e in detail["events"]:
         change = f" {e['field']}: {e['old']} -> {e['new']}" if e["field"] else ""
         lines.append(f"  {e['at']} {e['actor']} {e['action']}{change}")
+    lines.append("attachments:")
+    for a in detail.get("attachments", []):
+        status = "attachment pending" if a["status"] == "pending" else a["status"]
+        internal = " (internal)" if a["internal"] else ""
+        lines.append(
+            f"  {a['number']}. {a['name']}{internal} {a['mime_type'] or '-'} "
+            f"{a['size'] if a['size'] is not None else '-'} bytes {status} "
+            f"sha256:{a['sha256'] or '-'}"
+        )
     lines.append("pages:")
     lines += [
         f"  {p['sent_at']} level {p['level']} repeat {p['repeat']} to {p['targets']}"

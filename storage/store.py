@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.attachments import AttachmentRepository
 from storage.conversations import ConversationRepository
 from storage.database import Database
 from storage.kb_log import KbLogRepository
@@ -33,6 +34,7 @@ class Transaction:
     projects: ProjectRepository
     people: PersonRepository
     members: MemberNameRepository
+    attachments: AttachmentRepository
 
 
 class Store:
@@ -54,6 +56,7 @@ class Store:
                 projects=ProjectRepository(session),
                 people=PersonRepository(session),
                 members=MemberNameRepository(session),
+                attachments=AttachmentRepository(session),
             )
             yield tx
             if tx.session.new or tx.session.dirty or tx.session.deleted:

@@ -131,17 +131,17 @@ class TicketRepository:
 
     def add_message(
         self, ticket: Ticket, author: str, author_name: str, text: str, public: bool, now: datetime
-    ) -> None:
-        self.session.add(
-            TicketMessage(
-                ticket_id=ticket.id,  # type: ignore[arg-type]
-                created_at=now,
-                author=author,
-                author_name=author_name,
-                public=public,
-                text=text,
-            )
+    ) -> TicketMessage:
+        message = TicketMessage(
+            ticket_id=ticket.id,  # type: ignore[arg-type]
+            created_at=now,
+            author=author,
+            author_name=author_name,
+            public=public,
+            text=text,
         )
+        self.session.add(message)
+        return message
 
     async def messages(self, ticket: Ticket) -> Sequence[TicketMessage]:
         query = (

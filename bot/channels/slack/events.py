@@ -14,10 +14,11 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from handlers import commands
-from handlers.events import Message
+from handlers.events import IncomingFile, Message
 from handlers.messages import speaking, t
 
 from .bridge import SlackBridge
+from .files import files_of
 from .inbound import (
     Where,
     answer_in,
@@ -58,8 +59,9 @@ class Events:
         bot_user_id = await self._bot_user_id(context)
         text = str(event.get("text") or "")
         channel = str(event.get("channel") or "")
+        files = files_of(event) if event.get("subtype") == "file_share" else ()
         if event.get("channel_type") == "im":
-            await self._handle_once(body, self._direct(user_id, channel, text), channel)
+            await self._handle_once(body, self._direct(user_id, channel, text, files), channel)
             return
         thread_ts = str(event.get("thread_ts") or "")
         if not thread_ts or thread_ts == event.get("ts"):
@@ -67,9 +69,9 @@ class Events:
         if bot_user_id and text.lstrip().startswith(f"<@{bot_user_id}"):
             return  # a command for the bot: the app_mention listener takes it
         if channel == self.bridge.config.team_channel:
-            job = self._thread_note(user_id, channel, thread_ts, text)
+            job = self._thread_note(user_id, channel, thread_ts, text, files)
         else:
-            job = self._thread_reply(user_id, channel, thread_ts, text)
+            job = self._thread_reply(user_id, channel, thread_ts, text, files)
         await self._handle_once(body, job, None)
 
     async def on_mention(self, body: dict[str, Any], event: dict[str, Any], context: Any) -> None:
@@ -102,17 +104,23 @@ class Events:
         user = (body.get("event") or {}).get("user")
         await self.bridge.work(once(), apologise, who=str(user) if user else None)
 
-    async def _direct(self, user_id: str, channel: str, text: str) -> None:
-        await self._converse(user_id, Where(channel), text)
+    async def _direct(
+        self, user_id: str, channel: str, text: str, files: tuple[IncomingFile, ...] = ()
+    ) -> None:
+        await self._converse(user_id, Where(channel), text, files)
 
-    async def _converse(self, user_id: str, where: Where, text: str) -> None:
+    async def _converse(
+        self, user_id: str, where: Where, text: str, files: tuple[IncomingFile, ...] = ()
+    ) -> None:
         bridge = self.bridge
         name = await bridge.name_of(user_id)
         typed = plain_text(text)
         async with bridge.lock(where.chat_id, user_id):
             private = self._private_here(user_id, where.chat_id, typed)
             reply_to = answer_privately(where, user_id) if private else answer_in(where, user_id)
-            await bridge.handle(incoming(user_id, where, name=name, text=typed), reply_to)
+            await bridge.handle(
+                incoming(user_id, where, name=name, text=typed, files=files), reply_to
+            )
 
     def _private_here(self, user_id: str, channel: str, text: str) -> bool:
         """Whether answers to `text` must be seen by the writer alone. In a channel other than
@@ -125,13 +133,27 @@ class Events:
         command = commands.parse(text, in_flow=False)
         return command is not None and command[0] in PRIVATE_COMMANDS
 
-    async def _thread_reply(self, user_id: str, channel: str, thread_ts: str, text: str) -> None:
+    async def _thread_reply(
+        self,
+        user_id: str,
+        channel: str,
+        thread_ts: str,
+        text: str,
+        files: tuple[IncomingFile, ...] = (),
+    ) -> None:
         """In a shared channel, the reporter writing in their ticket's thread (or while the desk
         is asking them something there) is talking to the desk, mention or not."""
         if await self.bridge.talks_in_thread(channel, thread_ts, user_id):
-            await self._converse(user_id, Where(channel, thread_ts), text)
+            await self._converse(user_id, Where(channel, thread_ts), text, files)
 
-    async def _thread_note(self, user_id: str, channel: str, thread_ts: str, text: str) -> None:
+    async def _thread_note(
+        self,
+        user_id: str,
+        channel: str,
+        thread_ts: str,
+        text: str,
+        files: tuple[IncomingFile, ...] = (),
+    ) -> None:
         """A member's plain reply under a ticket's alert: an internal note, never sent to the
         merchant. Only Reply to merchant and the reply commands reach the reporter."""
         bridge = self.bridge
@@ -142,6 +164,14 @@ class Events:
             return
         name = await bridge.name_of(user_id)
         where = Where(channel, thread_ts)
+        if files:
+            # Files under an alert: internal attachments; the thread shows them already.
+            await bridge.team_files(
+                incoming(user_id, where, name=name, text=plain_text(text), files=files),
+                reference,
+                answer_privately(where, user_id),
+            )
+            return
         await bridge.team_action(
             incoming(user_id, where, name=name),
             "note",

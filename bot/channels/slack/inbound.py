@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from handlers.desk import ReplyTo
-from handlers.events import Incoming
+from handlers.events import Incoming, IncomingFile
 
 CHANNEL = "slack"
 
@@ -57,8 +57,10 @@ def incoming(
     name: str = "",
     text: str = "",
     choice: str | None = None,
+    files: tuple[IncomingFile, ...] = (),
 ) -> Incoming:
     return Incoming(
+        files=files,
         channel=CHANNEL,
         chat_id=where.chat_id,
         user_id=user_id,

@@ -28,6 +28,7 @@ from storage.store import Store
 from .bridge import SlackBridge
 from .client import build_app, build_client
 from .events import Events
+from .files import SlackFetcher
 from .http import SlackHttpServer
 from .inbound import CHANNEL
 from .interactions import Interactions
@@ -67,6 +68,7 @@ class SlackService:
         self._session: aiohttp.ClientSession | None = None
         self._client: AsyncWebClient | None = None
         self.sender = SlackSender(self.client)
+        self.fetcher = SlackFetcher(config.bot_token, config.api_base_url)
         self.http: SlackHttpServer | None = None
         self.app: AsyncApp | None = None
         self.bridge: SlackBridge | None = None
