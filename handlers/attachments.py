@@ -405,3 +405,24 @@ async def team_files(turn: Turn, reference: str) -> None:
     kept = await attach(turn, ticket, ids, turn.incoming.text)
     if kept:
         turn.say(t("attach.internal_added", names=names_of(kept), reference=reference))
+
+
+def listing(rows: Sequence[Attachment], *, internal: bool = False) -> str:
+    """The ticket's attachments in lines for `status` and `show` ("" when there are none);
+    `internal` ones only for the team."""
+    shown = [row for row in rows if internal or not row.internal]
+    if not shown:
+        return ""
+    lines = [t("attach.header")]
+    for row in shown:
+        lines.append(
+            t(
+                "attach.line",
+                number=row.number,
+                name=row.name,
+                mime=row.mime_type or "?",
+                size=human_size(row.size if row.size is not None else row.declared_size or 0),
+                status=t.word("attach.status", row.status),
+            )
+        )
+    return "\n".join(lines)

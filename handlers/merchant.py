@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers import commands
+from handlers.attachments import listing
 from handlers.events import Choice
 from handlers.members import name_of
 from handlers.messages import t
@@ -78,6 +79,9 @@ async def status(turn: Turn, args: str) -> None:
         text += "\n" + t("status.replies")
         for message in replies[-3:]:
             text += f"\n— {message.text}"
+    files = listing(await turn.tx.attachments.for_ticket(ticket.id), internal=turn.is_team)  # type: ignore[arg-type]
+    if files:
+        text += "\n" + files
     turn.say(text)
 
 

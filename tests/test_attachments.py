@@ -281,3 +281,72 @@ def test_console_attach_line() -> None:
         "the error",
     )
     assert attached_file("attachment is coming") is None
+
+
+def test_console_attach_in_a_piped_session(tmp_path: Path) -> None:
+    from tests.test_console_cli import deskbot
+
+    shot = write(tmp_path, "shot.png", PNG)
+    session = "\n".join(
+        [
+            "report",
+            "Checkout error",
+            "The page shows 500 after the phone number",
+            f"attach {shot} the error page",
+            "1",  # Continue
+            "2",  # Production
+            "major",
+            "1",  # Confirm
+            "attach /no/such/file.png",
+        ]
+    )
+    chat = deskbot(tmp_path, "chat", "--user", "amina", stdin=session + "\n")
+    assert chat.returncode == 0, chat.stderr
+    assert "Got shot.png (1 so far)" in chat.stdout
+    assert "[team · attachment] 📎 INT-1 · amina: shot.png (image/png" in chat.stdout
+    assert "There is no file at /no/such/file.png." in chat.stdout
+    stored = list((tmp_path / "attachments").iterdir())
+    assert [p.read_bytes() for p in stored] == [PNG]
+    out = tmp_path / "copy.png"
+    got = deskbot(tmp_path, "attachments", "get", "INT-1", "1", "--out", str(out))
+    assert got.returncode == 0, got.stderr
+    assert out.read_bytes() == PNG
+
+
+@pytest.mark.parametrize(
+    ("table", "key", "says"),
+    [
+        ({"max_bytes": 0}, "attachments.max_bytes", "between 1 and"),
+        ({"max_bytes": "20MB"}, "attachments.max_bytes", "whole number"),
+        ({"path": ""}, "attachments.path", "folder path"),
+        ({"max_per_ticket": 5000}, "attachments.max_per_ticket", "between 1 and 1000"),
+        ({"folder": "x"}, "attachments.folder", "unknown key"),
+    ],
+)
+def test_a_wrong_attachments_value_names_its_key(table: dict, key: str, says: str) -> None:
+    from bot.config_error import ConfigError
+
+    with pytest.raises(ConfigError) as raised:
+        parse_config({"attachments": table}, env={})
+    assert key in str(raised.value) and says in str(raised.value)
+
+
+def test_attachments_defaults() -> None:
+    config = parse_config({}, env={})
+    assert config.attachments == AttachmentSettings(20 * 1024 * 1024, "attachments", 50)
+
+
+async def test_status_says_attachment_pending_until_it_arrives(
+    fdesk: Desk, files: FileStore, tmp_path: Path
+) -> None:
+    alice = Chat(fdesk, "alice")
+    await alice.report()
+    await send(alice, write(tmp_path, "shot.png", PNG))
+    text = await alice.say("status INT-1")
+    assert "Attachments:\n1. shot.png · ? · " in text and "attachment pending" in text
+    await queue_for(fdesk, files).settle()
+    text = await alice.say("status INT-1")
+    assert "1. shot.png · image/png · " in text and "· stored" in text
+    sw_chat = Chat(fdesk, "alice")
+    await sw_chat.say("lugha sw")
+    assert "Viambatisho:" in await sw_chat.say("hali INT-1")

@@ -3,6 +3,7 @@ file download path), a real database, the download queue and the outbox running.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import stat
 import struct
@@ -11,7 +12,7 @@ from pathlib import Path
 from storage.models import Attachment
 from tests.fakes.telegram_api import ApiCall
 from tests.fakes.telegram_objects import FakeUser
-from tests.telegram_harness import MERCHANT, TEAM, DeskOnTelegram, desk_on_telegram
+from tests.telegram_harness import MEMBER, MERCHANT, TEAM, DeskOnTelegram, desk_on_telegram
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
@@ -210,3 +211,74 @@ async def test_a_long_caption_keeps_its_whole_text_as_details_txt(tmp_path: Path
         rows = await attachments_of(env, reference)
         details = next(r for r in rows if r.name == "details.txt")
         assert (tmp_path / "attachments" / str(details.sha256)).read_text() == caption
+
+
+async def test_a_failed_download_is_retried_and_the_ticket_says_pending(tmp_path: Path):
+    async with desk_on_telegram(tmp_path) as env:
+        alert = await env.report(MERCHANT, "Payout stuck")
+        reference = await env.alert_linked(alert)
+        env.api.down_status = 502  # the Bot API is unreachable for a while
+        await send_file_quietly(env, MERCHANT, "photo", PNG)
+        await env.api.wait_call("getFile", ok_only=False)
+        row = await pending_after_a_try(env, reference)
+        assert (row.status, row.attempts) == ("pending", 1) and "502" in str(row.last_error)
+        mark = env.api.mark()
+        env.api.down_status = None
+        clock = env.runtime.clock
+        clock.advance(2)  # type: ignore[attr-defined]
+        env.runtime.downloads.wake()
+        photo = await team_file(env, "sendPhoto", mark)
+        assert replied_to(photo) == alert.response["result"]["message_id"]
+        (row,) = await attachments_of(env, reference)
+        assert row.status == "stored"
+
+
+async def send_file_quietly(env: DeskOnTelegram, user: FakeUser, kind: str, data: bytes) -> None:
+    """While the Bot API is down the desk's answer waits in the outbox: nothing to await."""
+    await env.deliver(env.api.make_file_update(user, kind, data))
+
+
+async def pending_after_a_try(env: DeskOnTelegram, reference: str) -> Attachment:
+    while True:
+        committed = env.committed
+        rows = await attachments_of(env, reference)
+        if rows and rows[0].attempts:
+            return rows[0]
+        await asyncio.wait_for(committed.wait(), 5.0)
+
+
+async def test_a_members_file_replying_to_an_alert_is_internal(tmp_path: Path):
+    async with desk_on_telegram(tmp_path) as env:
+        alert = await env.report(MERCHANT, "Callback missing")
+        reference = await env.alert_linked(alert)
+        mark = env.api.mark()
+        update = env.api.make_file_update(
+            MEMBER,
+            "document",
+            LOG,
+            file_name="provider.log",
+            chat=TEAM,
+            reply_to=alert.response["result"]["message_id"],
+        )
+        await env.deliver(update)
+        answer = await env.answer(TEAM.id, after=mark)
+        assert f"Added provider.log to {reference} as internal" in answer.params["text"]
+        (row,) = await wait_stored(env, reference)
+        assert row.internal and row.owner == f"telegram:{MEMBER.id}"
+        # Already in the group: no copy is posted back, and the merchant hears nothing of it.
+        await env.settled()
+        assert env.api.calls_of("sendDocument", after=mark) == []
+        assert not any(
+            "provider.log" in c.params.get("text", "")
+            for c in env.api.calls_of("sendMessage", after=mark)
+            if c.chat_id == MERCHANT.id
+        )
+
+
+async def wait_stored(env: DeskOnTelegram, reference: str) -> list[Attachment]:
+    while True:
+        committed = env.committed
+        rows = await attachments_of(env, reference)
+        if rows and all(r.status == "stored" for r in rows):
+            return rows
+        await asyncio.wait_for(committed.wait(), 5.0)
