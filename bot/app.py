@@ -14,7 +14,7 @@ from bot.kb_config import kb_settings, open_knowledge
 from handlers.clock import Clock, SystemClock
 from handlers.delivery import OutboxDispatcher, Sender
 from handlers.desk import Desk, DeskSettings
-from handlers.downloads import DownloadQueue, Fetcher, TextFilter, keep_text
+from handlers.downloads import DownloadQueue, Fetcher, TextFilter
 from handlers.notify import Notifier, Target
 from storage import Database, Store
 from storage.files import FileStore
@@ -56,11 +56,12 @@ async def open_runtime(
     team_targets: Sequence[Target],
     clock: Clock | None = None,
     fetchers: Mapping[str, Fetcher] | None = None,
-    text_filter: TextFilter = keep_text,
+    text_filter: TextFilter | None = None,
 ) -> AsyncIterator[Runtime]:
     """Open the database (migrating it), and build the engine, the outbox dispatcher and the
     attachment download queue. `fetchers`: per channel, what downloads its files (a channel
-    without one cannot take files); `text_filter` runs on every text attachment's content."""
+    without one cannot take files); `text_filter` replaces the secret redaction that runs on
+    every text attachment's content (tests only)."""
     clock = clock or SystemClock()
     knowledge = open_knowledge(kb_settings(config.kb))
     desk_config = config.desk
@@ -83,9 +84,9 @@ async def open_runtime(
             use_files = getattr(sender, "use_files", None)
             if use_files is not None:
                 use_files(files)
-        downloads = DownloadQueue(
-            store, fetchers or {}, files, clock, notifier, config.attachments, text_filter
-        )
+        downloads = DownloadQueue(store, fetchers or {}, files, clock, notifier, config.attachments)
+        if text_filter is not None:
+            downloads.text_filter = text_filter
         downloads.on_outbox = dispatcher.wake
         desk = Desk(
             store,

@@ -47,6 +47,7 @@ async def project_dict(tx: Transaction, project: Project) -> dict[str, Any]:
         "merchant": {
             "name": merchant.name if merchant else None,
             "account_id": merchant.account_id if merchant else None,
+            "identities": await tx.projects.identities(project.merchant_id),
         },
         "stage": project.stage,
         "owner": project.owner,

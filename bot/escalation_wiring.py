@@ -37,6 +37,7 @@ def attach_escalation(runtime: Runtime) -> EscalationScheduler:
         runtime.clock,
         runtime.desk.team_targets,
         channels=frozenset(runtime.dispatcher.senders),
+        notifier=runtime.desk.notifier,
     )
     digest = DigestJob(
         runtime.store,

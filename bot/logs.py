@@ -1,8 +1,10 @@
 """Logging set-up. Libraries log request URLs (httpx logs `.../bot<token>/getUpdates` at INFO),
 so every record passes through a filter that blanks out the configured secrets, whatever their
-length. Log lines carry text from the outside (user messages, request fields): the formatter
-escapes CR, LF and other control characters in the message, and indents traceback lines, so
-nobody can forge a log line or send escape sequences to the operator's terminal.
+length, and whatever merchants' secrets handlers/redaction.py recognises (API keys, tokens,
+cards...), should a library or a traceback quote a text before the engine redacted it.
+Log lines carry text from the outside (user messages, request fields): the formatter escapes CR,
+LF and other control characters in the message, and indents traceback lines, so nobody can
+forge a log line or send escape sequences to the operator's terminal.
 
 `[desk] log_format = "json"` writes one JSON object per line for log collectors: time, level,
 logger, message, and where known the channel, chat, ticket reference and platform update id
@@ -23,6 +25,7 @@ from types import TracebackType
 from urllib.parse import quote
 
 from handlers.log_context import FIELDS, current
+from handlers.redaction import redact as redact_user_secrets
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
@@ -59,18 +62,17 @@ class RedactSecrets(logging.Filter):
     def redact(self, text: str) -> str:
         for secret in self.secrets:
             text = text.replace(secret, "[redacted]")
-        return text
+        return redact_user_secrets(text, "en").text
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if self.secrets:
-            record.msg = self.redact(record.getMessage())
-            record.args = None
-            # A traceback can carry a secret too (an HTTP error quoting the request URL);
-            # formatted here, the handler prints this text instead of formatting its own.
-            if record.exc_info:
-                record.exc_text = self.redact(self._formatter.formatException(record.exc_info))
-            if record.stack_info:
-                record.stack_info = self.redact(record.stack_info)
+        record.msg = self.redact(record.getMessage())
+        record.args = None
+        # A traceback can carry a secret too (an HTTP error quoting the request URL, a database
+        # error quoting its parameters); formatted here, the handler prints this text instead.
+        if record.exc_info:
+            record.exc_text = self.redact(self._formatter.formatException(record.exc_info))
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
         return True
 
 

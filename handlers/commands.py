@@ -19,6 +19,7 @@ MERCHANT = (
 # `note` act on a project when given a project reference.
 PROGRAM_TEAM = (
     "projects", "project", "accept", "owner", "check", "advance", "uatcase", "confirm", "golive",
+    "link", "unlink",
 )  # fmt: skip
 TEAM = (
     "ack",

@@ -16,6 +16,7 @@ from handlers import (
     blocking,
     commands,
     faults,
+    hidden,
     language,
     limits,
     merchant,
@@ -150,6 +151,7 @@ class Desk:
             with speaking(turn.language):
                 if await limits.admit(turn):
                     await self._dispatch(turn)
+                hidden.tell(turn)
             if (state.flow, state.step, state.data) != before:
                 await tx.conversations.save(
                     incoming.channel, incoming.chat_id, incoming.user_id, state, turn.now
@@ -203,12 +205,13 @@ class Desk:
             if not await self._first_delivery(turn):
                 self._redelivered()
                 return []
-            args = f"{reference} {storable(text)}".strip()
             with speaking(turn.language):
+                args = f"{reference} {hidden.hide(turn, storable(text))}".strip()
                 if is_project_reference(turn, reference):
                     await program_team.run(turn, action, args)
                 else:
                     await team.run(turn, action, args)
+                hidden.tell(turn, reference)
             await self._queue_replies(turn, reply_to)
         self._committed(tx)
         return turn.replies
@@ -227,6 +230,7 @@ class Desk:
                 return []
             with speaking(turn.language):
                 await attachments.team_files(turn, reference)
+                hidden.tell(turn, reference)
             await self._queue_replies(turn, reply_to)
         self._committed(tx)
         return turn.replies
@@ -239,8 +243,12 @@ class Desk:
             turn = await self._turn(tx, incoming)
             with speaking(turn.language):
                 if not await program_request.refuse_second(turn):
-                    clean = {k: storable(v) if isinstance(v, str) else v for k, v in data.items()}
+                    clean = {
+                        k: hidden.hide(turn, storable(v)) if isinstance(v, str) else v
+                        for k, v in data.items()
+                    }
                     await program_request.file_request(turn, clean)
+                hidden.tell(turn)
             await self._queue_replies(turn, reply_to)
         self._committed(tx)
         return turn.replies
@@ -276,11 +284,12 @@ class Desk:
                     else:
                         draft = replace(
                             draft,
-                            title=storable(draft.title),
-                            description=storable(draft.description),
+                            title=hidden.hide(turn, storable(draft.title)),
+                            description=hidden.hide(turn, storable(draft.description)),
                         )
                         ticket = await open_ticket(turn, draft)
                         created_replies(turn, ticket)
+                        hidden.tell(turn, ticket.reference)
             await self._queue_replies(turn, reply_to)
         self._committed(tx)
         return turn.replies
@@ -320,6 +329,8 @@ class Desk:
             lease = turn.now + courier.lease
         for number, message in enumerate(turn.replies):
             hints = {**reply_to.extra, **(reply_to.first if number == 0 else {})}
+            if number == 0:
+                hints.update(hidden.delete_hint(turn))
             turn.tx.outbox.add(
                 key=f"{REPLY}:{incoming.channel}:{origin}:{number}",
                 channel=incoming.channel,
@@ -350,8 +361,12 @@ class Desk:
         incoming = storable_incoming(incoming)
         state = await tx.conversations.load(incoming.channel, incoming.chat_id, incoming.user_id)
         now = self.clock.now()
-        spoken = await language.resolve(tx, incoming, self.settings.default_language, now)
-        turn = Turn(self, incoming, tx, state, now, spoken)
+        probe = hidden.language_probe(incoming)
+        spoken = await language.resolve(tx, probe, self.settings.default_language, now)
+        # Secrets are hidden here, before any flow sees the text: nothing after this point
+        # (conversation state, tickets, the outbox, logs) can hold them.
+        incoming, kinds = hidden.clean(incoming, spoken)
+        turn = Turn(self, incoming, tx, state, now, spoken, hidden=kinds)
         await self._learn_name(turn)
         return turn
 

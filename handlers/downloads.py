@@ -23,8 +23,11 @@ from handlers.clock import Clock
 from handlers.delivery import backoff
 from handlers.events import Message
 from handlers.filetypes import human_size, is_text, matches_extension, sniff
+from handlers.hidden import listed
 from handlers.messages import speaking, t
 from handlers.notify import NOTICE, Notifier, payload
+from handlers.ops import metrics
+from handlers.redaction import CARD, CREDENTIALS, CVV, Redacted, redact
 from storage.files import FileStore
 from storage.models import Attachment, Ticket
 from storage.store import Store, Transaction
@@ -67,13 +70,14 @@ class Fetcher(Protocol):
         ...
 
 
-# Called on every text attachment's content before it is stored or forwarded (the secret
-# redaction plugs in here); returns the text to keep.
-TextFilter = Callable[[str], str]
+# Called on every text attachment's content, in its sender's language, before it is stored
+# or forwarded: the secret redaction (handlers/redaction.py) unless a test gives another.
+TextFilter = Callable[[str, str | None], Redacted]
 
 
-def keep_text(text: str) -> str:
-    return text
+def keep_text(text: str, language: str | None = None) -> Redacted:
+    """A filter that hides nothing (for tests that look at other things)."""
+    return Redacted(text)
 
 
 class DownloadQueue:
@@ -85,7 +89,7 @@ class DownloadQueue:
         clock: Clock,
         notifier: Notifier,
         settings: AttachmentSettings,
-        text_filter: TextFilter = keep_text,
+        text_filter: TextFilter = redact,
         lease: timedelta = LEASE,
     ) -> None:
         self.store = store
@@ -163,8 +167,13 @@ class DownloadQueue:
         if not matches_extension(row.name, mime):
             await self._fail(row, MISMATCH, mime)
             return
+        hidden: tuple[str, ...] = ()
         if is_text(mime):
-            data = self.text_filter(data.decode("utf-8")).encode("utf-8")
+            # Secrets are cut before the bytes touch the disk: no copy is ever stored.
+            language = await self._language(row)
+            with speaking(language):
+                result = self.text_filter(data.decode("utf-8"), language)
+            data, hidden = result.text.encode("utf-8"), result.kinds
         name = await self.files.put(data)
         now = self.clock.now()
         async with self.store.transaction() as tx:
@@ -176,12 +185,49 @@ class DownloadQueue:
                 sha256=hashlib.sha256(data).hexdigest(),
                 storage_name=name,
             )
+            ticket = None
             if where is not None and where[0] is not None:
                 ticket = await tx.attachments.ticket_of(where[0])
                 fresh = await tx.attachments.get(row.id)  # type: ignore[arg-type]
                 if ticket is not None and fresh is not None:
                     await team_copy(self.notifier, tx, ticket, fresh, now)
+            if where is not None and hidden:
+                await self._tell_hidden(tx, row, hidden, ticket)
+        if hidden:
+            metrics.redacted(hidden)
         self._woke_outbox(tx)
+
+    async def _tell_hidden(
+        self, tx: Transaction, row: Attachment, kinds: tuple[str, ...], ticket: Ticket | None
+    ) -> None:
+        """Like a message with a secret: recorded (kinds only) and its sender told."""
+        channel, _, user_id = row.owner.partition(":")
+        reference = ticket.reference if ticket is not None else None
+        tx.redactions.record(channel, row.chat_id, user_id, kinds, self.clock.now(), reference)
+        with speaking(await self._language(row, tx)):
+            lines = [t("attach.redacted", what=listed(kinds), name=row.name)]
+            if CREDENTIALS.intersection(kinds):
+                lines.append(t("redaction.rotate"))
+            if CARD in kinds or CVV in kinds:
+                lines.append(t("redaction.card"))
+        tx.outbox.add(
+            key=f"{NOTICE}:attachment-redacted:{row.id}",
+            channel=row.channel,
+            chat_id=row.chat_id,
+            kind=NOTICE,
+            payload=payload(Message("\n".join(lines))),
+            now=self.clock.now(),
+            thread_id=ticket.reporter_thread_id if ticket is not None else None,
+        )
+
+    async def _language(self, row: Attachment, tx: Transaction | None = None) -> str:
+        """The sender's language: their pick or what the desk last used with them."""
+        if tx is None:
+            async with self.store.transaction() as own:
+                return await self._language(row, own)
+        channel, _, user_id = row.owner.partition(":")
+        known = await tx.people.language(channel, user_id)
+        return known.language if known else self.notifier.default_language
 
     async def _retry(self, row: Attachment, error: Exception, after: float | None) -> None:
         if row.attempts + 1 >= MAX_ATTEMPTS:
@@ -210,13 +256,7 @@ class DownloadQueue:
         self, tx: Transaction, row: Attachment, reason: str, detail: str, ticket: Ticket | None
     ) -> None:
         reference = ticket.reference if ticket is not None else "—"
-        channel, _, user_id = row.owner.partition(":")
-        known = await tx.people.language(channel, user_id)
-        language = (
-            ticket.reporter_language
-            if ticket is not None and ticket.reporter_language
-            else (known.language if known else self.notifier.default_language)
-        )
+        language = await self._language(row, tx)
         limit = self.settings.max_bytes
         with speaking(language):
             if reason == TOO_BIG:

@@ -82,6 +82,9 @@ class Incoming:
     files: tuple[IncomingFile, ...] = ()
     # Something the desk cannot take (a sticker, a location, a poll...): what it was.
     unsupported: str | None = None
+    # The platform's id of the message itself, set only where the bot may delete it (Telegram
+    # private chats): a message a secret was hidden from is then deleted from the chat.
+    deletable_id: str | None = None
 
     @property
     def member_id(self) -> str:

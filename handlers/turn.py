@@ -36,6 +36,8 @@ class Turn:
     # The person's language; every `t(...)` in the turn is rendered in it.
     language: str = "en"
     replies: list[Message] = field(default_factory=list)
+    # Kinds of secret hidden from what this event brought in (handlers/redaction.py).
+    hidden: tuple[str, ...] = ()
 
     def speak(self, language: str) -> None:
         """Switch the rest of this turn to `language` (after `lugha`)."""

@@ -82,6 +82,10 @@ class Ticket(SQLModel, table=True):
     merchant_id: int | None = None
     project_id: int | None = Field(default=None, index=True)
     program_label: str | None = Field(default=None, sa_column=Column(Text))
+    # Payment details found in the title, details and the reporter's follow-ups (order
+    # references, phone numbers in E.164, amounts, HTTP codes, endpoints, statuses): a JSON
+    # object of kind -> values, written by handlers/facts.py.
+    facts: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
 
 
 class TicketMessage(SQLModel, table=True):
@@ -198,6 +202,22 @@ class ProcessedUpdate(SQLModel, table=True):
     source: str = Field(primary_key=True)
     update_id: str = Field(primary_key=True)
     created_at: datetime = Field(sa_column=_utc(nullable=False))
+
+
+class Redaction(SQLModel, table=True):
+    """One message a secret was hidden from before it was stored: who sent it, where, and the
+    kinds hidden (`api_key,card`). Never the value: the desk keeps no copy of it anywhere."""
+
+    __tablename__ = "redaction"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(sa_column=_utc(nullable=False, index=True))
+    channel: str
+    chat_id: str
+    user_id: str
+    kinds: str
+    # The ticket the text went to when the turn named one (a team note, a follow-up).
+    ticket_reference: str | None = None
 
 
 class MemberName(SQLModel, table=True):

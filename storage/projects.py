@@ -12,7 +12,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import delete, func, or_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -26,6 +28,10 @@ from storage.program_models import (
     ProjectStage,
     UatCase,
 )
+
+_identity_table = MerchantIdentity.__table__  # type: ignore[attr-defined]
+# Both dialects' inserts have on_conflict_do_nothing; their common base does not, hence Any.
+_INSERT: dict[str, Any] = {"sqlite": sqlite_insert, "postgresql": pg_insert}
 
 
 class ProjectRepository:
@@ -54,6 +60,38 @@ class ProjectRepository:
     async def identities(self, merchant_id: int) -> list[str]:
         query = select(MerchantIdentity.identity).where(MerchantIdentity.merchant_id == merchant_id)
         return list((await self.session.exec(query.order_by(col(MerchantIdentity.id)))).all())
+
+    async def link(self, merchant_id: int, identity: str, now: datetime) -> int:
+        """Make `identity` speak for the merchant unless it already speaks for one (an identity
+        belongs to one merchant; two processes linking it at once insert one row). Returns the
+        id of the merchant it speaks for afterwards."""
+        connection = await self.session.connection()
+        statement = _INSERT[connection.dialect.name](_identity_table).values(
+            merchant_id=merchant_id, identity=identity, created_at=now
+        )
+        await connection.execute(statement.on_conflict_do_nothing(index_elements=["identity"]))
+        owner = select(MerchantIdentity.merchant_id).where(MerchantIdentity.identity == identity)
+        return (await self.session.exec(owner)).one()
+
+    async def unlink(self, merchant_id: int, identity: str) -> str:
+        """`removed`, `absent` (it does not speak for this merchant) or `last` (a merchant keeps
+        at least one identity). The merchant's row is locked so that two unlinks at once cannot
+        both pass the count and leave it with none."""
+        await self.session.exec(
+            select(Merchant.id).where(Merchant.id == merchant_id).with_for_update()
+        )
+        identities = await self.identities(merchant_id)
+        if identity not in identities:
+            return "absent"
+        if len(identities) == 1:
+            return "last"
+        await self.session.exec(
+            delete(MerchantIdentity).where(
+                col(MerchantIdentity.merchant_id) == merchant_id,
+                col(MerchantIdentity.identity) == identity,
+            )
+        )
+        return "removed"
 
     # projects ------------------------------------------------------------------------------
     async def create(

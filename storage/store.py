@@ -17,6 +17,7 @@ from storage.members import MemberNameRepository
 from storage.outbox import OutboxRepository
 from storage.people import PersonRepository
 from storage.projects import ProjectRepository
+from storage.redactions import RedactionRepository
 from storage.reporters import ReporterRepository
 from storage.tickets import TicketRepository
 from storage.updates import ProcessedUpdateRepository
@@ -35,6 +36,7 @@ class Transaction:
     people: PersonRepository
     members: MemberNameRepository
     attachments: AttachmentRepository
+    redactions: RedactionRepository
 
 
 class Store:
@@ -57,6 +59,7 @@ class Store:
                 people=PersonRepository(session),
                 members=MemberNameRepository(session),
                 attachments=AttachmentRepository(session),
+                redactions=RedactionRepository(session),
             )
             yield tx
             if tx.session.new or tx.session.dirty or tx.session.deleted:

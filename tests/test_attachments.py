@@ -22,6 +22,7 @@ from handlers.events import Incoming, IncomingFile
 from handlers.filetypes import clean_name, matches_extension, sniff
 from handlers.limits import Limits
 from handlers.notify import Target
+from handlers.redaction import Redacted
 from storage import Store
 from storage.files import FileStore
 from tests.conftest import TEAM
@@ -211,7 +212,9 @@ async def test_text_attachments_pass_the_text_filter(
     await alice.report()
     await send(alice, write(tmp_path, "env.txt", b"API_KEY=abc123\nok"))
     queue = queue_for(fdesk, files)
-    queue.text_filter = lambda text: text.replace("abc123", "[hidden]")
+    queue.text_filter = lambda text, language: Redacted(
+        text.replace("abc123", "[hidden]"), ("api_key",)
+    )
     await queue.settle()
     (row,) = await attachments_of(fdesk.store, "INT-1")
     assert (await files.read(str(row.storage_name))) == b"API_KEY=[hidden]\nok"

@@ -7,6 +7,7 @@ import asyncio
 import hashlib
 import stat
 import struct
+from datetime import UTC, datetime
 from pathlib import Path
 
 from storage.models import Attachment
@@ -282,3 +283,33 @@ async def wait_stored(env: DeskOnTelegram, reference: str) -> list[Attachment]:
         if rows and all(r.status == "stored" for r in rows):
             return rows
         await asyncio.wait_for(committed.wait(), 5.0)
+
+
+async def test_secrets_in_a_text_attachment_are_hidden_before_it_is_stored(tmp_path: Path):
+    from tests.test_redaction_e2e import FRAGMENTS, MESSAGE, SECRETS
+
+    async with desk_on_telegram(tmp_path) as env:
+        alert = await env.report(MERCHANT, "Payments fail with 401")
+        reference = await env.alert_linked(alert)
+        mark = env.api.mark()
+        await send_file(
+            env, MERCHANT, "document", MESSAGE.encode(), file_name="setup.txt", caption="our setup"
+        )
+        told = await env.api.wait_call(
+            "sendMessage",
+            lambda c: c.chat_id == MERCHANT.id and "setup.txt before saving it" in c.params["text"],
+            after=mark,
+        )
+        assert "API key" in told.params["text"] and "replace it now" in told.params["text"]
+        # The team gets the stored copy, uploaded: not the merchant's original by file_id.
+        document = await team_file(env, "sendDocument", mark)
+        sent = document.files["document"]
+        assert b"[hidden: API key]" in sent and b"ORD20261130A7K9" in sent
+        (row,) = await attachments_of(env, reference)
+        stored = (tmp_path / "attachments" / str(row.sha256)).read_bytes()
+        assert stored == sent
+        for secret in (*SECRETS, *FRAGMENTS):
+            assert secret.encode() not in stored and secret.encode() not in sent
+        async with env.runtime.store.transaction() as tx:
+            recorded = await tx.redactions.since(datetime(2000, 1, 1, tzinfo=UTC))
+        assert any("api_key" in r.kinds and r.ticket_reference == reference for r in recorded)

@@ -180,7 +180,10 @@ async def test_commands_are_registered_for_merchants_and_the_team_group(tmp_path
         merchant_menu = [c["command"] for c in env.api.commands["default"]]
         team_menu = [c["command"] for c in env.api.commands["chat"]]
         assert {"report", "ask", "status", "mytickets"} <= set(merchant_menu)
+        # The integration program's commands are in the menus too.
+        assert {"integrate", "progress", "uat"} <= set(merchant_menu)
         assert {"ack", "take", "resolve", "reply", "list"} <= set(team_menu)
+        assert {"projects", "project", "advance"} <= set(team_menu)
         status = next(c for c in env.api.commands["default"] if c["command"] == "status")
         assert status["description"] == "Where a ticket stands: /status INT-42"
 

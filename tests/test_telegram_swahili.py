@@ -38,7 +38,11 @@ async def test_a_swahili_merchant_does_everything_in_swahili(tmp_path: Path) -> 
     async with desk_on_telegram(tmp_path) as env:
         # The menu Telegram shows a Swahili app: Swahili command words and descriptions.
         menu = {c["command"]: c["description"] for c in env.api.commands["default:sw"]}
-        assert list(menu) == ["ripoti", "uliza", "hali", "tiketi", "sitisha", "msaada", "lugha"]
+        assert list(menu) == [
+            "ripoti", "uliza", "hali", "tiketi", "integrate", "maendeleo", "uat", "sitisha",
+            "msaada", "lugha",
+        ]  # fmt: skip
+        assert menu["integrate"] == sw("command.integrate")
         assert menu["hali"] == sw("command.status", prefix="INT")
         assert "report" in [c["command"] for c in env.api.commands["default"]]
 

@@ -65,6 +65,12 @@ LIMIT_HITS = Counter(
     ["limit"],
     registry=REGISTRY,
 )
+REDACTIONS = Counter(
+    "deskbot_redactions",
+    "Messages a secret was hidden from before storing, by kind of secret.",
+    ["kind"],
+    registry=REGISTRY,
+)
 OUTBOX_PENDING = Gauge(
     "deskbot_outbox_pending",
     "Outbox messages not yet delivered, per channel (read from the database at scrape).",
@@ -127,3 +133,8 @@ def kb_outcome(outcome: str) -> None:
 
 def limit_hit(limit: str) -> None:
     LIMIT_HITS.labels(limit).inc()
+
+
+def redacted(kinds: tuple[str, ...]) -> None:
+    for kind in kinds:
+        REDACTIONS.labels(kind).inc()

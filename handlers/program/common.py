@@ -1,20 +1,28 @@
 """What the program's flows share: finding a project the person may see, telling the merchant
-(through the outbox) and the team, and naming stages."""
+(through the outbox) and the team, and naming stages.
+
+Notices are passed as `Render` callables, not finished text: a team member's command writes the
+merchant's notice in the merchant's language and the team's in `[team] language`, whatever the
+member's own language is."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from handlers.events import Choice, Message
-from handlers.messages import t
-from handlers.notify import DIRECT, NOTICE, Target, payload
+from handlers.i18n.dates import when
+from handlers.messages import speaking, t
+from handlers.notify import DIRECT, NOTICE, Notifier, Target, payload
 from handlers.program.settings import ProgramSettings
 from handlers.references import normalise_reference
 from handlers.turn import Turn
 from storage.program_models import Merchant, Project
 from storage.store import Transaction
+
+Render = Callable[[], str]
 
 
 def settings(turn: Turn) -> ProgramSettings:
@@ -23,6 +31,11 @@ def settings(turn: Turn) -> ProgramSettings:
 
 def stage_name(stage: str) -> str:
     return t.word("stage", stage)
+
+
+def shown_time(moment: datetime, zone: ZoneInfo) -> str:
+    """A moment as the current reader reads it: their language, the desk's zone ("EAT")."""
+    return when(moment, t.language, zone.key)
 
 
 def is_project_reference(turn: Turn, word: str) -> bool:
@@ -77,30 +90,63 @@ def queue(
     )
 
 
-def tell_merchant_tx(tx: Transaction, project: Project, text: str, now: datetime) -> None:
-    """A notice to the chat the merchant asked from."""
+async def merchant_language(tx: Transaction, project: Project, default: str) -> str:
+    """The language of the person the project's notices go to: the merchant's identity on the
+    channel they asked from (on Telegram and the console their chat is their own id)."""
+    prefix = f"{project.contact_channel}:"
+    users = [
+        identity.removeprefix(prefix)
+        for identity in await tx.projects.identities(project.merchant_id)
+        if identity.startswith(prefix)
+    ]
+    users.sort(key=lambda user: user != project.contact_chat_id)
+    for user in users:
+        choice = await tx.people.language(project.contact_channel, user)
+        if choice is not None:
+            return choice.language
+    return default
+
+
+async def tell_merchant_tx(
+    tx: Transaction, project: Project, render: Render, now: datetime, notifier: Notifier
+) -> None:
+    """A notice to the chat the merchant asked from, in the merchant's language."""
+    with speaking(await merchant_language(tx, project, notifier.default_language)):
+        text = render()
     contact = Target(project.contact_channel, project.contact_chat_id)
     queue(tx, project, NOTICE, contact, text, now, thread_id=project.contact_thread_id)
 
 
-def tell_merchant(turn: Turn, project: Project, text: str) -> None:
-    tell_merchant_tx(turn.tx, project, text, turn.now)
+async def tell_merchant(turn: Turn, project: Project, render: Render) -> None:
+    await tell_merchant_tx(turn.tx, project, render, turn.now, turn.desk.notifier)
 
 
 def tell_team_tx(
     tx: Transaction,
     targets: Sequence[Target],
     project: Project,
-    text: str,
+    render: Render,
     now: datetime,
-    choices: tuple[Choice, ...] = (),
+    notifier: Notifier,
+    choices: Callable[[], tuple[Choice, ...]] = tuple,
 ) -> None:
+    """The same notice to every team target, in `[team] language` (buttons too)."""
+    with notifier.for_team():
+        text, buttons = render(), choices()
     for target in targets:
-        queue(tx, project, DIRECT, target, text, now, choices)
+        queue(tx, project, DIRECT, target, text, now, buttons)
 
 
-def tell_team(turn: Turn, project: Project, text: str, choices: tuple[Choice, ...] = ()) -> None:
-    tell_team_tx(turn.tx, turn.desk.notifier.team_targets, project, text, turn.now, choices)
+def tell_team(
+    turn: Turn,
+    project: Project,
+    render: Render,
+    choices: Callable[[], tuple[Choice, ...]] = tuple,
+) -> None:
+    desk = turn.desk
+    tell_team_tx(
+        turn.tx, desk.notifier.team_targets, project, render, turn.now, desk.notifier, choices
+    )
 
 
 def alert_choices(project: Project) -> tuple[Choice, ...]:

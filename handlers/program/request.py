@@ -286,7 +286,7 @@ async def file_request(turn: Turn, data: dict[str, Any]) -> None:
     tell_team(
         turn,
         project,
-        t(
+        lambda: t(
             "prj.alert.new",
             reference=project.reference,
             name=merchant.name,
@@ -297,6 +297,6 @@ async def file_request(turn: Turn, data: dict[str, Any]) -> None:
             systems=project.systems,
             target=project.target_go_live or t("prj.integrate.no_target"),
         ),
-        alert_choices(project),
+        lambda: alert_choices(project),
     )
     turn.say(t("prj.integrate.created", reference=project.reference))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from handlers.messages import t
-from handlers.program.common import settings, stage_name, tell_merchant, tell_team
+from handlers.program.common import settings, shown_time, stage_name, tell_merchant, tell_team
 from handlers.program.plan import replan
 from handlers.turn import Turn
 from storage.program_models import Project
@@ -26,7 +26,7 @@ async def run(turn: Turn, project: Project, text: str) -> None:
         turn.say(t("prj.golive.bad", text=text[:40], reference=project.reference))
         return
     if moment <= turn.now:
-        turn.say(t("prj.golive.past", at=moment.strftime("%Y-%m-%d %H:%M %Z")))
+        turn.say(t("prj.golive.past", at=shown_time(moment, settings(turn).calendar.zone)))
         return
     if project.stage != "uat":
         turn.say(
@@ -48,12 +48,21 @@ async def run(turn: Turn, project: Project, text: str) -> None:
         turn.say(t("prj.changed_meanwhile", reference=project.reference))
         return
     await replan(turn.tx, project, settings(turn))
-    shown = moment.strftime("%Y-%m-%d %H:%M %Z")
+    zone = settings(turn).calendar.zone
     turn.tx.projects.record(project, turn.actor, "golive", moment.isoformat(), turn.now)
-    tell_merchant(turn, project, t("prj.notify.golive", reference=project.reference, at=shown))
+    await tell_merchant(
+        turn,
+        project,
+        lambda: t("prj.notify.golive", reference=project.reference, at=shown_time(moment, zone)),
+    )
     tell_team(
         turn,
         project,
-        t("prj.team.golive", reference=project.reference, at=shown, actor=turn.actor_name),
+        lambda: t(
+            "prj.team.golive",
+            reference=project.reference,
+            at=shown_time(moment, zone),
+            actor=turn.actor_name,
+        ),
     )
-    turn.say(t("prj.golive.set", reference=project.reference, at=shown))
+    turn.say(t("prj.golive.set", reference=project.reference, at=shown_time(moment, zone)))

@@ -16,8 +16,8 @@ from typing import Any
 from handlers.clock import Clock
 from handlers.escalation.paging import member_target
 from handlers.messages import t
-from handlers.notify import DIRECT, Target
-from handlers.program.common import queue, tell_merchant_tx, tell_team_tx
+from handlers.notify import DIRECT, Notifier, Target
+from handlers.program.common import Render, queue, shown_time, tell_merchant_tx, tell_team_tx
 from handlers.program.plan import HOUR_BEFORE, day_before, next_due, stall_due
 from handlers.program.settings import STAGES, ProgramSettings
 from storage.program_models import Project
@@ -36,8 +36,11 @@ class ProgramSweep:
         clock: Clock,
         team_targets: Sequence[Target],
         channels: frozenset[str] | None = None,
+        notifier: Notifier | None = None,
     ) -> None:
         self.store = store
+        # The languages: the merchant's for their notices, `[team] language` for the team's.
+        self.notifier = notifier or Notifier(team_targets)
         self.program = program
         self.clock = clock
         self.team_targets = tuple(team_targets)
@@ -56,9 +59,6 @@ class ProgramSweep:
                     await self._one(tx, project, now)
         async with self.store.transaction() as tx:
             return await tx.projects.next_due()
-
-    def _zone_time(self, moment: datetime) -> str:
-        return moment.astimezone(self.program.calendar.zone).strftime("%Y-%m-%d %H:%M %Z")
 
     async def _one(self, tx: Transaction, project: Project, now: datetime) -> None:
         if project.stage == "uat" and project.go_live_at is not None:
@@ -80,13 +80,16 @@ class ProgramSweep:
     ) -> None:
         """The go-live moment, else the latest reminder due: after downtime, past the
         hour-before moment the day-before reminder has nothing left to say."""
-        at = self._zone_time(go_live)
+        zone = self.program.calendar.zone
         if now >= go_live:
             done: dict[str, Any] = {"reminded_day_before": True, "reminded_hour_before": True}
             if await tx.projects.move(project, "go_live", ACTOR, "", now, **done):
                 tx.projects.record(project, ACTOR, "stage", "uat -> go_live", now)
-                self._both(
-                    tx, project, t("prj.notify.going_live", reference=project.reference), now
+                await self._both(
+                    tx,
+                    project,
+                    lambda: t("prj.notify.going_live", reference=project.reference),
+                    now,
                 )
             return
         expect: dict[str, Any] = {"go_live_at": go_live}
@@ -105,25 +108,33 @@ class ProgramSweep:
             return
         if await tx.projects.change(project, expect, **done):
             tx.projects.record(project, ACTOR, "reminder", which, now)
-            self._both(tx, project, t(key, reference=project.reference, at=at), now)
+            await self._both(
+                tx,
+                project,
+                lambda: t(key, reference=project.reference, at=shown_time(go_live, zone)),
+                now,
+            )
 
-    def _both(self, tx: Transaction, project: Project, text: str, now: datetime) -> None:
-        tell_merchant_tx(tx, project, text, now)
-        tell_team_tx(tx, self.team_targets, project, text, now)
+    async def _both(self, tx: Transaction, project: Project, render: Render, now: datetime) -> None:
+        await tell_merchant_tx(tx, project, render, now, self.notifier)
+        tell_team_tx(tx, self.team_targets, project, render, now, self.notifier)
         self.sent += 1
 
     def _nudge(self, tx: Transaction, project: Project, now: datetime) -> None:
-        text = t(
-            "prj.team.stalled",
-            reference=project.reference,
-            stage=t.word("stage", project.stage),
-            days=self.program.stall_after_days,
-        )
+        def render() -> str:
+            return t(
+                "prj.team.stalled",
+                reference=project.reference,
+                stage=t.word("stage", project.stage),
+                days=self.program.stall_after_days,
+            )
+
         owner = member_target(project.owner) if project.owner else None
         if owner is None or (self.channels is not None and owner.channel not in self.channels):
-            tell_team_tx(tx, self.team_targets, project, text, now)
+            tell_team_tx(tx, self.team_targets, project, render, now, self.notifier)
         else:
-            queue(tx, project, DIRECT, owner, text, now)
+            with self.notifier.for_team():
+                queue(tx, project, DIRECT, owner, render(), now)
         self.sent += 1
 
 

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from handlers.commands import PROGRAM_TEAM
 from handlers.messages import t
-from handlers.program import schedule_golive
+from handlers.program import people, schedule_golive
 from handlers.program.common import find_project, settings, stage_name, tell_merchant, tell_team
 from handlers.program.plan import replan
 from handlers.program.settings import STAGES, next_stage
@@ -29,6 +29,8 @@ USAGE = {
     "uatcase": "uatcase PRJ-3 add <title>",
     "confirm": "confirm PRJ-3",
     "golive": "golive PRJ-3 YYYY-MM-DD HH:MM",
+    "link": people.LINK_USAGE,
+    "unlink": people.UNLINK_USAGE,
 }
 COMMANDS = PROGRAM_TEAM
 # Ticket commands that act on a project when given a project reference.
@@ -92,17 +94,20 @@ async def moved(turn: Turn, project: Project, old: str, note: str) -> None:
     """After a stage change won: plan the next scheduled work, tell both sides, one event."""
     await replan(turn.tx, project, settings(turn))
     turn.tx.projects.record(project, turn.actor, "stage", f"{old} -> {project.stage}", turn.now)
-    text = t(
-        "prj.notify.stage",
-        reference=project.reference,
-        stage=stage_name(project.stage),
-        note=f"\n{note}" if note else "",
+    await tell_merchant(
+        turn,
+        project,
+        lambda: t(
+            "prj.notify.stage",
+            reference=project.reference,
+            stage=stage_name(project.stage),
+            note=f"\n{note}" if note else "",
+        ),
     )
-    tell_merchant(turn, project, text)
     tell_team(
         turn,
         project,
-        t(
+        lambda: t(
             "prj.team.stage",
             reference=project.reference,
             stage=stage_name(project.stage),
@@ -140,7 +145,9 @@ async def _set_owner(turn: Turn, project: Project, member: str, name: str) -> No
         turn.say(t("prj.changed_meanwhile", reference=project.reference))
         return
     turn.tx.projects.record(project, turn.actor, "owner", member, turn.now)
-    tell_merchant(turn, project, t("prj.notify.owner", reference=project.reference, owner=name))
+    await tell_merchant(
+        turn, project, lambda: t("prj.notify.owner", reference=project.reference, owner=name)
+    )
     turn.say(t("prj.owner.set", reference=project.reference, owner=name))
 
 
@@ -166,7 +173,9 @@ async def reply(turn: Turn, project: Project, text: str) -> None:
         turn.say(t("prj.text_missing", usage=f"reply {project.reference} <text>"))
         return
     turn.tx.projects.record(project, turn.actor, "reply", text, turn.now)
-    tell_merchant(turn, project, t("prj.notify.reply", reference=project.reference, text=text))
+    await tell_merchant(
+        turn, project, lambda: t("prj.notify.reply", reference=project.reference, text=text)
+    )
     turn.say(t("prj.replied", reference=project.reference))
 
 
@@ -279,7 +288,9 @@ async def confirm(turn: Turn, project: Project, _text: str) -> None:
         turn.say(t("prj.changed_meanwhile", reference=project.reference))
         return
     turn.tx.projects.record(project, turn.actor, "team_signoff", "", turn.now)
-    tell_merchant(turn, project, t("prj.notify.team_signed", reference=project.reference))
+    await tell_merchant(
+        turn, project, lambda: t("prj.notify.team_signed", reference=project.reference)
+    )
     turn.say(t("prj.confirmed", reference=project.reference))
 
 
@@ -299,4 +310,6 @@ ACTIONS: dict[str, Callable[[Turn, Project, str], Awaitable[None]]] = {
     "uatcase": uatcase,
     "confirm": confirm,
     "golive": golive,
+    "link": people.link,
+    "unlink": people.unlink,
 }

@@ -197,7 +197,7 @@ async def _passed(turn: Turn, project: Project, case: UatCase) -> None:
     tell_team(
         turn,
         project,
-        t(
+        lambda: t(
             "prj.team.uat_passed",
             reference=project.reference,
             n=case.number,
@@ -249,6 +249,6 @@ async def sign_off(turn: Turn, project: Project) -> None:
     tell_team(
         turn,
         project,
-        t("prj.team.merchant_signed", reference=project.reference, actor=turn.actor_name),
+        lambda: t("prj.team.merchant_signed", reference=project.reference, actor=turn.actor_name),
     )
     turn.say(t("prj.uat.signed", reference=project.reference))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from handlers.messages import t
-from handlers.program.common import find_project, merchant_of, settings, stage_name
+from handlers.program.common import find_project, merchant_of, settings, shown_time, stage_name
 from handlers.program.settings import STAGES, next_stage
 from handlers.turn import Turn
 from storage.program_models import Project, ProjectCheck, UatCase
@@ -118,9 +118,8 @@ async def progress(turn: Turn, args: str) -> None:
 
 
 def local_time(turn: Turn, project: Project) -> str:
-    zone = settings(turn).calendar.zone
     assert project.go_live_at is not None
-    return project.go_live_at.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+    return shown_time(project.go_live_at, settings(turn).calendar.zone)
 
 
 async def detail(turn: Turn, project: Project) -> None:
@@ -134,6 +133,10 @@ async def detail(turn: Turn, project: Project) -> None:
             account=merchant.account_id if merchant else "?",
             stage=stage_name(project.stage),
             owner=project.owner_name or project.owner or t("prj.progress.no_owner"),
+        ),
+        t(
+            "prj.detail.people",
+            identities=", ".join(await tx.projects.identities(project.merchant_id)),
         ),
         t("prj.detail.overview", overview=project.overview),
         t(

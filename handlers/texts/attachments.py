@@ -29,6 +29,10 @@ EN: dict[str, str] = {
     "attach.removed": "Taken {names} off {reference}.",
     "attach.expired": "I no longer have that file; please send it again.",
     "attach.start_report": "Got {names}. Let's open a ticket for it.",
+    "attach.redacted": (
+        "🔒 For your safety I hid the {what} in {name} before saving it: nobody at the desk "
+        "can read it."
+    ),
     "attach.no_file": "There is no file at {path}.",
     "attach.console_usage": "Usage: attach PATH (a file on this computer).",
     # The report flow

@@ -8,7 +8,8 @@ EN: dict[str, str] = {
     "menu.team.program": (
         "Projects: projects [stage], project PRJ-3, accept PRJ-3, take PRJ-3, reply PRJ-3 <text>, "
         "note PRJ-3 <text>, owner PRJ-3 <member>, check PRJ-3 <n>, advance PRJ-3 [note], "
-        "uatcase PRJ-3 add <title>, confirm PRJ-3, golive PRJ-3 YYYY-MM-DD HH:MM"
+        "uatcase PRJ-3 add <title>, confirm PRJ-3, golive PRJ-3 YYYY-MM-DD HH:MM, "
+        "link|unlink PRJ-3 telegram:<id>|slack:<id>"
     ),
     "menu.choice.integrate": "Request integration",
     "prj.yes": "Yes",

@@ -23,6 +23,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from tests.fakes.telegram_delete import DeleteMethods
 from tests.fakes.telegram_files import BotFileMethods
 from tests.fakes.telegram_methods import ApiCall, ApiError, BotApiMethods, keyboard_of
 from tests.fakes.telegram_objects import JSON, FakeChat, FakeUser, bot_user, command_entities
@@ -41,11 +42,12 @@ class _Failure:
 _CHAT_LIMITED = frozenset({"sendmessage", "editmessagetext", "editmessagereplymarkup"})
 
 
-class FakeTelegramAPI(BotFileMethods, BotApiMethods):
+class FakeTelegramAPI(BotFileMethods, DeleteMethods, BotApiMethods):
     """`async with FakeTelegramAPI() as api:`; point the bot at `api.base_url` (PTB) or
     `api.api_base_url` (the desk's `[telegram] api_base_url`)."""
 
     def __init__(self, token: str = DEFAULT_TOKEN, now: Callable[[], float] = time.time) -> None:
+        DeleteMethods.__init__(self)
         self.token = token
         self.bot = bot_user(int(token.split(":")[0]))
         self.calls: list[ApiCall] = []

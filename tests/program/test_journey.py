@@ -106,8 +106,8 @@ async def test_from_integrate_to_live(
     out = await lead.type("golive PRJ-1 2026-12-01 10:00")
     assert "needs both UAT sign-offs" in out
     out = await lead.type("confirm PRJ-1", "golive PRJ-1 2026-12-01 10:00")
-    assert "PRJ-1: go-live set for 2026-12-01 10:00 EAT." in out
-    assert "[to amina] Go-live for PRJ-1 is set for 2026-12-01 10:00 EAT." in out
+    assert "PRJ-1: go-live set for Tuesday, 1 December 2026 10:00 EAT." in out
+    assert "[to amina] Go-live for PRJ-1 is set for Tuesday, 1 December 2026 10:00 EAT." in out
 
     # The business day before (Monday 08:00 EAT = 05:00 UTC): one reminder to each side.
     sweep = sweep_for(store, clock)
@@ -134,7 +134,8 @@ async def test_from_integrate_to_live(
     await sweep()
     await restarted.deliver_due()
     text = screen.getvalue()
-    assert text.count("Reminder: PRJ-1 goes live in one hour, 2026-12-01 10:00 EAT.") == 2
+    hour_before = "Reminder: PRJ-1 goes live in one hour, Tuesday, 1 December 2026 10:00 EAT."
+    assert text.count(hour_before) == 2
     assert "PRJ-1 is going live now" in text
 
     desk = make_desk(store, clock, restarted)
@@ -152,7 +153,11 @@ async def test_from_integrate_to_live(
     assert await asyncio.to_thread(main, argv) == 0
     shown = json.loads(capsys.readouterr().out)  # type: ignore[attr-defined]
     assert shown["reference"] == "PRJ-1" and shown["stage"] == "live"
-    assert shown["merchant"] == {"name": "Duka Online", "account_id": "CP-778812"}
+    assert shown["merchant"] == {
+        "name": "Duka Online",
+        "account_id": "CP-778812",
+        "identities": ["console:amina"],
+    }
     assert [s["stage"] for s in shown["stages"]] == [
         "requested",
         "scope",

@@ -108,7 +108,8 @@ async def test_uat_rules_sign_offs_and_go_live(alice: Chat, lead: Chat, clock: F
     assert "is not a date and time" in await lead.say("golive PRJ-1 tomorrow 10:00")
     assert "is not a date and time" in await lead.say("golive PRJ-1 2026-13-01 10:00")
     assert "is in the past" in await lead.say("golive PRJ-1 2026-11-27 11:00")  # 11:00 EAT < now
-    assert "go-live set for 2026-11-30 10:00 EAT" in await lead.say("golive PRJ-1 2026-11-30 10:00")
+    answer = await lead.say("golive PRJ-1 2026-11-30 10:00")
+    assert "go-live set for Monday, 30 November 2026 10:00 EAT" in answer
     # `advance` from uat means go-live now.
     assert "PRJ-1 is now at Go-live." in await lead.say("advance PRJ-1 force early go-live")
     assert "Go-live can be set only at UAT" in await lead.say("golive PRJ-1 2026-12-30 10:00")

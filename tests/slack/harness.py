@@ -243,3 +243,9 @@ async def running_slack(
         finally:
             await service.stop()
             await database.close()
+
+
+def buttons(message: PostedMessage) -> list[str]:
+    return [
+        e["text"]["text"] for b in message.blocks if b["type"] == "actions" for e in b["elements"]
+    ]

@@ -11,7 +11,6 @@ import json
 import logging
 import random
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -22,12 +21,6 @@ from tests.fakes.slack_signing import SignedRequest
 from tests.slack.harness import MERCHANT, SlackHarness, report_values, running_slack
 
 MARKER = "BODY-MARKER-7f3a"
-
-
-@pytest.fixture
-async def slack(tmp_path: Path) -> AsyncIterator[SlackHarness]:
-    async with running_slack(tmp_path) as harness:
-        yield harness
 
 
 async def test_unsigned_requests_get_401_and_one_short_warning(

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
 
 from tests.fakes.slack_api import PostedMessage
 from tests.slack.harness import (
@@ -16,23 +12,11 @@ from tests.slack.harness import (
     SHARED_CHANNEL,
     TEAM_CHANNEL,
     SlackHarness,
+    buttons,
     report_values,
-    running_slack,
 )
 
 DM = f"D{MERCHANT}"
-
-
-@pytest.fixture
-async def slack(tmp_path: Path) -> AsyncIterator[SlackHarness]:
-    async with running_slack(tmp_path) as harness:
-        yield harness
-
-
-def buttons(message: PostedMessage) -> list[str]:
-    return [
-        e["text"]["text"] for b in message.blocks if b["type"] == "actions" for e in b["elements"]
-    ]
 
 
 async def say(slack: SlackHarness, text: str) -> PostedMessage:

@@ -5,35 +5,18 @@ buttons in the DM, and the sign-off button."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-
-from tests.fakes.slack_api import PostedMessage
 from tests.slack.harness import (
     MEMBER,
     MERCHANT,
     OUTSIDER,
     TEAM_CHANNEL,
     SlackHarness,
-    running_slack,
+    buttons,
 )
 
 DM = f"D{MERCHANT}"
-
-
-@pytest.fixture
-async def slack(tmp_path: Path) -> AsyncIterator[SlackHarness]:
-    async with running_slack(tmp_path) as harness:
-        yield harness
-
-
-def buttons(message: PostedMessage) -> list[str]:
-    return [
-        e["text"]["text"] for b in message.blocks if b["type"] == "actions" for e in b["elements"]
-    ]
 
 
 def form(account: bool = True, target: str | None = None, **given: str) -> dict[str, Any]:

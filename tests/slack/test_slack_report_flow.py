@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
 
 from tests.slack.harness import (
     MEMBER,
@@ -14,14 +10,7 @@ from tests.slack.harness import (
     TEAM_CHANNEL,
     SlackHarness,
     report_values,
-    running_slack,
 )
-
-
-@pytest.fixture
-async def slack(tmp_path: Path) -> AsyncIterator[SlackHarness]:
-    async with running_slack(tmp_path) as harness:
-        yield harness
 
 
 async def test_report_modal_to_acknowledged_alert(slack: SlackHarness) -> None:

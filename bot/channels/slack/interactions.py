@@ -16,6 +16,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 
 from handlers.events import Message
 from handlers.messages import speaking, t
+from handlers.redaction import redact
 from handlers.report import environment_choices, severity_choices
 from handlers.tickets import Draft
 
@@ -247,7 +248,8 @@ class Interactions:
             headline = t(
                 "slack.report.headline",
                 user=mention(user_id),
-                title=escape_clipped(form.title, 2900),
+                # Posted before the engine sees it: hidden here too (handlers/redaction.py).
+                title=escape_clipped(redact(form.title).text, 2900),
             )
         where = await anchor_home(bridge, user_id, origin.get("channel", ""), headline)
         name = await bridge.name_of(user_id)

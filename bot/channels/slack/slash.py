@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 
 from handlers.events import Message
 from handlers.messages import speaking, t
+from handlers.redaction import redact
 from handlers.report import environment_choices, severity_choices
 
 from .bridge import SlackBridge
@@ -133,7 +134,8 @@ class SlashCommands:
             headline = t(
                 "slack.ask.headline",
                 user=mention(user_id),
-                question=escape_clipped(parsed.text, 2900),
+                # Posted before the engine sees it: hidden here too (handlers/redaction.py).
+                question=escape_clipped(redact(parsed.text).text, 2900),
             )
         if parsed.verb == "language":
             # In the DM, where the language buttons can be pressed.

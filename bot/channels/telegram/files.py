@@ -1,6 +1,7 @@
 """Files on Telegram: what a message carries, fetching it (getFile, then the file path under
 `/file/bot<token>/`), and posting a ticket's attachment into the team group as a reply to its
-alert (by file_id when it came from Telegram, uploaded otherwise)."""
+alert (by file_id when it came from Telegram, uploaded otherwise; text files are always
+uploaded from the stored copy, whose secrets were hidden)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from bot.channels.telegram.render import utf16_len
 from bot.channels.telegram.sender import TelegramSender, retry_after_seconds
 from handlers.downloads import TOO_BIG, UNAVAILABLE, FetchError, FileRef
 from handlers.events import IncomingFile
+from handlers.filetypes import is_text
 from storage.files import FileStore
 from storage.outbox import Delivery
 
@@ -124,7 +126,9 @@ async def post_file(
     bot = sender.bot
     common: dict[str, Any] = {"caption": caption, "reply_parameters": reply}
     chat = item.chat_id
-    if facts.get("channel") == "telegram" and facts.get("platform_file_id"):
+    # Text is re-sent from the stored copy: that is the one with its secrets hidden.
+    by_id = not is_text(str(facts.get("mime_type") or ""))
+    if by_id and facts.get("channel") == "telegram" and facts.get("platform_file_id"):
         file_id = str(facts["platform_file_id"])
         kind = facts.get("kind")
         if kind == "photo":

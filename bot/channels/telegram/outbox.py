@@ -28,6 +28,7 @@ from bot.channels.telegram.render import (
 from bot.channels.telegram.sender import TelegramSender, retry_after_seconds
 from handlers.delivery import SendError
 from handlers.events import Choice, Message
+from handlers.hidden import DELETE_HINT
 from handlers.notify import ALERT, ALERT_UPDATE, ATTACHMENT, PAGE, TIMELINE
 from handlers.ops.weekly import REPORT
 from storage.files import FileStore
@@ -60,6 +61,8 @@ class TelegramOutboxSender:
     async def deliver(self, item: Delivery, alert_message_id: str | None) -> str | None:
         message = payload_message(item.payload)
         try:
+            if item.payload.get(DELETE_HINT):
+                await self._delete(item.chat_id, int(item.payload[DELETE_HINT]))
             if item.kind == ATTACHMENT:
                 return await post_file(self.sender, self.files, item, alert_message_id)
             if item.kind == REPORT and item.payload.get("image_png"):
@@ -91,6 +94,16 @@ class TelegramOutboxSender:
             raise SendError(f"telegram: {error.message}") from error
         # The alert's buttons ride on its last piece, and that is the message later edited.
         return str(ids[-1]) if item.kind == ALERT else str(ids[0])
+
+    async def _delete(self, chat_id: str, message_id: int) -> None:
+        """Delete the person's own message a secret was hidden from. Already gone (a retry of
+        this delivery, or they deleted it first) or too old to delete: nothing more to do here,
+        and the answer it rides on still goes out."""
+        bot = self.sender.bot
+        try:
+            await self.sender.retrying(lambda: bot.delete_message(chat_id, message_id))
+        except BadRequest as error:
+            log.info("telegram: message %s not deleted: %s", message_id, error.message)
 
     async def _send_report(self, item: Delivery, message: Message) -> str:
         """The chart as a photo; the text as its caption when it fits, else after it."""

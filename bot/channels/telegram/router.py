@@ -72,6 +72,8 @@ class TelegramRouter:
         incoming = replace(incoming, delivery_id=delivery)
         chat = message.chat
         if chat.type == ChatType.PRIVATE:
+            # A bot may delete messages in a private chat (one holding a secret is deleted).
+            incoming = replace(incoming, deletable_id=str(message.message_id))
             await self._guarded(chat.id, self.desk.handle, incoming, ReplyTo(str(chat.id)))
         elif str(chat.id) == self.team_chat_id:
             await self._team_message(message, incoming)

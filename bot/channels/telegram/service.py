@@ -49,8 +49,13 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 # Their descriptions live in the message catalog with every other user-facing text.
 # Each language gets its own menu (setMyCommands with language_code), with its own command words
 # where it has them (/ripoti for Swahili speakers); the English words work for everyone.
-MERCHANT_COMMANDS = ("report", "ask", "status", "mytickets", "cancel", "help", "language")
-TEAM_COMMANDS = ("list", "ack", "take", "assign", "resolve", "note", "reply")
+MERCHANT_COMMANDS = (
+    "report", "ask", "status", "mytickets", "integrate", "progress", "uat", "cancel", "help",
+    "language",
+)  # fmt: skip
+TEAM_COMMANDS = (
+    "list", "ack", "take", "assign", "resolve", "note", "reply", "projects", "project", "advance",
+)  # fmt: skip
 
 
 def bot_commands(names: tuple[str, ...], prefix: str, language: str = "en") -> list[BotCommand]:

@@ -1,7 +1,7 @@
 """attachments: files on tickets, and the queue that downloads them
 
-Revision ID: 0008_attachments
-Revises: 0007_reporter_limits
+Revision ID: 0009_attachments
+Revises: 0008_facts_redaction
 Create Date: 2026-11-30 10:00:00
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import storage.types
 
-revision: str = "0008_attachments"
-down_revision: str | None = "0007_reporter_limits"
+revision: str = "0009_attachments"
+down_revision: str | None = "0008_facts_redaction"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
