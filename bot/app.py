@@ -41,6 +41,7 @@ def desk_settings(config: Config) -> DeskSettings:
         names=dict(config.team.names),
         max_title_length=config.desk.max_title_length,
         max_details_length=config.desk.max_details_length,
+        reopen_within=config.desk.reopen_within,
         limits=config.limits,
         default_language=config.desk.default_language,
         team_language=config.team.language,
@@ -98,6 +99,8 @@ async def open_runtime(
             knowledge=knowledge,
             files=files,
             on_files=downloads.wake,
+            # What a Critical reporter is told about paging comes from this policy.
+            policy=parse_escalation(config.escalation),
         )
         yield Runtime(config, database, store, desk, dispatcher, clock, downloads)
     finally:

@@ -11,6 +11,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -22,6 +23,7 @@ from bot.config_limits import parse_limits
 from bot.config_ops import OpsConfig, ReportsConfig, parse_ops, parse_reports
 from bot.config_program import parse_program
 from handlers.attachments import AttachmentSettings
+from handlers.escalation.durations import DurationError, parse_duration
 from handlers.i18n.catalogs import LANGUAGES
 from handlers.limits import Limits
 
@@ -30,6 +32,7 @@ _PREFIX = re.compile(r"^[A-Z][A-Z0-9]{0,9}$")
 _LABEL = r"[A-Za-z0-9][A-Za-z0-9-]{0,62}"
 _HOST = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(\.{_LABEL})*$")
 _MEMBER = re.compile(r"^(telegram|slack|console):\S+$")
+MAX_REOPEN_WITHIN = timedelta(days=365)
 
 
 def _userinfo(url: str) -> tuple[int, int] | None:
@@ -70,6 +73,7 @@ class DeskConfig:
     outbox_lease_seconds: int = 10
     pool_size: int = 10
     max_overflow: int = 10
+    reopen_within: timedelta = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -230,6 +234,7 @@ def _desk(raw: Any) -> DeskConfig:
     lease = s.integer("outbox_lease_seconds", 10, 1, 600)
     pool_size = s.integer("pool_size", DeskConfig.pool_size, 1, 200)
     max_overflow = s.integer("max_overflow", DeskConfig.max_overflow, 0, 200)
+    reopen_within = _reopen_within(s)
     s.finish()
     return DeskConfig(
         prefix,
@@ -242,7 +247,19 @@ def _desk(raw: Any) -> DeskConfig:
         outbox_lease_seconds=lease,
         pool_size=pool_size,
         max_overflow=max_overflow,
+        reopen_within=reopen_within,
     )
+
+
+def _reopen_within(s: _Section) -> timedelta:
+    raw = s.get("reopen_within", "7d", str)
+    try:
+        value = parse_duration(raw)
+    except DurationError as exc:
+        raise ConfigError(s.key("reopen_within"), str(exc)) from None
+    if not timedelta(minutes=1) <= value <= MAX_REOPEN_WITHIN:
+        raise ConfigError(s.key("reopen_within"), f"must be between 1m and 365d, got {raw!r}")
+    return value
 
 
 def _team(raw: Any) -> TeamConfig:

@@ -31,6 +31,7 @@ TEAM = (
     "list",
     "block",
     "unblock",
+    "reopen",
     *PROGRAM_TEAM,
 )
 ALL = MERCHANT + TEAM

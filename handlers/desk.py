@@ -20,7 +20,9 @@ from handlers import (
     language,
     limits,
     merchant,
+    reopen,
     report,
+    satisfaction,
     team,
 )
 from handlers.attachments import AttachmentSettings
@@ -68,6 +70,8 @@ class DeskSettings:
     names: Mapping[str, str] = field(default_factory=dict)
     max_title_length: int = 120
     max_details_length: int = 4000
+    # `[desk] reopen_within`: how long after a resolve the reporter may reopen the ticket.
+    reopen_within: timedelta = timedelta(days=7)
     limits: Limits = field(default_factory=Limits)
     # `[desk] default_language`: for people with no pick, platform hint or clear first message.
     default_language: str = "en"
@@ -416,6 +420,12 @@ class Desk:
         if not incoming.text.strip():
             merchant.show_menu(turn, t("empty"))
             return
+        if await reopen.typed_answer(turn, incoming.text) or await satisfaction.typed(
+            turn, incoming.text
+        ):
+            return
+        if await reopen.offer_for_text(turn, incoming.text):
+            return
         if ask.looks_like_question(incoming.text) and await ask.free_question(turn, incoming.text):
             return
         if not await merchant.free_text(turn, incoming.text):
@@ -453,6 +463,8 @@ class Desk:
             name in program_team.SHARED and is_project_reference(turn, args.split(" ", 1)[0])
         ):
             await program_team.run(turn, name, args)
+        elif name == "reopen":
+            await reopen.command(turn, args)
         elif name in commands.TEAM:
             await team.run(turn, name, args)
         else:
@@ -484,6 +496,9 @@ class Desk:
             return
         elif kind == "followup":
             await merchant.add_followup(turn, rest)
+            return
+        elif kind in ("reopen", "csat"):
+            await (reopen.choice if kind == "reopen" else satisfaction.choice)(turn, value)
             return
         elif (kind == "attach" and await attachments.choice(turn, rest)) or (
             kind == "kb" and await ask.feedback_choice(turn, value)

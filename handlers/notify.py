@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from handlers.events import Message
+from handlers.events import Choice, Message
 from handlers.messages import speaking
 from handlers.render import alert, ticket_facts
 from storage.models import Ticket
@@ -78,14 +78,21 @@ class Notifier:
         with speaking(self.reporter_language(ticket)):
             yield
 
-    def to_reporter(self, tx: Transaction, ticket: Ticket, text: str, now: datetime) -> None:
+    def to_reporter(
+        self,
+        tx: Transaction,
+        ticket: Ticket,
+        text: str,
+        now: datetime,
+        choices: tuple[Choice, ...] = (),
+    ) -> None:
         tx.outbox.add(
             key=f"{NOTICE}:{ticket.reference}:{uuid.uuid4().hex}",
             channel=ticket.reporter_channel,
             chat_id=ticket.reporter_chat_id,
             thread_id=ticket.reporter_thread_id,
             kind=NOTICE,
-            payload=payload(Message(text), ticket),
+            payload=payload(Message(text, choices), ticket),
             now=now,
             ticket_reference=ticket.reference,
         )

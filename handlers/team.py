@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 
+from handlers import reopen, satisfaction
 from handlers.escalation.sla import list_note
 from handlers.members import display_name, matching
 from handlers.merchant import find_ticket
@@ -23,6 +24,7 @@ USAGE = {
     "note": "note REF <text>",
     "reply": "reply REF <text>",
     "list": "list [open|critical|major|minor]",
+    "reopen": "reopen REF",
 }
 LIST_FILTERS = ("open", "critical", "major", "minor")
 DONE = (Status.resolved, Status.closed)
@@ -187,9 +189,10 @@ async def resolve(turn: Turn, ticket: Ticket, text: str) -> None:
         notice = t("notify.resolved", reference=ticket.reference, title=ticket.title)
         if text:
             notice += "\n" + t("notify.resolved_note", note=text)
+        asked, thumbs = satisfaction.question(ticket)
     if text:
         tx.tickets.add_message(ticket, turn.actor, turn.actor_name, text, public=True, now=now)
-    turn.desk.notifier.to_reporter(tx, ticket, notice, now)
+    turn.desk.notifier.to_reporter(tx, ticket, f"{notice}\n{asked}", now, thumbs)
     await _observe(turn, ticket, "resolved")
     _changed(turn, ticket, Status.resolved)
     turn.say(t("team.resolved", reference=ticket.reference, actor=turn.actor_name))
@@ -239,6 +242,10 @@ async def reply(turn: Turn, ticket: Ticket, text: str) -> None:
     if not text:
         turn.say(t("team.reply_text_missing", reference=ticket.reference))
         return
+    if ticket.acknowledged_at is None and ticket.status not in DONE:
+        # Answering the merchant is acknowledging the ticket: it stops the pages, in this
+        # same transaction (the row is locked, so of two members only one acknowledges).
+        await ack(turn, ticket, "")
     tx, now = turn.tx, turn.now
     tx.tickets.add_message(ticket, turn.actor, turn.actor_name, text, public=True, now=now)
     tx.tickets.record(ticket, turn.actor, "reply", now)
@@ -293,4 +300,5 @@ ACTIONS: dict[str, Callable[[Turn, Ticket, str], Awaitable[None]]] = {
     "resolve": resolve,
     "note": note,
     "reply": reply,
+    "reopen": reopen.by_team,
 }

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from handlers.escalation.policy import EscalationPolicy
+from handlers.escalation.promise import paging_promise
 from handlers.messages import t
 from handlers.ops import metrics
 from handlers.turn import Turn
@@ -73,6 +75,16 @@ async def open_ticket(turn: Turn, draft: Draft, project: Project | None = None) 
     return ticket
 
 
+def _next_steps(turn: Turn, ticket: Ticket) -> str:
+    """What happens now: for a Critical ticket, what the escalation policy will really do."""
+    if ticket.severity == Severity.critical and ticket.kind == Kind.issue:
+        policy = turn.desk.policy or EscalationPolicy()
+        promise = paging_promise(policy, Severity.critical, bool(turn.desk.settings.leads))
+        if promise is not None:
+            return promise
+    return t("report.next.other")
+
+
 def created_replies(turn: Turn, ticket: Ticket) -> None:
     turn.say(
         "\n".join(
@@ -83,11 +95,7 @@ def created_replies(turn: Turn, ticket: Ticket) -> None:
                     severity=t.word("severity", ticket.severity),
                     environment=t.word("environment", ticket.environment),
                 ),
-                t(
-                    "report.next.critical"
-                    if ticket.severity == Severity.critical
-                    else "report.next.other"
-                ),
+                _next_steps(turn, ticket),
                 t("report.next.status", reference=ticket.reference),
             )
         )

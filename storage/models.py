@@ -86,6 +86,24 @@ class Ticket(SQLModel, table=True):
     # references, phone numbers in E.164, amounts, HTTP codes, endpoints, statuses): a JSON
     # object of kind -> values, written by handlers/facts.py.
     facts: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
+    # Reopening: how many times (also the round a satisfaction answer belongs to) and when
+    # last; escalation counts from `reopened_at` when set.
+    reopen_count: int = 0
+    reopened_at: datetime | None = Field(default=None, sa_column=_utc())
+
+
+class TicketFeedback(SQLModel, table=True):
+    """The reporter's answer to "Did this solve it?" after one resolution (`round`: the
+    ticket's `reopen_count` when it was resolved). One answer per round, the first one."""
+
+    __tablename__ = "ticket_feedback"
+    __table_args__ = (UniqueConstraint("ticket_id", "round"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    round: int = 0
+    solved: bool
+    created_at: datetime = Field(sa_column=_utc(nullable=False, index=True))
 
 
 class TicketMessage(SQLModel, table=True):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from handlers.desk import Desk
+from handlers.escalation.policy import EscalationPolicy
+from handlers.escalation.promise import paging_promise
 from handlers.events import Incoming, Message
-from handlers.messages import translate
+from handlers.messages import speaking, translate
 from storage.outbox import Delivery
 
 
@@ -12,6 +14,14 @@ def sw(key: str, **values: object) -> str:
     """The Kiswahili catalog's text for `key`, placeholders filled in."""
     text = translate("sw", key)
     return text.format(**values) if values else text
+
+
+def paging_told(language: str = "en", leads: bool = False) -> str:
+    """What a Critical reporter is told about paging under the default escalation policy."""
+    with speaking(language):
+        told = paging_promise(EscalationPolicy(), "critical", leads)
+    assert told is not None
+    return told
 
 
 class Chat:

@@ -62,7 +62,7 @@ async def test_take_assign_resolve(
     await dispatcher.deliver_due()
     notices = sent.texts("alice", "notice")
     assert notices[0].startswith("Your ticket INT-1 (USSD push fails) was acknowledged")
-    assert notices[-1].endswith("Note from the team: Fixed the callback URL")
+    assert "\nNote from the team: Fixed the callback URL\n" in notices[-1]
     async with store.transaction() as tx:
         ticket = await tx.tickets.get("INT-1")
     assert ticket is not None
@@ -80,15 +80,17 @@ async def test_note_is_internal_and_reply_reaches_the_reporter(
     assert (
         await lead.say("note INT-1 customer on M-Pesa, see logs") == "Internal note added to INT-1."
     )
+    # Answering the merchant acknowledges the ticket, once.
     assert await lead.say("reply INT-1 Please resend with a new order reference") == (
-        "Reply sent to the reporter of INT-1."
+        "INT-1 acknowledged by Lead.\nReply sent to the reporter of INT-1."
     )
     assert "Please add the text" in await lead.say("/reply INT-1")
     assert "Please add the note text" in await lead.say("/note INT-1")
     await dispatcher.deliver_due()
     to_alice = sent.texts("alice")
     assert to_alice == [
-        "The integration team replied on INT-1:\nPlease resend with a new order reference"
+        "Your ticket INT-1 (USSD push fails) was acknowledged by the integration team.",
+        "The integration team replied on INT-1:\nPlease resend with a new order reference",
     ]
     team = " ".join(sent.texts("team"))
     assert "customer on M-Pesa" in team

@@ -11,7 +11,7 @@ import pytest
 from handlers.i18n.dates import when
 from tests.fakes.telegram_methods import ApiCall
 from tests.fakes.telegram_objects import FakeUser
-from tests.support import sw
+from tests.support import paging_told, sw
 from tests.telegram_harness import MEMBER, TEAM, DeskOnTelegram, desk_on_telegram
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
@@ -28,7 +28,7 @@ def created(reference: str, severity: str, environment: str, critical: bool) -> 
     return "\n".join(
         [
             sw("report.created", reference=reference, severity=severity, environment=environment),
-            sw("report.next.critical" if critical else "report.next.other"),
+            paging_told("sw") if critical else sw("report.next.other"),
             sw("report.next.status", reference=reference),
         ]
     )

@@ -91,9 +91,22 @@ async def test_slash_reply_to_an_alert_goes_to_the_merchant(tmp_path: Path) -> N
         await env.say(
             MEMBER, "/reply Please retry with <USD> & tell us", chat=TEAM, reply_to=alert_id(alert)
         )
-        told = await env.answer(MERCHANT.id, after=mark)
+        told = await env.api.wait_call(
+            "sendMessage",
+            lambda c: c.chat_id == MERCHANT.id and "Please retry" in c.params["text"],
+            after=mark,
+        )
         shown = env.api.messages[(MERCHANT.id, told.response["result"]["message_id"])]["text"]
         assert "INT-1" in shown and "Please retry with <USD> & tell us" in shown
+        # The reply acknowledged the ticket: the merchant was told so once, before the reply.
+        to_merchant = [
+            c.params["text"]
+            for c in env.api.calls_of("sendMessage", after=mark)
+            if c.chat_id == MERCHANT.id
+        ]
+        assert [s for s in to_merchant if "acknowledged" in s] == [
+            "Your ticket INT-1 (Card payment link 404) was acknowledged by the integration team."
+        ]
 
 
 async def test_merchant_follow_up_appears_as_reply_to_the_alert(tmp_path: Path) -> None:

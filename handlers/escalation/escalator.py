@@ -36,6 +36,11 @@ MAX_BATCHES = 50
 Wake = Callable[[datetime], None]
 
 
+def started(ticket: Ticket) -> datetime:
+    """Where the ticket's page sequence counts from: its filing, or its last reopening."""
+    return ticket.reopened_at or ticket.created_at
+
+
 def _earliest(*moments: datetime | None) -> datetime | None:
     present = [m for m in moments if m is not None]
     return min(present) if present else None
@@ -105,6 +110,25 @@ class Escalator:
         )
         tx.session.add(ticket)
 
+    async def reopened(self, tx: Transaction, ticket: Ticket, now: datetime) -> None:
+        """Paging starts over from the reopen moment, as for a new ticket of its severity. An
+        SLA clock breached before stays breached (the record keeps it); one that was met runs
+        again from the reopen."""
+        if not self._tracked(ticket):
+            return
+        severity, start = str(ticket.severity), started(ticket)
+        if ticket.acknowledge_breached_at is None:
+            ticket.acknowledge_due_at = self.planner.acknowledge_deadline(start, severity)
+        if ticket.resolve_breached_at is None:
+            ticket.resolve_due_at = self.planner.resolve_deadline(start, severity)
+        ticket.next_escalation_at = _earliest(
+            self.planner.due_at(start, severity, 0),
+            ticket.acknowledge_due_at if ticket.acknowledge_breached_at is None else None,
+            ticket.resolve_due_at if ticket.resolve_breached_at is None else None,
+        )
+        tx.session.add(ticket)
+        self._wake_after_commit(tx, ticket.next_escalation_at)
+
     async def resolved(self, tx: Transaction, ticket: Ticket, now: datetime) -> None:
         if not self._tracked(ticket):
             return
@@ -172,7 +196,7 @@ class Escalator:
         next_page_at = None
         if not acknowledged:
             step = ticket.escalation_level + ticket.escalation_repeats
-            plan = self.planner.catch_up(ticket.created_at, severity, step, now)
+            plan = self.planner.catch_up(started(ticket), severity, step, now)
             page, next_page_at = plan.page, plan.next_due_at
             if page is not None:
                 values["escalation_level"] = page.level
@@ -189,7 +213,10 @@ class Escalator:
             tx.tickets.record(ticket, ACTOR, "sla_breached", now, field=clock, new=due.isoformat())
         if page is not None:
             with self.notifier.for_team():
-                targets = write_page(tx, ticket, page, sev, self.audience, now)
+                # A sequence of one page (Major's single reminder) has no "last" to announce.
+                total = self.planner.total_steps(severity)
+                last = total > 1 and page.step == total - 1
+                targets = write_page(tx, ticket, page, sev, self.audience, now, last=last)
             repo.add_page(ticket.id, page.level, page.repeat, page.due_at, now, targets)
             self.pages_sent += 1
             lateness, paged = (now - page.due_at).total_seconds(), ticket.severity

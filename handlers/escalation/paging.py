@@ -48,7 +48,9 @@ class Audience:
         return [m.split(":", 1)[1] for m in self.members if m.startswith(f"{channel}:")]
 
 
-def page_message(ticket: Ticket, page: PlannedPage, sev: SeverityPolicy, now: datetime) -> Message:
+def page_message(
+    ticket: Ticket, page: PlannedPage, sev: SeverityPolicy, now: datetime, last: bool = False
+) -> Message:
     repeat = (
         t("page.repeat", repeat=page.repeat, max_repeats=sev.max_repeats) if page.repeat else ""
     )
@@ -64,6 +66,8 @@ def page_message(ticket: Ticket, page: PlannedPage, sev: SeverityPolicy, now: da
     )
     if ticket.reporter_language:
         body += "\n" + t("alert.language", language=language_name(ticket.reporter_language))
+    if last:
+        body += "\n" + t("page.last", reference=ticket.reference)
     ack = Choice(t("page.acknowledge"), f"team:ack:{ticket.reference}")
     return Message(body, (ack,))
 
@@ -75,17 +79,22 @@ def write_page(
     sev: SeverityPolicy,
     audience: Audience,
     now: datetime,
+    last: bool = False,
 ) -> list[str]:
-    """Outbox rows for one page; returns the targets as `channel:chat` for the page record."""
-    message = page_message(ticket, page, sev, now)
+    """Outbox rows for one page; returns the targets as `channel:chat` for the page record.
+    The `last` page of a sequence says so and also goes to the leads, whatever its level's
+    `notify`: after it nobody is paged again, so the people who answer for the desk know."""
+    message = page_message(ticket, page, sev, now, last)
     chosen: list[tuple[Target, bool]] = []
     if "team" in page.notify:
         chosen += [(target, page.mention_everyone) for target in audience.team]
-    if "leads" in page.notify:
+    if "leads" in page.notify or last:
         # A DM already reaches the person; no mention needed there.
         chosen += [(target, False) for target in audience.lead_targets()]
     written: list[str] = []
     seen: set[Target] = set()
+    # A reopened ticket pages its sequence again: each round of it has keys of its own.
+    again = f"r{ticket.reopen_count}:" if ticket.reopen_count else ""
     for target, mention in chosen:
         if target in seen:
             continue
@@ -98,7 +107,7 @@ def write_page(
         }
         tx.outbox.add(
             # Deterministic: the same page to the same place can only ever be queued once.
-            key=f"{PAGE}:{ticket.reference}:{page.step}:{target.channel}:{target.chat_id}",
+            key=f"{PAGE}:{ticket.reference}:{again}{page.step}:{target.channel}:{target.chat_id}",
             channel=target.channel,
             chat_id=target.chat_id,
             kind=PAGE,

@@ -15,12 +15,13 @@ from datetime import datetime, timedelta
 from handlers.escalation.policy import EscalationPolicy
 from handlers.ops.figures import Extra, Report, compute
 from handlers.ops.program_figures import program_extras
+from handlers.ops.reopen_figures import reopen_extras
 from storage.ops import OpsRepository
 from storage.store import Store, Transaction
 
 ExtraProvider = Callable[[Transaction, datetime, datetime], Awaitable[list[Extra]]]
 
-EXTRAS: list[ExtraProvider] = [program_extras]
+EXTRAS: list[ExtraProvider] = [reopen_extras, program_extras]
 
 
 async def report_in(

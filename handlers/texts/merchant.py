@@ -65,10 +65,6 @@ EN: dict[str, str] = {
     "report.confirm": "Confirm",
     "report.cancel": "Cancel",
     "report.created": "Thank you. Your issue is logged as {reference} ({severity}, {environment}).",
-    "report.next.critical": (
-        "The integration team is being paged now and will keep being paged until someone "
-        "acknowledges it. I'll tell you here when that happens and when it is resolved."
-    ),
     "report.next.other": (
         "The integration team has been notified. I'll tell you here when someone picks it up "
         "and when it is resolved."

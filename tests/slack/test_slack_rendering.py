@@ -101,6 +101,7 @@ def test_command_texts_come_from_the_catalog_unchanged() -> None:
             "where your project stands · /desk uat: your UAT cases",
             "/desk list [open|critical|major|minor]: tickets for the team",
             "/desk ack|take|resolve INT-42: act on a ticket",
+            "/desk reopen INT-42: reopen a resolved ticket",
             "/desk assign INT-42 <name or id>: give a ticket to a member",
             "/desk reply INT-42 <text>: answer the merchant",
             "/desk note INT-42 <text>: an internal note (the merchant never sees it)",

@@ -14,7 +14,7 @@ from bot.channels.slack.mrkdwn import escape
 from handlers.i18n.dates import when
 from handlers.messages import translate
 from tests.slack.harness import MEMBER, PostedMessage, SlackHarness, report_values, running_slack
-from tests.support import sw
+from tests.support import paging_told, sw
 
 NEEMA = "UNEEMA"
 DM = f"D{NEEMA}"
@@ -81,7 +81,7 @@ async def test_the_report_form_speaks_swahili(slack: SlackHarness) -> None:
             [
                 sw("report.created", reference="INT-1", severity="Hatari",
                    environment="Majaribio (Staging)"),
-                sw("report.next.critical"),
+                paging_told("sw"),
                 sw("report.next.status", reference="INT-1"),
             ]
         )

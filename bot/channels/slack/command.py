@@ -24,7 +24,7 @@ SWAHILI_VERBS = {
 # The integration program's team commands take a project reference and arguments as typed.
 PROGRAM_TEAM_VERBS = PROGRAM_TEAM
 TEAM_VERBS = (
-    "list", "ack", "take", "assign", "resolve", "reply", "note", "block", "unblock",
+    "list", "ack", "take", "assign", "resolve", "reply", "note", "block", "unblock", "reopen",
     *PROGRAM_TEAM_VERBS,
 )  # fmt: skip
 LIST_FILTERS = ("open", "critical", "major", "minor")
@@ -58,7 +58,8 @@ def usage(command: str, prefix: str, team: bool = False) -> str:
     """The subcommands this person may use; `prefix` is the desk's reference prefix."""
     keys = ["report", "ask", "status", "mine", "program"]
     if team:
-        keys += ["list", "act", "assign", "reply", "note", "team_report", "program_team", "block"]
+        keys += ["list", "act", "reopen", "assign", "reply", "note", "team_report"]
+        keys += ["program_team", "block"]
     filters = "|".join(LIST_FILTERS)
     return "\n".join(
         t(f"slack.usage.{key}", command=command, prefix=prefix, filters=filters) for key in keys
@@ -104,7 +105,7 @@ def parse(
     if verb in ("block", "unblock"):
         # The engine checks the identity and the hours and says what is wrong with them.
         return DeskCommand(verb, text=rest)
-    if verb in ("status", "ack", "take", "assign", "resolve", "reply", "note"):
+    if verb in ("status", "ack", "take", "assign", "resolve", "reply", "note", "reopen"):
         raw_ref, _, body = rest.partition(" ")
         reference = normalise_reference(raw_ref, prefix) if raw_ref else None
         needs_text = verb in ("reply", "note", "assign")

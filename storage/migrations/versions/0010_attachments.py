@@ -1,7 +1,7 @@
 """attachments: files on tickets, and the queue that downloads them
 
-Revision ID: 0009_attachments
-Revises: 0008_facts_redaction
+Revision ID: 0010_attachments
+Revises: 0009_reopen_feedback
 Create Date: 2026-11-30 10:00:00
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import storage.types
 
-revision: str = "0009_attachments"
-down_revision: str | None = "0008_facts_redaction"
+revision: str = "0010_attachments"
+down_revision: str | None = "0009_reopen_feedback"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
