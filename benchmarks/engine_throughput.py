@@ -3,13 +3,16 @@ second, latency percentiles and SQL statements per message.
 
     python benchmarks/engine_throughput.py [--flows 500] [--concurrency 1]
         [--database-url postgresql+asyncpg://postgres@127.0.0.1/deskbot_bench]
-        [--pool-size 10] [--max-overflow 10]
+        [--pool-size 10] [--max-overflow 10] [--durable-steps] [--wire-flows 100]
 
 Each flow is 6 messages (report, title, details, environment, severity, confirm) from a distinct
 merchant; a confirm writes the ticket, its audit event and the team alert to the outbox.
 `--concurrency N` runs N conversations at once (each one message at a time, as a chat is
 handled in order), as N merchants talking to one process would. SQLite by default (a temporary
-file); `--database-url` runs on PostgreSQL (that database is emptied first).
+file); `--database-url` runs on PostgreSQL (that database is emptied first). On PostgreSQL,
+`--wire-flows` more flows then run through a counting proxy (benchmarks/pg_wire.py) for the
+round trips and statements per message as the server sees them; `--durable-steps` runs as
+`[desk] durable_steps = true` does.
 """
 
 from __future__ import annotations
@@ -25,8 +28,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
 
 from benchmarks.bench_db import add_database_argument, prepare
+from benchmarks.pg_wire import WireCounter, describe
 from handlers.desk import Desk, DeskSettings
 from handlers.events import Incoming
 from handlers.notify import Target
@@ -63,7 +68,9 @@ async def main(options: argparse.Namespace) -> None:
     flows, concurrency = options.flows, options.concurrency
     with tempfile.TemporaryDirectory() as folder:
         url = await prepare(options.database_url, Path(folder))
-        database = Database(url, options.pool_size, options.max_overflow)
+        database = Database(
+            url, options.pool_size, options.max_overflow, durable_steps=options.durable_steps
+        )
         await database.upgrade()
         statements = [0]
 
@@ -84,25 +91,49 @@ async def main(options: argparse.Namespace) -> None:
                 await _flow(desk, queue.pop(), latencies, by_step)
 
         statements[0] = 0
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         dialect = database.dialect
         await database.close()
+        if dialect == "postgresql" and options.wire_flows:
+            await _count_wire(url, options)
     latencies.sort()
     count = len(latencies)
     p = lambda q: latencies[min(count - 1, int(q * count))] * 1000  # noqa: E731
     print(f"database: {dialect}  flows: {flows}  messages: {count}  concurrency: {concurrency}")
-    print(f"throughput: {count / elapsed:,.0f} messages/s")
+    print(
+        f"throughput: {count / elapsed:,.0f} messages/s  "
+        f"(this process's CPU: {cpu / count * 1e6:.0f} µs per message)"
+    )
     print(
         f"latency ms: p50 {p(0.50):.2f}  p90 {p(0.90):.2f}  p99 {p(0.99):.2f}  "
         f"max {latencies[-1] * 1000:.2f}  mean {statistics.fmean(latencies) * 1000:.2f}"
     )
-    print(f"SQL statements through SQLAlchemy per message: {statements[0] / count:.2f}")
+    if dialect == "sqlite":
+        print(f"SQL statements through SQLAlchemy per message: {statements[0] / count:.2f}")
     print(
         "mean ms by step: "
         + "  ".join(f"{name} {statistics.fmean(v) * 1000:.2f}" for name, v in by_step.items())
     )
+
+
+async def _count_wire(url: str, options: argparse.Namespace) -> None:
+    """More flows, one at a time, through a proxy counting the client's protocol messages."""
+    parsed = make_url(url)
+    counter = WireCounter(parsed.host or "127.0.0.1", parsed.port or 5432)
+    port = await counter.start()
+    proxied = parsed.set(host="127.0.0.1", port=port).render_as_string(hide_password=False)
+    database = Database(proxied, 1, 0, durable_steps=options.durable_steps)
+    desk = Desk(Store(database), DeskSettings(), team_targets=[Target("console", "team")])
+    await _flow(desk, "wire-warmup", [], {})
+    counter.reset()
+    latencies: list[float] = []
+    for n in range(options.wire_flows):
+        await _flow(desk, f"wire-{n}", latencies, {})
+    await database.close()
+    await counter.close()
+    describe(counter, len(latencies))
 
 
 if __name__ == "__main__":
@@ -111,5 +142,16 @@ if __name__ == "__main__":
     parser.add_argument("--concurrency", type=int, default=1, help="conversations at once")
     parser.add_argument("--pool-size", type=int, default=10, help="PostgreSQL pool size")
     parser.add_argument("--max-overflow", type=int, default=10, help="PostgreSQL pool overflow")
+    parser.add_argument(
+        "--durable-steps",
+        action="store_true",
+        help="every conversation step waits for PostgreSQL's WAL flush ([desk] durable_steps)",
+    )
+    parser.add_argument(
+        "--wire-flows",
+        type=int,
+        default=100,
+        help="PostgreSQL: flows run through the counting proxy afterwards (0: none)",
+    )
     add_database_argument(parser)
     asyncio.run(main(parser.parse_args()))

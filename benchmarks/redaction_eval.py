@@ -26,6 +26,18 @@ if str(ROOT) not in sys.path:
 from handlers.redaction import redact  # noqa: E402
 
 CASES = ROOT / "tests" / "redaction_labelled.toml"
+# Texts built to make a careless pattern backtrack (a pasted log can be long and strange): each
+# must take about as long per character as ordinary text.
+WORST_CASES = {
+    "Bearer repeated": "Bearer " * 5000,
+    "digit groups": "12-" * 10000,
+    "card-like groups": "4111 " * 10000,
+    "labels without values": "api-key: " * 5000,
+    "label, words, no value": "password for the x is " * 3000,
+    "scheme-like": "a://" * 10000,
+    "PEM headers": "-----BEGIN PRIVATE KEY-----" * 2000,
+    "separators": "_" * 60000,
+}
 LEAK = 8  # characters of a secret that still count as a leak
 
 
@@ -95,6 +107,12 @@ def main(argv: list[str] | None = None) -> int:
         f"({report.false_positives}/{report.clean_cases} strings that must keep their values)"
     )
     print(f"time per string:      {report.seconds / max(report.cases, 1) * 1e6:.0f} µs")
+    print("worst cases (time per 1,000 characters):")
+    for name, text in WORST_CASES.items():
+        started = time.perf_counter()
+        redact(text, "en")
+        per_thousand = (time.perf_counter() - started) / len(text) * 1000
+        print(f"  {name:<24} {len(text):>6} chars  {per_thousand * 1e3:.2f} ms")
     if args.verbose or report.missed or report.wrongly_hidden:
         for line in report.missed:
             print(f"MISSED  {line}")

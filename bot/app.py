@@ -66,7 +66,12 @@ async def open_runtime(
     clock = clock or SystemClock()
     knowledge = open_knowledge(kb_settings(config.kb))
     desk_config = config.desk
-    database = Database(desk_config.database_url, desk_config.pool_size, desk_config.max_overflow)
+    database = Database(
+        desk_config.database_url,
+        desk_config.pool_size,
+        desk_config.max_overflow,
+        durable_steps=desk_config.durable_steps,
+    )
     try:
         await database.upgrade()
         store = Store(database, config.desk.reference_prefix)

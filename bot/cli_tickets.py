@@ -15,6 +15,7 @@ from bot.cli_attachments import attachment_dict
 from bot.config import Config
 from bot.config_escalation import parse_escalation
 from bot.terminal import csv_cell, json_safe, visible
+from handlers import facts
 from handlers.escalation.policy import EscalationPolicy
 from handlers.escalation.sla import ticket_sla
 from storage import Database, Store
@@ -59,6 +60,8 @@ def ticket_dict(ticket: Ticket) -> dict[str, Any]:
         else:
             value = getattr(ticket, name)
             data[name] = _iso(value) if isinstance(value, datetime) else value
+    # Payment details found in what the merchant wrote: kind -> values (handlers/facts.py).
+    data["facts"] = facts.loads(ticket.facts)
     return data
 
 
@@ -207,8 +210,9 @@ def _list(tickets: Sequence[Ticket], as_json: bool, policy: EscalationPolicy, no
 
 
 def _show(detail: dict[str, Any]) -> str:
-    skip = ("transcript", "events", "pages", "sla", "attachments")
+    skip = ("transcript", "events", "pages", "sla", "facts", "attachments")
     lines = [f"{k}: {v}" for k, v in detail.items() if k not in skip]
+    lines.append(f"facts: {facts.line(detail['facts'], limit=2000) or '-'}")
     lines.append(
         f"sla: acknowledge {detail['sla']['acknowledge']}, resolve {detail['sla']['resolve']}"
     )
@@ -242,7 +246,9 @@ def _export(tickets: Sequence[Ticket], fmt: str) -> str:
     if fmt == "json":
         return json_safe(json.dumps(rows, indent=2, ensure_ascii=False)) + "\n"
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(FIELDS))
+    writer = csv.DictWriter(out, fieldnames=[*FIELDS, "facts"])
     writer.writeheader()
-    writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
+    for row in rows:
+        row["facts"] = facts.line(row["facts"], limit=2000)
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
     return out.getvalue()

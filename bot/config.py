@@ -73,6 +73,7 @@ class DeskConfig:
     outbox_lease_seconds: int = 10
     pool_size: int = 10
     max_overflow: int = 10
+    durable_steps: bool = False
     reopen_within: timedelta = timedelta(days=7)
 
 
@@ -163,6 +164,9 @@ class _Section:
     def string(self, key: str, default: str = "") -> str:
         return str(self.get(key, default, str)).strip()
 
+    def boolean(self, key: str, default: bool) -> bool:
+        return bool(self.get(key, default, bool))
+
     def integer(self, key: str, default: int, low: int, high: int) -> int:
         value: int = self.get(key, default, int)
         if not low <= value <= high:
@@ -234,6 +238,7 @@ def _desk(raw: Any) -> DeskConfig:
     lease = s.integer("outbox_lease_seconds", 10, 1, 600)
     pool_size = s.integer("pool_size", DeskConfig.pool_size, 1, 200)
     max_overflow = s.integer("max_overflow", DeskConfig.max_overflow, 0, 200)
+    durable_steps = s.boolean("durable_steps", DeskConfig.durable_steps)
     reopen_within = _reopen_within(s)
     s.finish()
     return DeskConfig(
@@ -247,6 +252,7 @@ def _desk(raw: Any) -> DeskConfig:
         outbox_lease_seconds=lease,
         pool_size=pool_size,
         max_overflow=max_overflow,
+        durable_steps=durable_steps,
         reopen_within=reopen_within,
     )
 

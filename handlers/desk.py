@@ -363,7 +363,7 @@ class Desk:
 
     async def _turn(self, tx: Transaction, incoming: Incoming) -> Turn:
         incoming = storable_incoming(incoming)
-        state = await tx.conversations.load(incoming.channel, incoming.chat_id, incoming.user_id)
+        state = await tx.start_turn(incoming.channel, incoming.chat_id, incoming.user_id)
         now = self.clock.now()
         probe = hidden.language_probe(incoming)
         spoken = await language.resolve(tx, probe, self.settings.default_language, now)

@@ -101,41 +101,52 @@ class Refusal:
     critical: bool = False  # only the Critical limit: the same report may go as Major
 
 
-async def ticket_refusal(turn: Turn, severity: str | None) -> Refusal | None:
+async def ticket_refusal(turn: Turn, severity: str | None, *, lock: bool = True) -> Refusal | None:
     """Why this reporter may not file a ticket (of `severity`) now, or None when they may.
-    Call it in the transaction that files the ticket: it holds the reporter's lock."""
+    Call it in the transaction that files the ticket: it holds the reporter's lock. `lock=False`
+    for an early warning that files nothing (a report's first step)."""
     if turn.is_team:
         return None
     incoming, limits, tx = turn.incoming, turn.desk.settings.limits, turn.tx
     channel, user_id = incoming.channel, incoming.user_id
-    await tx.reporters.lock(channel, user_id)
-    if limits.open_tickets:
-        count = await tx.reporters.open_tickets(channel, user_id)
-        if count >= limits.open_tickets:
-            metrics.limit_hit("open_tickets")
-            await tell_team_once(turn, lambda: t("limits.reason.open", count=count))
-            return Refusal(t("limits.open_tickets", count=count))
-    checks: list[tuple[int, Severity | None, str, str]] = [
-        (limits.tickets_per_hour, None, "limits.tickets_per_hour", "limits.reason.hour")
+    if lock:
+        await tx.reporters.lock(channel, user_id)
+    critical = severity == Severity.critical and limits.critical_per_hour
+    if not (limits.open_tickets or limits.tickets_per_hour or critical):
+        return None
+    standing = await tx.reporters.standing(channel, user_id, turn.now - HOUR)
+    if limits.open_tickets and standing.open >= limits.open_tickets:
+        count = standing.open
+        metrics.limit_hit("open_tickets")
+        await tell_team_once(turn, lambda: t("limits.reason.open", count=count))
+        return Refusal(t("limits.open_tickets", count=count))
+    checks = [
+        (
+            limits.tickets_per_hour,
+            standing.recent,
+            standing.recent_oldest,
+            False,
+            "limits.tickets_per_hour",
+            "limits.reason.hour",
+        )
     ]
     if severity == Severity.critical:
         checks.append(
             (
                 limits.critical_per_hour,
-                Severity.critical,
+                standing.critical,
+                standing.critical_oldest,
+                True,
                 "limits.critical_per_hour",
                 "limits.reason.critical",
             )
         )
-    for limit, only, answer, reason in checks:
-        if not limit:
-            continue
-        count, oldest = await tx.reporters.tickets_since(channel, user_id, turn.now - HOUR, only)
-        if count >= limit:
+    for limit, count, oldest, only_critical, answer, reason in checks:
+        if limit and count >= limit:
             metrics.limit_hit(answer.removeprefix("limits."))
             await tell_team_once(turn, partial(t, reason, count=count))
             minutes = _minutes_until(oldest, turn.now)
-            return Refusal(t(answer, count=count, minutes=minutes), only is not None)
+            return Refusal(t(answer, count=count, minutes=minutes), only_critical)
     return None
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import commands
+from handlers import commands, facts
 from handlers.attachments import listing
 from handlers.events import Choice
 from handlers.members import name_of
@@ -157,6 +157,10 @@ async def add_followup(turn: Turn, reference: str) -> None:
     tx, now = turn.tx, turn.now
     tx.tickets.add_message(ticket, turn.actor, turn.actor_name, text, public=True, now=now)
     tx.tickets.record(ticket, turn.actor, "followup", now)
+    found = facts.dumps(facts.merged(facts.loads(ticket.facts), facts.extract(text)))
+    new_facts = found != facts.dumps(facts.loads(ticket.facts))
+    if new_facts:
+        tx.tickets.change(ticket, turn.actor, now, facts=found)
     ticket.updated_at = now
     tx.session.add(ticket)
     with turn.desk.notifier.for_team():
@@ -166,5 +170,9 @@ async def add_followup(turn: Turn, reference: str) -> None:
             reference=ticket.reference,
             text=quoted(text),
         )
-    turn.desk.notifier.timeline(tx, ticket, entry, now)
+    if new_facts:
+        # The alert's payment-details line gains what the follow-up brought.
+        turn.desk.notifier.ticket_changed(tx, ticket, entry, now)
+    else:
+        turn.desk.notifier.timeline(tx, ticket, entry, now)
     turn.say(t("followup.added", reference=ticket.reference))

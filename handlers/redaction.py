@@ -148,7 +148,7 @@ def _private_keys(text: str) -> Iterator[Finding]:
 
 # Authorization headers, JWTs, well-known key shapes -----------------------------------------------
 _AUTH = re.compile(
-    r"\b(?P<scheme>bearer|basic)(?:[ \t]+bearer)*[ \t]*[:=]?[ \t]*"
+    r"\b(?P<scheme>bearer|basic)(?:[ \t]+bearer){0,2}+[ \t]*[:=]?[ \t]*"
     r"(?P<value>[A-Za-z0-9\-._~+/]{8,}=*)",
     re.IGNORECASE,
 )
@@ -178,7 +178,9 @@ def _url_passwords(text: str) -> Iterator[Finding]:
         yield Finding(match.start("password"), match.end("password"), PASSWORD)
 
 
-_URL_PASSWORD = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s:/@]+:(?P<password>[^\s@/]+)@")
+_URL_PASSWORD = re.compile(
+    r"\b[a-z][a-z0-9+.-]{0,30}://[^\s:/@]{1,200}:(?P<password>[^\s@/]{1,200})@"
+)
 
 
 # Values after a label: `api-key: ...`, `"client_secret": "..."`, `password ni ...` ---------------
@@ -272,7 +274,7 @@ def _is_marker_word(value: str) -> bool:
 
 # Cards and CVV -----------------------------------------------------------------------------------
 _CARD = re.compile(
-    r"(?<![\w.,/+-])\d{2,19}(?:(?P<sep>[ -])\d{2,6}(?:(?P=sep)\d{2,6})*)?(?![\w/]|[.,]\d)"
+    r"(?<![\w.,/+-])\d{2,19}(?:(?P<sep>[ -])\d{2,6}(?:(?P=sep)\d{2,6}){0,7})?(?![\w/]|[.,]\d)"
 )
 _CVV_LABEL = re.compile(
     r"(?<![A-Za-z])(?:cvv2?|cvc2?|cid|csc|security[ \t]+code|card[ \t]+code)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from handlers import facts
 from handlers.events import Choice, Message
 from handlers.i18n.catalogs import LANGUAGE_NAMES
 from handlers.i18n.dates import when
@@ -79,7 +80,14 @@ def alert(ticket: Ticket) -> Message:
         text += "\n" + t("alert.assignee", assignee=ticket.assignee)
     if ticket.reporter_language:
         text += "\n" + t("alert.language", language=language_name(ticket.reporter_language))
+    if found := facts_line(ticket):
+        text += "\n" + t("alert.facts", facts=found)
     return Message(text, team_buttons(ticket))
+
+
+def facts_line(ticket: Ticket) -> str:
+    """The ticket's payment details on one line (empty when none were found)."""
+    return facts.line(facts.loads(ticket.facts))
 
 
 def language_name(language: str) -> str:

@@ -65,7 +65,7 @@ def match_choice(choices: tuple[Choice, ...], choice: str | None, text: str) -> 
 
 async def start(turn: Turn, args: str = "") -> None:
     turn.reset()
-    refusal = await limits.ticket_refusal(turn, None)
+    refusal = await limits.ticket_refusal(turn, None, lock=False)
     if refusal is not None:
         # Said before the merchant types a whole report that could not be filed.
         turn.say(refusal.text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from handlers import facts
 from handlers.escalation.policy import EscalationPolicy
 from handlers.escalation.promise import paging_promise
 from handlers.messages import t
@@ -64,6 +65,7 @@ async def open_ticket(turn: Turn, draft: Draft, project: Project | None = None) 
         reporter_language=turn.language,
         created_at=turn.now,
         updated_at=turn.now,
+        facts=facts.dumps(facts.extract(f"{draft.title}\n{draft.description}")),
     )
     await _link(turn, ticket, project)
     await turn.tx.tickets.create(ticket, turn.actor)

@@ -1,7 +1,9 @@
 """Where each user stands in a conversation flow.
 
 Read and written on every message, so these are single statements (one SELECT, one upsert)
-rather than ORM loads and flushes; on SQLite they go straight to the driver connection.
+rather than ORM loads and flushes, straight on the driver connection (SQLite: the sqlite3
+connection; PostgreSQL: asyncpg, see storage.pg_fast). A turn's read also fetches what every
+message needs besides: the person's language and the end of their block.
 """
 
 from __future__ import annotations
@@ -11,47 +13,45 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.database import core_connection, sqlite_driver
-from storage.models import Conversation
+from storage import pg_fast
+from storage.database import sqlite_driver
+from storage.people import LanguageChoice
 
-_table = Conversation.__table__  # type: ignore[attr-defined]
-_KEY = ("channel", "chat_id", "user_id")
-_VALUES = ("flow", "step", "data", "updated_at")
-
-# Built once: constructing statements per message cost more than running them.
-_LOAD = select(_table.c.flow, _table.c.step, _table.c.data).where(
-    *(_table.c[name] == bindparam(name) for name in _KEY)
+_LOAD = (
+    "SELECT flow, step, data FROM conversation "
+    "WHERE channel = {0} AND chat_id = {1} AND user_id = {2}"
 )
-
-
-def _upsert(insert: Any) -> Any:
-    statement = insert(_table)
-    return statement.on_conflict_do_update(
-        index_elements=list(_KEY), set_={name: statement.excluded[name] for name in _VALUES}
-    )
-
-
-_SAVE = {"sqlite": _upsert(sqlite_insert), "postgresql": _upsert(pg_insert)}
-
-_SQLITE_LOAD = (
-    "SELECT flow, step, data FROM conversation WHERE channel = ? AND chat_id = ? AND user_id = ?"
-)
-_SQLITE_SAVE = (
+_SAVE = (
     "INSERT INTO conversation (channel, chat_id, user_id, flow, step, data, updated_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (channel, chat_id, user_id) DO UPDATE SET "
-    "flow = excluded.flow, step = excluded.step, data = excluded.data, "
+    "VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}) ON CONFLICT (channel, chat_id, user_id) "
+    "DO UPDATE SET flow = excluded.flow, step = excluded.step, data = excluded.data, "
     "updated_at = excluded.updated_at"
 )
+# Where the person stands, their language and their block, in one statement: one row even when
+# none of the three exists yet.
+_TURN = (
+    "SELECT c.flow, c.step, c.data, p.language, p.language_source, r.blocked_until "
+    "FROM (SELECT 1) AS one "
+    "LEFT JOIN conversation AS c ON c.channel = {0} AND c.chat_id = {1} AND c.user_id = {2} "
+    "LEFT JOIN person AS p ON p.channel = {0} AND p.user_id = {2} "
+    "LEFT JOIN reporter AS r ON r.channel = {0} AND r.user_id = {2}"
+)
+_SQLITE = [f"?{n}" for n in range(1, 8)]
+_PG = [f"${n}" for n in range(1, 8)]
+_SQLITE_LOAD, _PG_LOAD = _LOAD.format(*_SQLITE), _LOAD.format(*_PG)
+_SQLITE_SAVE, _PG_SAVE = _SAVE.format(*_SQLITE), _SAVE.format(*_PG)
+_SQLITE_TURN, _PG_TURN = _TURN.format(*_SQLITE), _TURN.format(*_PG)
 
 
 def _sqlite_time(moment: datetime) -> str:
     # The text form SQLAlchemy's SQLite DateTime stores and reads back (naive UTC).
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _from_sqlite_time(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
 @dataclass(slots=True)
@@ -61,21 +61,42 @@ class ConversationState:
     data: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class TurnRecord:
+    """What a turn starts from: where the person stands, the language stored for them, and the
+    end of a block set on them (past or not; None when never blocked)."""
+
+    state: ConversationState
+    language: LanguageChoice | None
+    blocked_until: datetime | None
+
+
 class ConversationRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def load(self, channel: str, chat_id: str, user_id: str) -> ConversationState:
+    async def _fetch(self, sqlite: str, postgres: str, *args: Any) -> Any:
         driver = await sqlite_driver(self.session)
         if driver is not None:
-            found = driver.execute(_SQLITE_LOAD, (channel, chat_id, user_id)).fetchone()
-        else:
-            key = {"channel": channel, "chat_id": chat_id, "user_id": user_id}
-            found = (await core_connection(self.session).execute(_LOAD, key)).first()
+            return driver.execute(sqlite, args).fetchone()
+        return await pg_fast.fetchrow(self.session, postgres, *args)
+
+    async def load(self, channel: str, chat_id: str, user_id: str) -> ConversationState:
+        found = await self._fetch(_SQLITE_LOAD, _PG_LOAD, channel, chat_id, user_id)
         if found is None:
             return ConversationState()
         flow, step, data = found
         return ConversationState(flow, step, json.loads(data))
+
+    async def load_turn(self, channel: str, chat_id: str, user_id: str) -> TurnRecord:
+        """The conversation state, language and block of one person, in one statement."""
+        row = await self._fetch(_SQLITE_TURN, _PG_TURN, channel, chat_id, user_id)
+        flow, step, data, language, source, blocked = row
+        if isinstance(blocked, str):
+            blocked = _from_sqlite_time(blocked)
+        state = ConversationState(flow, step, json.loads(data) if data is not None else {})
+        choice = None if language is None else LanguageChoice(language, source)
+        return TurnRecord(state, choice, blocked)
 
     async def save(
         self, channel: str, chat_id: str, user_id: str, state: ConversationState, now: datetime
@@ -86,14 +107,11 @@ class ConversationRepository:
             values = (channel, chat_id, user_id, state.flow, state.step, data, _sqlite_time(now))
             driver.execute(_SQLITE_SAVE, values)
             return
-        connection = core_connection(self.session)
-        row = {
-            "channel": channel,
-            "chat_id": chat_id,
-            "user_id": user_id,
-            "flow": state.flow,
-            "step": state.step,
-            "data": data,
-            "updated_at": now,
-        }
-        await connection.execute(_SAVE[connection.dialect.name], row)
+        # Last in the unit of work; alone, it commits without a transaction of its own.
+        pg_fast.defer(
+            self.session,
+            ("conversation", channel, chat_id, user_id),
+            _PG_SAVE,
+            (channel, chat_id, user_id, state.flow, state.step, data, now),
+            relaxed=True,
+        )

@@ -19,6 +19,7 @@ from sqlalchemy import select as core_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage import pg_fast
 from storage.database import core_connection
 from storage.models import UNRESOLVED, OutboxItem, Ticket
 
@@ -105,11 +106,17 @@ class OutboxRepository:
         self.leased = 0  # of those, rows leased to this process as they were written
         self._leased_rows: list[dict[str, Any]] = []
 
-    async def flush(self) -> None:
+    async def flush(self, *, last: bool = False) -> None:
+        """Write the rows queued so far. `last`: the unit of work ends after this, so on
+        PostgreSQL they join its final statement (storage.pg_fast)."""
         if not self._pending:
             return
         connection = core_connection(self.session)
-        if any(row["claimed_until"] is not None for row in self._pending):
+        leased = any(row["claimed_until"] is not None for row in self._pending)
+        if last and not leased and pg_fast.driver(self.session) is not None:
+            sql, args = pg_fast.insert_rows("outbox", self._pending)
+            pg_fast.defer(self.session, "outbox", sql, args, relaxed=False)
+        elif leased:
             # Leased rows are handed straight to the sender, which needs their ids.
             statement = insert(_t).returning(_t.c.id, sort_by_parameter_order=True)
             ids = (await connection.execute(statement, self._pending)).scalars().all()

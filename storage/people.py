@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage import pg_fast
 from storage.database import core_connection, sqlite_driver
 from storage.models import Person, Ticket
 
@@ -25,6 +26,16 @@ _LOAD = select(_table.c.language, _table.c.language_source).where(
 )
 
 _SQLITE_LOAD = "SELECT language, language_source FROM person WHERE channel = ? AND user_id = ?"
+# PostgreSQL writes a person's language at the end of the unit of work (storage.pg_fast).
+_PG_SET = (
+    "INSERT INTO person (channel, user_id, language, language_source, updated_at) "
+    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (channel, user_id) DO UPDATE SET "
+    "language = excluded.language, language_source = excluded.language_source, "
+    "updated_at = excluded.updated_at"
+)
+_PG_CARRY = (
+    "UPDATE ticket SET reporter_language = $3 WHERE reporter_channel = $1 AND reporter_user_id = $2"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +47,16 @@ class LanguageChoice:
 class PersonRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        # Languages this unit of work knows already (read with the turn, or set in it).
+        self._known: dict[tuple[str, str], LanguageChoice | None] = {}
+
+    def prime(self, channel: str, user_id: str, choice: LanguageChoice | None) -> None:
+        """Remember what the turn's read found, so asking again costs no statement."""
+        self._known[(channel, user_id)] = choice
 
     async def language(self, channel: str, user_id: str) -> LanguageChoice | None:
+        if (channel, user_id) in self._known:
+            return self._known[(channel, user_id)]
         driver = await sqlite_driver(self.session)
         if driver is not None:
             found = driver.execute(_SQLITE_LOAD, (channel, user_id)).fetchone()
@@ -51,6 +70,14 @@ class PersonRepository:
     ) -> None:
         """Store `choice` for the identity (one upsert: two first messages racing in two
         processes both land on the same row) and carry it to the identity's tickets."""
+        self._known[(channel, user_id)] = choice
+        if pg_fast.driver(self.session) is not None:
+            key = ("person", channel, user_id)
+            values = (channel, user_id, choice.language, choice.source, now)
+            pg_fast.defer(self.session, key, _PG_SET, values, relaxed=True)
+            carry = (channel, user_id, choice.language)
+            pg_fast.defer(self.session, (*key, "tickets"), _PG_CARRY, carry, relaxed=True)
+            return
         connection = core_connection(self.session)
         statement = _INSERT[connection.dialect.name](_table).values(
             channel=channel,

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage import pg_fast
 from storage.attachments import AttachmentRepository
-from storage.conversations import ConversationRepository
+from storage.conversations import ConversationRepository, ConversationState
 from storage.database import Database
 from storage.kb_log import KbLogRepository
 from storage.members import MemberNameRepository
@@ -38,6 +39,14 @@ class Transaction:
     attachments: AttachmentRepository
     redactions: RedactionRepository
 
+    async def start_turn(self, channel: str, chat_id: str, user_id: str) -> ConversationState:
+        """Where the person stands, read together with their language and block (one statement
+        for what every message needs; the people and reporters repositories answer from it)."""
+        record = await self.conversations.load_turn(channel, chat_id, user_id)
+        self.people.prime(channel, user_id, record.language)
+        self.reporters.prime(channel, user_id, record.blocked_until)
+        return record.state
+
 
 class Store:
     def __init__(self, database: Database, reference_prefix: str = "INT") -> None:
@@ -64,5 +73,7 @@ class Store:
             yield tx
             if tx.session.new or tx.session.dirty or tx.session.deleted:
                 await tx.session.flush()
-            await tx.tickets.flush_events()
-            await tx.outbox.flush()
+            await tx.tickets.flush_events(last=True)
+            await tx.outbox.flush(last=True)
+            # Last: alone, the fast path's writes commit as one statement (storage.pg_fast).
+            await pg_fast.flush(tx.session)

@@ -14,6 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage import pg_fast
 from storage.database import core_connection
 from storage.models import UNRESOLVED, ChannelMessage, Page, Ticket, TicketEvent, TicketMessage
 
@@ -38,7 +39,13 @@ class TicketRepository:
         # Audit events are written in one batch when the transaction ends (see Store).
         self._events: list[dict[str, Any]] = []
 
-    async def flush_events(self) -> None:
+    async def flush_events(self, *, last: bool = False) -> None:
+        """Write the events recorded so far. `last`: the unit of work ends after this, so on
+        PostgreSQL they join its final statement (storage.pg_fast)."""
+        if self._events and last and pg_fast.driver(self.session) is not None:
+            sql, args = pg_fast.insert_rows("ticket_event", self._events)
+            pg_fast.defer(self.session, "ticket_event", sql, args, relaxed=False)
+            self._events = []
         if self._events:
             connection = core_connection(self.session)
             await connection.execute(insert(TicketEvent.__table__), self._events)  # type: ignore[attr-defined]

@@ -16,6 +16,11 @@ def test_pool_settings_default_and_come_from_the_config() -> None:
     assert (config.desk.pool_size, config.desk.max_overflow) == (4, 0)
 
 
+def test_durable_steps_is_off_unless_asked_for() -> None:
+    assert parse_config({}, env={}).desk.durable_steps is False
+    assert parse_config({"desk": {"durable_steps": True}}, env={}).desk.durable_steps is True
+
+
 @pytest.mark.parametrize(
     ("raw", "key"),
     [
@@ -23,6 +28,8 @@ def test_pool_settings_default_and_come_from_the_config() -> None:
         ({"pool_size": "ten"}, "desk.pool_size"),
         ({"max_overflow": -1}, "desk.max_overflow"),
         ({"max_overflow": 500}, "desk.max_overflow"),
+        ({"durable_steps": "yes"}, "desk.durable_steps"),
+        ({"durable_steps": 1}, "desk.durable_steps"),
     ],
 )
 def test_a_wrong_pool_setting_names_its_key(raw: dict[str, object], key: str) -> None:

@@ -138,7 +138,7 @@ def test_luhn() -> None:
     assert not luhn("4111111111111112")
 
 
-def test_a_long_pasted_log_is_redacted_in_linear_time() -> None:
+def test_a_long_pasted_log_keeps_its_references_and_loses_its_key() -> None:
     line = "2026-11-30 09:15:01 INFO POST /third-parties/payments ORD20261130A7K9 200 0754111222\n"
     text = line * 2000 + f"api-key: {KEY}\n"
     result = redact(text, "en")

@@ -1,0 +1,146 @@
+"""PostgreSQL's fast path: the statements run on every message go straight to asyncpg, and a
+unit of work that only moves a conversation along costs two round trips.
+
+Why: through SQLAlchemy each statement costs a round through its greenlet bridge, and every
+transaction costs a BEGIN and a COMMIT round trip on top of its statements. A report step reads
+where the person stands (one statement, `storage.conversations.TURN_PG`) and writes where they
+stand now (one statement): nothing in between needs a transaction of its own.
+
+How it stays correct:
+- SQLAlchemy's asyncpg adapter sends BEGIN lazily, before its own first statement, and COMMIT
+  only if it sent BEGIN. The fast path's reads before that run on their own, which under READ
+  COMMITTED (every statement sees what was committed when it started) reads the same as inside
+  the transaction: nothing was written or locked yet. Reads after it run inside it.
+- Writes are deferred (`defer`) to the end of the unit of work (`flush`, after every other write
+  of the unit). If the unit opened a transaction (a ticket, an outbox row, a lock), they run inside
+  it and commit with it. If not, they are one statement (several writes become data-modifying
+  CTEs of one statement), which PostgreSQL commits atomically on its own.
+- Such a unit only changed where people stand in a conversation and the language they speak
+  (`relaxed` writes), so it commits without waiting for the WAL flush (`synchronous_commit` off,
+  for that one transaction; `[desk] durable_steps` turns this off). A crash of the PostgreSQL
+  server itself may forget the last fraction of a second of such steps (never half of one, never
+  anything out of order); a crash of the bot loses nothing. Tickets, outbox rows, processed
+  updates and every other write wait for the flush as before.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import asyncpg  # type: ignore[import-untyped]
+from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
+from sqlalchemy.exc import DBAPIError
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.database import DURABLE_STEPS, core_connection
+
+_DRIVER = "deskbot.pg_driver"
+_WRITES = "deskbot.pg_writes"
+_PARAM = re.compile(r"\$(\d+)")
+
+
+@dataclass(frozen=True, slots=True)
+class _Write:
+    sql: str  # one INSERT / UPDATE, parameters $1..$n
+    args: tuple[Any, ...]
+    relaxed: bool
+
+
+def driver(session: AsyncSession) -> Any | None:
+    """The asyncpg connection under a PostgreSQL unit of work (None on other databases)."""
+    info = session.info
+    if _DRIVER not in info:
+        connection = core_connection(session)
+        found = None
+        if connection.dialect.name == "postgresql":
+            # Already checked out and connected: no await, no round trip.
+            found = connection.sync_connection.connection.driver_connection  # type: ignore[union-attr]
+        info[_DRIVER] = found
+    return info[_DRIVER]
+
+
+async def fetchrow(session: AsyncSession, sql: str, *args: Any) -> Any:
+    """One row of a statement on the unit of work's asyncpg connection."""
+    try:
+        return await driver(session).fetchrow(sql, *args)  # type: ignore[union-attr]
+    except (asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+        raise _translated(session, sql, args, error) from error
+
+
+async def _execute(session: AsyncSession, sql: str, args: tuple[Any, ...]) -> None:
+    try:
+        await driver(session).execute(sql, *args)  # type: ignore[union-attr]
+    except (asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+        raise _translated(session, sql, args, error) from error
+
+
+def _translated(session: AsyncSession, sql: str, args: tuple[Any, ...], error: Exception) -> Any:
+    """The error SQLAlchemy would have raised for it (IntegrityError for a duplicate key, ...),
+    so callers catch the same exceptions whichever way a statement went."""
+    dialect = core_connection(session).dialect
+    dbapi = dialect.loaded_dbapi
+    try:
+        AsyncAdapt_asyncpg_connection._handle_exception_no_connection(dbapi, error)
+    except dbapi.Error as translated:
+        return DBAPIError.instance(sql, args, translated, dbapi.Error, dialect=dialect)
+    return error  # pragma: no cover - the call above always raises
+
+
+def defer(
+    session: AsyncSession, key: object, sql: str, args: tuple[Any, ...], *, relaxed: bool
+) -> None:
+    """Write at the end of the unit of work. A later write with the same `key` replaces this
+    one (the newest conversation state, the newest language pick)."""
+    writes: dict[object, _Write] = session.info.setdefault(_WRITES, {})
+    writes.pop(key, None)
+    writes[key] = _Write(sql, args, relaxed)
+
+
+async def flush(session: AsyncSession) -> None:
+    """Run the deferred writes (last in the unit of work; see the module's docstring)."""
+    writes: dict[object, _Write] = session.info.pop(_WRITES, {})
+    if not writes:
+        return
+    connection = driver(session)
+    assert connection is not None
+    # Inside a transaction the unit of work opened, they commit with it (and wait for the
+    # flush); on their own, they are the whole transaction.
+    relaxed = (
+        not connection.is_in_transaction()
+        and not session.info.get(DURABLE_STEPS, False)
+        and all(w.relaxed for w in writes.values())
+    )
+    sql, args = combined(list(writes.values()), relaxed)
+    await _execute(session, sql, args)
+
+
+def insert_rows(table: str, rows: list[dict[str, Any]]) -> tuple[str, tuple[Any, ...]]:
+    """One INSERT of `rows` (dicts with the same keys, in the same order)."""
+    columns = list(rows[0])
+    width = len(columns)
+    values = ", ".join(
+        "(" + ", ".join(f"${n * width + c + 1}" for c in range(width)) + ")"
+        for n in range(len(rows))
+    )
+    args = tuple(row[column] for row in rows for column in columns)
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES {values}", args
+
+
+def combined(writes: list[_Write], relaxed: bool) -> tuple[str, tuple[Any, ...]]:
+    """One statement running every write (data-modifying CTEs always run, referenced or not)."""
+    parts: list[str] = []
+    args: list[Any] = []
+    for number, write in enumerate(writes):
+        sql = _PARAM.sub(partial(_shift, len(args)), write.sql)
+        parts.append(f"w{number} AS ({sql})")
+        args.extend(write.args)
+    # is_local: for this statement's own transaction only.
+    tail = "SELECT set_config('synchronous_commit', 'off', true)" if relaxed else "SELECT 1"
+    return f"WITH {', '.join(parts)} {tail}", tuple(args)
+
+
+def _shift(offset: int, match: re.Match[str]) -> str:
+    return f"${int(match.group(1)) + offset}"
