@@ -245,6 +245,9 @@ class Desk:
         """File an integration request collected by a channel's own form (Slack's modal)."""
         async with self.store.transaction() as tx:
             turn = await self._turn(tx, incoming)
+            if not await self._first_delivery(turn):
+                self._redelivered()
+                return []
             with speaking(turn.language):
                 if not await program_request.refuse_second(turn):
                     clean = {
@@ -280,6 +283,10 @@ class Desk:
         """File a report collected by a channel's own form (Slack's modal) in one step."""
         async with self.store.transaction() as tx:
             turn = await self._turn(tx, incoming)
+            # A form submitted again (same delivery: Slack's view id) files nothing more.
+            if not await self._first_delivery(turn):
+                self._redelivered()
+                return []
             with speaking(turn.language):
                 if await limits.admit(turn):
                     refusal = await limits.ticket_refusal(turn, draft.severity)

@@ -94,6 +94,9 @@ class Delivery:
     ticket_reference: str | None
     payload: dict[str, Any]
     attempts: int
+    # Leased before by a sender whose lease ran out (a process killed while sending it): the
+    # platform may have it already.
+    taken_over: bool = False
 
 
 class OutboxRepository:
@@ -225,7 +228,7 @@ class OutboxRepository:
             .where(_t.c.id.in_([row["id"] for row in rows]))
             .values(claimed_until=now + lease)
         )
-        return [_delivery(row) for row in rows]
+        return [_delivery(row, taken_over=row["claimed_until"] is not None) for row in rows]
 
     async def renew(self, ids: Sequence[int], until: datetime) -> None:
         """Extend the lease on rows still being sent, so a slow send is not taken for a crash."""
@@ -305,7 +308,7 @@ class OutboxRepository:
         return (await self.session.exec(query)).all()
 
 
-def _delivery(row: Any) -> Delivery:
+def _delivery(row: Any, taken_over: bool = False) -> Delivery:
     return Delivery(
         id=row["id"],
         idempotency_key=row["idempotency_key"],
@@ -316,4 +319,5 @@ def _delivery(row: Any) -> Delivery:
         ticket_reference=row["ticket_reference"],
         payload=json.loads(row["payload"]),
         attempts=row["attempts"],
+        taken_over=taken_over,
     )

@@ -59,6 +59,12 @@ KB_ANSWERS = Counter(
     ["outcome"],
     registry=REGISTRY,
 )
+DEAD_LETTERED = Counter(
+    "deskbot_updates_dead_lettered",
+    "Incoming updates given up on after every attempt failed (logged at ERROR with the cause).",
+    ["channel"],
+    registry=REGISTRY,
+)
 LIMIT_HITS = Counter(
     "deskbot_reporter_limit_hits",
     "Times one reporter hit a per-reporter limit, by limit.",

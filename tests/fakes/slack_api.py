@@ -37,6 +37,8 @@ class ApiCall:
     rate_limited: bool = False
     # The error Slack answered for a payload it refuses (see slack_limits.py), if any.
     refused: str | None = None
+    # Answered with `down_status` (an outage): nothing happened.
+    down: bool = False
 
 
 @dataclass(slots=True)
@@ -97,6 +99,10 @@ class FakeSlackApi:
         # Extensions (Socket Mode) add routes and methods before start().
         self.extra_routes: list[tuple[str, str, Any]] = []
         self.extra_methods: dict[str, Any] = {}
+        self.down_status: int | None = None  # every call answers this (an outage) while set
+        self._site: web.TCPSite | None = None
+        self._refusing = False
+        self._changed = asyncio.Event()
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -113,6 +119,22 @@ class FakeSlackApi:
         site = web.TCPSite(self._runner, HOST, 0)
         await site.start()
         self.port = self._runner.addresses[0][1]
+        self._site = site
+
+    async def refuse_connections(self) -> None:
+        """Stop listening: the desk's connections are refused until `accept_connections`, and a
+        request on a connection it kept open is cut off (the network is down, not the API)."""
+        self._refusing = True
+        if self._site is not None:
+            await self._site.stop()
+            self._site = None
+
+    async def accept_connections(self) -> None:
+        assert self._runner is not None
+        self._refusing = False
+        if self._site is None:
+            self._site = web.TCPSite(self._runner, HOST, self.port, reuse_address=True)
+            await self._site.start()
 
     async def close(self) -> None:
         if self._runner is not None:
@@ -180,8 +202,16 @@ class FakeSlackApi:
         return 0
 
     def calls_of(self, method: str) -> list[ApiCall]:
-        """Calls of `method` that were answered (not rate limited), in order."""
-        return [c for c in self.calls if c.method == method and not c.rate_limited]
+        """Calls of `method` that were answered (not rate limited, not during an outage)."""
+        return [c for c in self.calls if c.method == method and not (c.rate_limited or c.down)]
+
+    async def wait_until(self, check: Any, timeout: float = 5.0) -> Any:
+        """The first truthy value of `check()`, evaluated again after every recorded call."""
+        async with asyncio.timeout(timeout):
+            while not (found := check()):
+                changed = self._changed
+                await changed.wait()
+        return found
 
     def wait_for(self, method: str, count: int = 1) -> asyncio.Future[ApiCall]:
         """A future for the `count`-th answered call of `method` (counting from the start)."""
@@ -217,7 +247,9 @@ class FakeSlackApi:
 
     def _record(self, call: ApiCall) -> None:
         self.calls.append(call)
-        if call.rate_limited:
+        self._changed.set()
+        self._changed = asyncio.Event()
+        if call.rate_limited or call.down:
             return
         answered = len(self.calls_of(call.method))
         pending = self._waiters[call.method]
@@ -229,10 +261,17 @@ class FakeSlackApi:
                     future.set_result(self.calls_of(call.method)[count - 1])
 
     async def _handle_api(self, request: web.Request) -> web.Response:
+        if self._refusing and request.transport is not None:
+            request.transport.abort()
+            return web.Response(status=503)
         method = request.match_info["method"]
         params = await self._read_params(request)
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else None
+        if self.down_status is not None:
+            # What a proxy in front of Slack answers while it is down: not JSON at all.
+            self._record(ApiCall(method, params, token, down=True))
+            return web.Response(status=self.down_status, text="<html>Bad Gateway</html>")
         if wait := self._channel_wait(method, params):
             self._record(ApiCall(method, params, token, rate_limited=True))
             return web.json_response(
@@ -263,8 +302,14 @@ class FakeSlackApi:
         return web.json_response(answer)
 
     async def _handle_response_url(self, request: web.Request) -> web.Response:
+        if self._refusing and request.transport is not None:
+            request.transport.abort()
+            return web.Response(status=503)
         params = _decode_json_fields(await request.json())
         params["hook"] = request.match_info["hook"]
+        if self.down_status is not None:
+            self._record(ApiCall("response_url", params, None, down=True))
+            return web.Response(status=self.down_status, text="<html>Bad Gateway</html>")
         refused = blocks_error(params.get("blocks"))
         self._record(ApiCall("response_url", params, None, refused=refused))
         if refused:

@@ -155,7 +155,7 @@ class SlackSigner:
             "user": {"id": user_id, "username": user_id.lower(), "team_id": self.team_id},
             "trigger_id": f"{next(_ids)}.1.trigger",
             "view": {
-                "id": f"V{next(_ids):08d}",
+                "id": view.get("id") or f"V{next(_ids):08d}",
                 "type": "modal",
                 "callback_id": view.get("callback_id", ""),
                 "private_metadata": view.get("private_metadata", ""),

@@ -74,6 +74,7 @@ class FakeTelegramAPI(BotFileMethods, DeleteMethods, BotApiMethods):
         self._site: web.TCPSite | None = None
         self._polls: dict[int, web.Request] = {}  # getUpdates requests being answered
         self.down_status: int | None = None  # every call answers this (an outage) while set
+        self._refusing = False
         self.port = 0
         self._files_init()
 
@@ -91,13 +92,16 @@ class FakeTelegramAPI(BotFileMethods, DeleteMethods, BotApiMethods):
         return self
 
     async def refuse_connections(self) -> None:
-        """Stop listening: the bot's connections are refused until `accept_connections`."""
+        """Stop listening: the bot's connections are refused until `accept_connections`, and a
+        request on a connection it kept open is cut off (the network is down, not the API)."""
+        self._refusing = True
         if self._site is not None:
             await self._site.stop()
             self._site = None
 
     async def accept_connections(self) -> None:
         assert self._runner is not None
+        self._refusing = False
         if self._site is None:
             self._site = web.TCPSite(self._runner, "127.0.0.1", self.port, reuse_address=True)
             await self._site.start()
@@ -300,6 +304,9 @@ class FakeTelegramAPI(BotFileMethods, DeleteMethods, BotApiMethods):
 
     # server ---------------------------------------------------------------------------------
     async def _handle(self, request: web.Request) -> web.Response:
+        if self._refusing and request.transport is not None:
+            request.transport.abort()
+            return web.Response(status=503)
         method = request.match_info["method"]
         files: dict[str, bytes] = {}
         params = await _read_params(request, files)

@@ -1,8 +1,8 @@
 """What the Slack listeners share: the desk, the Web API client, and the small helpers around them.
 
 Listeners acknowledge Slack first and then call in here for the slow part (database, Web API).
-`work()` tracks that part so shutdown can let it finish, and turns a failure into an apology for
-the person instead of silence.
+`work()` tracks that part so shutdown can let it finish (and HTTP mode's answer can wait for it,
+see pending.py), and turns a failure into an apology for the person instead of silence.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import replace
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
+import aiohttp
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
@@ -25,6 +26,7 @@ from handlers.events import Incoming, Message
 from handlers.tickets import Draft
 from storage.store import Store
 
+from . import pending
 from .blocks import render
 from .inbound import CHANNEL, Where, member_id
 
@@ -93,6 +95,10 @@ class SlackBridge:
         except SlackApiError as exc:
             log.info("users.info %s failed: %s", user_id, exc.response.get("error"))
             return None
+        except (SlackRequestError, aiohttp.ClientError, TimeoutError) as exc:
+            # Slack unreachable: the person's words still reach the desk, without a name.
+            log.info("users.info %s failed: %s", user_id, type(exc).__name__)
+            return None
         user = answer.get("user") or {}
         profile = user.get("profile") or {}
         name = str(
@@ -148,6 +154,7 @@ class SlackBridge:
         person's burst holds one slot, not all of them (issue 13: 40 DMs from one merchant made
         everyone else wait 32 s when the slot came first)."""
         task = asyncio.current_task()
+        pending.register(task)
         if task is not None:
             self._inflight.add(task)
             self._idle.clear()

@@ -1,8 +1,9 @@
 """Events API: direct messages, replies in a ticket's thread, and mentions in shared channels.
 
-Bolt answers every event with 200 before our listener runs. Slack redelivers an event it thinks
-was lost (`X-Slack-Retry-Num`, same `event_id`); the event id is recorded in the processed-updates
-table first, so a redelivery does nothing.
+Bolt acknowledges every event before our listener runs, but in HTTP mode the 200 itself waits for
+the listener's work (pending.py). Slack redelivers an event it got no 200 for (`X-Slack-Retry-Num`,
+same `event_id`); the event id is recorded in the processed-updates table in the same transaction
+as the work, so a redelivery does only what was not done (a crash before the commit: all of it).
 """
 
 from __future__ import annotations
@@ -60,8 +61,10 @@ class Events:
         text = str(event.get("text") or "")
         channel = str(event.get("channel") or "")
         files = files_of(event) if event.get("subtype") == "file_share" else ()
+        delivery = str(body.get("event_id") or "") or None
         if event.get("channel_type") == "im":
-            await self._handle_once(body, self._direct(user_id, channel, text, files), channel)
+            job = self._direct(user_id, channel, text, delivery, files)
+            await self._handle_once(body, job, channel)
             return
         thread_ts = str(event.get("thread_ts") or "")
         if not thread_ts or thread_ts == event.get("ts"):
@@ -69,9 +72,9 @@ class Events:
         if bot_user_id and text.lstrip().startswith(f"<@{bot_user_id}"):
             return  # a command for the bot: the app_mention listener takes it
         if channel == self.bridge.config.team_channel:
-            job = self._thread_note(user_id, channel, thread_ts, text, files)
+            job = self._thread_note(user_id, channel, thread_ts, text, delivery, files)
         else:
-            job = self._thread_reply(user_id, channel, thread_ts, text, files)
+            job = self._thread_reply(user_id, channel, thread_ts, text, delivery, files)
         await self._handle_once(body, job, None)
 
     async def on_mention(self, body: dict[str, Any], event: dict[str, Any], context: Any) -> None:
@@ -82,18 +85,12 @@ class Events:
         bot_user_id = await self._bot_user_id(context)
         text = strip_leading_mention(str(event.get("text") or ""), bot_user_id)
         where = Where(channel, str(event.get("thread_ts") or event.get("ts") or "") or None)
-        await self._handle_once(body, self._converse(user_id, where, text), None)
+        delivery = str(body.get("event_id") or "") or None
+        await self._handle_once(body, self._converse(user_id, where, text, delivery), None)
 
     async def _handle_once(
         self, body: dict[str, Any], job: Coroutine[Any, Any, None], reply_to: str | None
     ) -> None:
-        async def once() -> None:
-            if await self.bridge.first_time(body.get("event_id")):
-                await job
-            else:
-                job.close()
-                log.info("event %s was delivered again; already handled", body.get("event_id"))
-
         async def apologise() -> None:
             user_id = str((body.get("event") or {}).get("user") or "")
             if reply_to:
@@ -102,15 +99,25 @@ class Events:
                 await self.bridge.post(Where(reply_to), [sorry])
 
         user = (body.get("event") or {}).get("user")
-        await self.bridge.work(once(), apologise, who=str(user) if user else None)
+        await self.bridge.work(job, apologise, who=str(user) if user else None)
 
     async def _direct(
-        self, user_id: str, channel: str, text: str, files: tuple[IncomingFile, ...] = ()
+        self,
+        user_id: str,
+        channel: str,
+        text: str,
+        delivery: str | None,
+        files: tuple[IncomingFile, ...] = (),
     ) -> None:
-        await self._converse(user_id, Where(channel), text, files)
+        await self._converse(user_id, Where(channel), text, delivery, files)
 
     async def _converse(
-        self, user_id: str, where: Where, text: str, files: tuple[IncomingFile, ...] = ()
+        self,
+        user_id: str,
+        where: Where,
+        text: str,
+        delivery: str | None = None,
+        files: tuple[IncomingFile, ...] = (),
     ) -> None:
         bridge = self.bridge
         name = await bridge.name_of(user_id)
@@ -119,7 +126,8 @@ class Events:
             private = self._private_here(user_id, where.chat_id, typed)
             reply_to = answer_privately(where, user_id) if private else answer_in(where, user_id)
             await bridge.handle(
-                incoming(user_id, where, name=name, text=typed, files=files), reply_to
+                incoming(user_id, where, name=name, text=typed, delivery=delivery, files=files),
+                reply_to,
             )
 
     def _private_here(self, user_id: str, channel: str, text: str) -> bool:
@@ -139,12 +147,13 @@ class Events:
         channel: str,
         thread_ts: str,
         text: str,
+        delivery: str | None,
         files: tuple[IncomingFile, ...] = (),
     ) -> None:
         """In a shared channel, the reporter writing in their ticket's thread (or while the desk
         is asking them something there) is talking to the desk, mention or not."""
         if await self.bridge.talks_in_thread(channel, thread_ts, user_id):
-            await self._converse(user_id, Where(channel, thread_ts), text, files)
+            await self._converse(user_id, Where(channel, thread_ts), text, delivery, files)
 
     async def _thread_note(
         self,
@@ -152,6 +161,7 @@ class Events:
         channel: str,
         thread_ts: str,
         text: str,
+        delivery: str | None,
         files: tuple[IncomingFile, ...] = (),
     ) -> None:
         """A member's plain reply under a ticket's alert: an internal note, never sent to the
@@ -167,13 +177,15 @@ class Events:
         if files:
             # Files under an alert: internal attachments; the thread shows them already.
             await bridge.team_files(
-                incoming(user_id, where, name=name, text=plain_text(text), files=files),
+                incoming(
+                    user_id, where, name=name, text=plain_text(text), files=files, delivery=delivery
+                ),
                 reference,
                 answer_privately(where, user_id),
             )
             return
         await bridge.team_action(
-            incoming(user_id, where, name=name),
+            incoming(user_id, where, name=name, delivery=delivery),
             "note",
             reference,
             plain_text(text),

@@ -6,7 +6,9 @@ Bolt's own `AsyncSlackAppServer.start()` blocks in `web.run_app`; we need an exp
 Order of checks, cheapest and safest first: the body is read under a timeout, then the Slack
 signature is verified over the raw bytes (401, nothing parsed, one throttled WARNING line), then
 a replay of a signed slash command or interaction is dropped, and only then does Bolt parse the
-body. A signed request Bolt cannot make sense of gets 400, never a 500 or a traceback.
+body. A signed request Bolt cannot make sense of gets 400, never a 500 or a traceback. The answer
+to Slack waits for the work the request started (bounded, see pending.py), so a crash before the
+work committed is never hidden behind a 200.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from bot.channels.http_guard import HttpLimits, application, read_body, serve, t
 from bot.logs import Throttle
 
 from .payloads import problem
+from .pending import ANSWER_WITHIN, EVENT_WITHIN, RequestWork
 
 log = logging.getLogger("deskbot.slack")
 
@@ -107,7 +110,14 @@ class SlackHttpServer:
             wrong = type(error).__name__
         if wrong is not None:
             return self.malformed(wrong)
-        bolt_response = await self._app.async_dispatch(bolt_request)
+        started = time.monotonic()
+        with RequestWork() as work:
+            bolt_response = await self._app.async_dispatch(bolt_request)
+        # The answer waits for the work the request started (see pending.py).
+        event = request.content_type != FORM
+        within = EVENT_WITHIN if event else ANSWER_WITHIN - (time.monotonic() - started)
+        if not await work.finished(within):
+            log.warning("Slack HTTP: answering before the request's work finished (%.1f s)", within)
         return await to_aiohttp_response(bolt_response)
 
     def malformed(self, why: str) -> web.Response:

@@ -58,7 +58,10 @@ def incoming(
     text: str = "",
     choice: str | None = None,
     files: tuple[IncomingFile, ...] = (),
+    delivery: str | None = None,
 ) -> Incoming:
+    """`delivery`: Slack's id for what was delivered (an event id, a view id), recorded in the
+    work's own transaction so that a resent event or form is handled once."""
     return Incoming(
         files=files,
         channel=CHANNEL,
@@ -68,6 +71,7 @@ def incoming(
         text=text,
         choice=choice,
         thread_id=where.thread_id,
+        delivery_id=delivery or None,
     )
 
 

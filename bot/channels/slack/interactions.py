@@ -1,9 +1,12 @@
 """Button presses and modal submissions.
 
-A pressed choice edits its own message first (buttons gone, the choice shown) so it cannot be
-pressed twice, then runs the desk. Team buttons on an alert are for members only: anyone else
-gets an ephemeral refusal and nothing changes. The alert itself is edited by the outbox
-(alert_update), so every channel showing it stays in step.
+A pressed choice runs the desk first, then edits its own message (buttons gone, the choice shown)
+so it cannot be pressed twice: the edit is a courtesy, and Slack failing it must not cost the
+press (nor may a crash between the two leave a press that was never handled without its
+buttons). Form submissions are handled before they are acknowledged, deduplicated by the view's
+id (a person submitting again after a slow answer files once). Team buttons on an alert are for
+members only: anyone else gets an ephemeral refusal and nothing changes. The alert itself is
+edited by the outbox (alert_update), so every channel showing it stays in step.
 """
 
 from __future__ import annotations
@@ -11,8 +14,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from handlers.events import Message
 from handlers.messages import speaking, t
@@ -113,22 +118,8 @@ class Interactions:
             # A private answer in a channel (an `ask` the knowledge base answered) continues in
             # the DM: a ticket filed from here gets its notifications there, never in public.
             where = await bridge.dm(user_id)
-        if private:
-            await bridge.respond(
-                str(body.get("response_url", "")),
-                [Message(label)],
-                replace_original=True,
-                blocks_for=lambda m: (escape_clipped(label, 3000), without_choices(blocks, label)),
-            )
-        else:
-            await bridge.client.chat_update(
-                channel=where.chat_id,
-                ts=str(message.get("ts", "")),
-                # Slack echoes the message's text as we sent it: mrkdwn, escaped already.
-                text=clip_escaped(str(message.get("text", "")), 3900) or escape(label),
-                blocks=without_choices(blocks, label),
-            )
         if value == "menu:report":
+            await self._show_choice(body, where, message, label, private)
             await open_report_modal(bridge, str(body.get("trigger_id", "")), where.chat_id, user_id)
             return
         name = await bridge.name_of(user_id)
@@ -140,6 +131,40 @@ class Interactions:
         )
         async with bridge.lock(where.chat_id, user_id):
             await bridge.handle(incoming(user_id, where, name=name, choice=value), reply_to)
+        await self._show_choice(body, where, message, label, private)
+
+    async def _show_choice(
+        self,
+        body: dict[str, Any],
+        where: Where,
+        message: dict[str, Any],
+        label: str,
+        private: bool,
+    ) -> None:
+        """Show the choice on the pressed message and drop its buttons. Best effort: the press
+        has reached the desk; an old question pressed again is refused as stale anyway."""
+        blocks = message.get("blocks") or []
+        try:
+            if private:
+                await self.bridge.respond(
+                    str(body.get("response_url", "")),
+                    [Message(label)],
+                    replace_original=True,
+                    blocks_for=lambda m: (
+                        escape_clipped(label, 3000),
+                        without_choices(blocks, label),
+                    ),
+                )
+            else:
+                await self.bridge.client.chat_update(
+                    channel=where.chat_id,
+                    ts=str(message.get("ts", "")),
+                    # Slack echoes the message's text as we sent it: mrkdwn, escaped already.
+                    text=clip_escaped(str(message.get("text", "")), 3900) or escape(label),
+                    blocks=without_choices(blocks, label),
+                )
+        except (SlackApiError, SlackRequestError, aiohttp.ClientError, TimeoutError) as exc:
+            log.info("pressed Slack message not updated: %s", type(exc).__name__)
 
     async def _team_choice(
         self, body: dict[str, Any], user_id: str, where: Where, value: str
@@ -234,7 +259,10 @@ class Interactions:
         # Filed (ticket and answers committed) before Slack hears back: Slack does not resend
         # a submission it got 200 for, so a crash after an early ack would lose the report.
         # A failure keeps the form open with a message instead.
-        await self.bridge.work(self._file_report(user_id, origin, form), not_filed, urgent=True)
+        view_id = str(view.get("id") or "") or None
+        await self.bridge.work(
+            self._file_report(user_id, origin, form, view_id), not_filed, urgent=True
+        )
         if failed:
             with speaking(origin.get(LANGUAGE) or self.bridge.desk.settings.default_language):
                 error = t("slack.report.error.not_filed")
@@ -242,7 +270,9 @@ class Interactions:
         else:
             await ack()
 
-    async def _file_report(self, user_id: str, origin: dict[str, str], form: ReportForm) -> None:
+    async def _file_report(
+        self, user_id: str, origin: dict[str, str], form: ReportForm, view_id: str | None
+    ) -> None:
         bridge = self.bridge
         with speaking(origin.get(LANGUAGE) or bridge.desk.settings.default_language):
             headline = t(
@@ -259,8 +289,11 @@ class Interactions:
             severity=form.severity.split(":", 1)[-1],
             environment=form.environment.split(":", 1)[-1],
         )
+        delivery = f"view:{view_id}" if view_id else None
         await bridge.submit_report(
-            incoming(user_id, where, name=name), draft, answer_in(where, owner=user_id)
+            incoming(user_id, where, name=name, delivery=delivery),
+            draft,
+            answer_in(where, owner=user_id),
         )
 
     async def on_integrate(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -270,17 +303,27 @@ class Interactions:
         if errors:
             await ack(response_action="errors", errors=errors)
             return
-        await ack()
         user_id = str((body.get("user") or {}).get("id", ""))
         origin = metadata(view)
+        failed = False
 
-        async def apologise() -> None:
-            where = await self.bridge.dm(user_id)
-            await self.bridge.post(where, [Message(t("slack.failed"))])
+        async def not_filed() -> None:
+            nonlocal failed
+            failed = True
 
-        await self.bridge.work(self._integrate(user_id, origin, data), apologise)
+        # Filed before Slack hears back, as the report form is (Slack does not resend a form).
+        view_id = str(view.get("id") or "") or None
+        await self.bridge.work(self._integrate(user_id, origin, data, view_id), not_filed)
+        if failed:
+            with speaking(origin.get(LANGUAGE) or desk.settings.default_language):
+                error = t("slack.failed")
+            await ack(response_action="errors", errors={"name": error})
+        else:
+            await ack()
 
-    async def _integrate(self, user_id: str, origin: dict[str, str], data: dict[str, Any]) -> None:
+    async def _integrate(
+        self, user_id: str, origin: dict[str, str], data: dict[str, Any], view_id: str | None
+    ) -> None:
         bridge = self.bridge
         channel = origin.get("channel", "")
         # The project's notices go to the DM, or to a thread in the shared channel it came from.
@@ -288,8 +331,9 @@ class Interactions:
         where = await anchor_home(bridge, user_id, channel, headline)
         name = await bridge.name_of(user_id)
         async with bridge.lock(where.chat_id, user_id):
+            delivery = f"view:{view_id}" if view_id else None
             await bridge.desk.submit_integration(
-                incoming(user_id, where, name=name), data, answer_in(where)
+                incoming(user_id, where, name=name, delivery=delivery), data, answer_in(where)
             )
 
     async def on_reply(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -300,27 +344,37 @@ class Interactions:
                 error = t("slack.reply.error.empty")
             await ack(response_action="errors", errors={"reply": error})
             return
-        await ack()
         user_id = str((body.get("user") or {}).get("id", ""))
         origin = metadata(view)
-        channel = origin.get("channel", "")
-        thread = origin.get("thread") or None
+        failed = False
 
-        async def apologise() -> None:
-            await self.bridge.ephemeral(channel, user_id, [await self._failed(user_id)], thread)
+        async def not_sent() -> None:
+            nonlocal failed
+            failed = True
 
-        await self.bridge.work(self._reply(user_id, origin, text), apologise, who=user_id)
+        # Written (the reply in the outbox) before Slack hears back: Slack does not resend it.
+        view_id = str(view.get("id") or "") or None
+        await self.bridge.work(self._reply(user_id, origin, text, view_id), not_sent, who=user_id)
+        if failed:
+            default = self.bridge.desk.settings.default_language
+            with speaking(metadata(view).get(LANGUAGE) or default):
+                error = t("slack.failed")
+            await ack(response_action="errors", errors={"reply": error})
+        else:
+            await ack()
 
     async def _failed(self, user_id: str) -> Message:
         with speaking(await self.bridge.language_of(user_id, ask_slack=False)):
             return Message(t("slack.failed"))
 
-    async def _reply(self, user_id: str, origin: dict[str, str], text: str) -> None:
+    async def _reply(
+        self, user_id: str, origin: dict[str, str], text: str, view_id: str | None
+    ) -> None:
         bridge = self.bridge
         where = Where(origin.get("channel", ""), origin.get("thread") or None)
         name = await bridge.name_of(user_id)
         await bridge.team_action(
-            incoming(user_id, where, name=name),
+            incoming(user_id, where, name=name, delivery=f"view:{view_id}" if view_id else None),
             "reply",
             origin.get("reference", ""),
             text,

@@ -9,10 +9,15 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from typing import TYPE_CHECKING
+import time
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.adapter.socket_mode.async_internals import (
+    run_async_bolt_app,
+    send_async_response,
+)
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -32,6 +37,7 @@ from .files import SlackFetcher
 from .http import SlackHttpServer
 from .inbound import CHANNEL
 from .interactions import Interactions
+from .pending import ANSWER_WITHIN, EVENT_WITHIN, RequestWork
 from .retry import Sleep
 from .sender import SlackSender
 from .slash import SlashCommands
@@ -40,6 +46,20 @@ if TYPE_CHECKING:
     from bot.app import Runtime
 
 log = logging.getLogger("deskbot.slack")
+
+
+class AckAfterWork(AsyncSocketModeHandler):
+    """Socket Mode acknowledges an envelope only once the work it started has committed
+    (bounded, as HTTP mode's answer is, see pending.py): Slack resends an unacknowledged event."""
+
+    async def handle(self, client: Any, req: Any) -> None:
+        start, started = time.time(), time.monotonic()
+        with RequestWork() as work:
+            response = await run_async_bolt_app(self.app, req)
+        event = req.type == "events_api"
+        within = EVENT_WITHIN if event else ANSWER_WITHIN - (time.monotonic() - started)
+        await work.finished(within)
+        await send_async_response(client, req, response, start)
 
 
 # auth.test answers for a token that will never work.
@@ -72,7 +92,7 @@ class SlackService:
         self.http: SlackHttpServer | None = None
         self.app: AsyncApp | None = None
         self.bridge: SlackBridge | None = None
-        self._socket: AsyncSocketModeHandler | None = None
+        self._socket: AckAfterWork | None = None
         self._stopped = False
         self.started = False
 
@@ -130,7 +150,7 @@ class SlackService:
             await self.http.start()
             log.info("Slack HTTP mode on %s", self.http.url)
         else:
-            self._socket = AsyncSocketModeHandler(
+            self._socket = AckAfterWork(
                 app, app_token=self.config.app_token, web_client=self.client()
             )
             await self._socket.connect_async()  # type: ignore[no-untyped-call]

@@ -3,8 +3,9 @@
 PTB processes updates one after another by default, so one merchant's reply waiting out a flood
 control pause (or a slow database moment) holds up everybody. Its concurrent mode has no order
 at all, and a conversation must see "Production" before "Critical". This processor gives each
-chat a lock: PTB starts update tasks in arrival order and asyncio locks queue their waiters
-first come first served, so a chat's updates run in arrival order while chats overlap.
+chat a lock: the desk's poller and webhook start update tasks in arrival order and asyncio locks
+queue their waiters first come first served, so a chat's updates run one at a time, in arrival
+order, while chats overlap.
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ progress that come back in the answer are skipped; new ones start at once, so fe
 handling overlap as with PTB. After a crash Telegram offers the unconfirmed updates again and the
 desk, which records each update id in the work's own transaction, does only what was not done.
 
+Each update starts as soon as it is fetched; the handler keeps one chat's updates in order
+(one at a time per chat, see ordering.py).
+
 A second process polling with the same token gets 409 Conflict; before its first successful poll
 that means another desk is already running, and this one stops with one clear message.
 """
@@ -29,7 +32,7 @@ from handlers import faults
 log = logging.getLogger(__name__)
 
 POLL_TIMEOUT = 10  # seconds Telegram holds a getUpdates open when nothing is new
-MAX_PAUSE = 30.0
+MAX_PAUSE = 10.0  # between failed getUpdates: polling resumes within 10 s of an outage ending
 
 Handle = Callable[[Update], Awaitable[None]]
 Sleep = Callable[[float], Awaitable[object]]
@@ -121,14 +124,10 @@ class Poller:
                 task.cancel()
 
     async def _one(self, update: Update) -> None:
-        """Handle one update; a failure (the database away) is tried again after a pause, and
-        the update stays unconfirmed until it succeeds."""
-        failures = 0
-        while True:
-            try:
-                await self.handle(update)
-                return
-            except Exception:
-                failures += 1
-                log.exception("telegram: update %d failed; trying again", update.update_id)
-                await self._sleep(min(2.0**failures, MAX_PAUSE))
+        """Handle one update. The handler tries a failing update a bounded number of times
+        itself; anything escaping it is logged and the update counts as done, since retrying
+        it here for ever would stall every update behind it."""
+        try:
+            await self.handle(update)
+        except Exception:
+            log.exception("telegram: update %d could not be handled", update.update_id)

@@ -197,19 +197,27 @@ class TelegramRouter:
         call: Callable[..., Awaitable[list[Message]]],
         *args: object,
     ) -> list[Message]:
-        """The engine's replies (already in the outbox when it was given a ReplyTo); a failure
-        is logged and answered in `chat_id` with an apology, never lost silently (the engine
-        rolled its transaction back, so the user can simply retry)."""
+        """The engine's replies (already in the outbox when it was given a ReplyTo). A failure
+        propagates: the engine rolled its transaction back, and the service tries the update
+        again a bounded number of times before giving up on it (`apologise`)."""
+        return list(await call(*args))
+
+    async def apologise(self, update: Update) -> None:
+        """Tell the sender of an update the desk gave up on that it was not handled. Best
+        effort: whatever made the update fail may make this fail too."""
         try:
-            return list(await call(*args))
-        except Exception:
-            log.exception("telegram update could not be handled")
-            if chat_id is not None:
-                incoming = next((a for a in args if isinstance(a, Incoming)), None)
+            query, message = update.callback_query, update.message
+            if query is not None:
+                with speaking(self._language(from_callback(query))):
+                    sorry = t("telegram.failed")
+                await self._answer(query.id, sorry[:ANSWER_LIMIT], alert=True)
+            elif message is not None and message.chat.type == ChatType.PRIVATE:
+                incoming = from_message(message, self.bot_username)
                 with speaking(self._language(incoming)):
-                    sorry = Message(t("telegram.failed"))
-                await self._say(chat_id, sorry)
-            return []
+                    sorry = t("telegram.failed")
+                await self._say(message.chat.id, Message(sorry))
+        except Exception:
+            log.exception("telegram: could not tell the sender of update %d", update.update_id)
 
     def _language(self, incoming: Incoming | None) -> str:
         """For the few texts written outside the engine (it may be what failed): the app's

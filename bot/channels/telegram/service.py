@@ -35,6 +35,7 @@ from handlers.delivery import SendError
 from handlers.i18n.catalogs import LANGUAGES, SOURCE_LANGUAGE
 from handlers.messages import speaking, t
 from handlers.notify import Target
+from handlers.ops import metrics
 from storage.files import FileStore
 from storage.outbox import Delivery
 
@@ -68,6 +69,13 @@ def bot_commands(names: tuple[str, ...], prefix: str, language: str = "en") -> l
 
 # How long a delivery waits for the bot to finish starting before it is retried later.
 READY_WAIT = 30.0
+# An update whose handling fails (the database away, a bug) is tried this many times, with
+# pauses of RETRY_PAUSE, 2x, 4x... between, then given up on: logged at ERROR, counted in
+# deskbot_updates_dead_lettered, its sender told, and confirmed. Trying forever would stall
+# polling (Telegram hands out at most 100 updates past the oldest unconfirmed one) and hold a
+# webhook request open past Telegram's patience.
+ATTEMPTS = 4
+RETRY_PAUSE = 0.5
 
 
 def build_application(
@@ -124,13 +132,16 @@ class TelegramService:
         self._requests = (AiohttpRequest(connection_limit=64), AiohttpRequest(connection_limit=2))
         self.application = build_application(config, self._requests)
         self.messages = TelegramSender(self.application.bot, sleep=sleep)
+        self._sleep = sleep
         self.ready = asyncio.Event()
         self.sender = _ReadyOutboxSender(TelegramOutboxSender(self.messages), self.ready)
         self.fetcher = TelegramFetcher(self.application.bot)
         self.webhook: WebhookServer | None = None
         self.router: TelegramRouter | None = None
         self.poller: Poller | None = None
-        # A chat's updates in order, chats side by side.
+        # A chat's updates in order, one at a time; chats side by side. Polling and the webhook
+        # both start an update as soon as it arrives, so this lock is all that keeps a chat's
+        # second update from running while its first is still being handled.
         self._order = PerChatOrder()
         self._handling = 0
         self._idle = asyncio.Event()
@@ -222,11 +233,39 @@ class TelegramService:
         self._handling += 1
         self._idle.clear()
         try:
-            await self._order.do_process_update(update, self.router.handle(update))
+            await self._order.process_update(update, self._attempts(update))
         finally:
             self._handling -= 1
             if not self._handling:
                 self._idle.set()
+
+    async def _attempts(self, update: Update) -> None:
+        assert self.router is not None
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                await self.router.handle(update)
+                return
+            except Exception:
+                if attempt == ATTEMPTS:
+                    log.exception(
+                        "telegram: update %d dead-lettered: it failed %d times and is given up "
+                        "on (confirmed, not handled); its sender is told to try again",
+                        update.update_id,
+                        ATTEMPTS,
+                    )
+                    break
+                pause = RETRY_PAUSE * 2 ** (attempt - 1)
+                log.warning(
+                    "telegram: update %d failed (attempt %d of %d); again in %.1f s",
+                    update.update_id,
+                    attempt,
+                    ATTEMPTS,
+                    pause,
+                    exc_info=True,
+                )
+                await self._sleep(pause)
+        metrics.DEAD_LETTERED.labels(CHANNEL).inc()
+        await self.router.apologise(update)
 
     async def idle(self) -> None:
         """Until no update is being handled (tests await this instead of sleeping)."""
