@@ -14,8 +14,10 @@ from bot.kb_config import kb_settings, open_knowledge
 from handlers.clock import Clock, SystemClock
 from handlers.delivery import OutboxDispatcher, Sender
 from handlers.desk import Desk, DeskSettings
+from handlers.downloads import DownloadQueue, Fetcher, TextFilter
 from handlers.notify import Notifier, Target
 from storage import Database, Store
+from storage.files import FileStore
 
 
 @dataclass
@@ -26,6 +28,7 @@ class Runtime:
     desk: Desk
     dispatcher: OutboxDispatcher
     clock: Clock
+    downloads: DownloadQueue
 
 
 def desk_settings(config: Config) -> DeskSettings:
@@ -44,6 +47,7 @@ def desk_settings(config: Config) -> DeskSettings:
         default_language=config.desk.default_language,
         team_language=config.team.language,
         timezone=policy.timezone,
+        attachments=config.attachments,
     )
 
 
@@ -53,8 +57,13 @@ async def open_runtime(
     senders: Mapping[str, Sender],
     team_targets: Sequence[Target],
     clock: Clock | None = None,
+    fetchers: Mapping[str, Fetcher] | None = None,
+    text_filter: TextFilter | None = None,
 ) -> AsyncIterator[Runtime]:
-    """Open the database (migrating it), and build the engine and the outbox dispatcher."""
+    """Open the database (migrating it), and build the engine, the outbox dispatcher and the
+    attachment download queue. `fetchers`: per channel, what downloads its files (a channel
+    without one cannot take files); `text_filter` replaces the secret redaction that runs on
+    every text attachment's content (tests only)."""
     clock = clock or SystemClock()
     knowledge = open_knowledge(kb_settings(config.kb))
     desk_config = config.desk
@@ -76,6 +85,16 @@ async def open_runtime(
             notifier,
             lease=timedelta(seconds=config.desk.outbox_lease_seconds),
         )
+        files = FileStore(config.attachments.path)
+        for sender in senders.values():
+            # Senders that post files to the team read their bytes from here.
+            use_files = getattr(sender, "use_files", None)
+            if use_files is not None:
+                use_files(files)
+        downloads = DownloadQueue(store, fetchers or {}, files, clock, notifier, config.attachments)
+        if text_filter is not None:
+            downloads.text_filter = text_filter
+        downloads.on_outbox = dispatcher.wake
         desk = Desk(
             store,
             settings,
@@ -84,9 +103,11 @@ async def open_runtime(
             on_outbox=dispatcher.wake,
             courier=dispatcher,
             knowledge=knowledge,
+            files=files,
+            on_files=downloads.wake,
             # What a Critical reporter is told about paging comes from this policy.
             policy=parse_escalation(config.escalation),
         )
-        yield Runtime(config, database, store, desk, dispatcher, clock)
+        yield Runtime(config, database, store, desk, dispatcher, clock, downloads)
     finally:
         await database.close()

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import cli_db, cli_kb, cli_projects, cli_report, cli_tickets
+from bot import cli_attachments, cli_db, cli_kb, cli_projects, cli_report, cli_tickets
 from bot.config import Config, database_password, load_config
 from bot.config_error import ConfigError
 from bot.logs import setup_logging
@@ -43,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     cli_db.add_db_commands(sub, common)
     cli_tickets.add_commands(sub, common)
+    cli_attachments.add_commands(sub, common)
     cli_projects.add_commands(sub, common)
     cli_kb.add_kb_commands(sub, common)
     cli_report.add_report_command(sub, common)
@@ -68,6 +69,8 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
         return await cli_db.run(args, config)
     if args.command == "tickets":
         return await cli_tickets.run(args, config)
+    if args.command == "attachments":
+        return await cli_attachments.run(args, config)
     if args.command == "projects":
         return await cli_projects.run(args, config)
     if args.command == "kb":

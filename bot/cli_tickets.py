@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.cli_attachments import attachment_dict
 from bot.config import Config
 from bot.config_escalation import parse_escalation
 from bot.terminal import csv_cell, json_safe, visible
@@ -19,7 +20,7 @@ from handlers import facts
 from handlers.escalation.policy import EscalationPolicy
 from handlers.escalation.sla import ticket_sla
 from storage import Database, Store
-from storage.models import Page, Ticket, TicketEvent, TicketMessage
+from storage.models import Attachment, Page, Ticket, TicketEvent, TicketMessage
 
 FIELDS = (
     "reference",
@@ -77,6 +78,7 @@ def detail_dict(
     pages: Sequence[Page],
     policy: EscalationPolicy | None = None,
     now: datetime | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> dict[str, Any]:
     data = ticket_dict(ticket)
     data["sla"] = sla_dict(ticket, policy or EscalationPolicy(), now or datetime.now(UTC))
@@ -111,6 +113,7 @@ def detail_dict(
         }
         for p in pages
     ]
+    data["attachments"] = [attachment_dict(a) for a in attachments]
     return data
 
 
@@ -161,6 +164,7 @@ async def run(args: argparse.Namespace, config: Config) -> int:
                     await tx.tickets.pages(ticket),
                     policy,
                     now,
+                    await tx.attachments.for_ticket(ticket.id),  # type: ignore[arg-type]
                 )
                 print(
                     json_safe(json.dumps(detail, indent=2, ensure_ascii=False))
@@ -221,7 +225,7 @@ def _local(value: Any, zone: ZoneInfo) -> Any:
 
 
 def _show(detail: dict[str, Any], zone: ZoneInfo) -> str:
-    skip = ("transcript", "events", "pages", "sla", "facts")
+    skip = ("transcript", "events", "pages", "sla", "facts", "attachments")
     lines = [
         f"{k}: {_local(v, zone) if k.endswith('_at') else v}"
         for k, v in detail.items()
@@ -240,6 +244,15 @@ def _show(detail: dict[str, Any], zone: ZoneInfo) -> str:
     for e in detail["events"]:
         change = f" {e['field']}: {e['old']} -> {e['new']}" if e["field"] else ""
         lines.append(f"  {_local(e['at'], zone)} {e['actor']} {e['action']}{change}")
+    lines.append("attachments:")
+    for a in detail.get("attachments", []):
+        status = "attachment pending" if a["status"] == "pending" else a["status"]
+        internal = " (internal)" if a["internal"] else ""
+        lines.append(
+            f"  {a['number']}. {a['name']}{internal} {a['mime_type'] or '-'} "
+            f"{a['size'] if a['size'] is not None else '-'} bytes {status} "
+            f"sha256:{a['sha256'] or '-'}"
+        )
     lines.append("pages:")
     lines += [
         f"  {_local(p['sent_at'], zone)} level {p['level']} repeat {p['repeat']} to {p['targets']}"

@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+from bot.config_attachments import parse_attachments
 from bot.config_error import ConfigError
 from bot.config_escalation import parse_escalation
 from bot.config_limits import parse_limits
 from bot.config_ops import OpsConfig, ReportsConfig, parse_ops, parse_reports
 from bot.config_program import parse_program
+from handlers.attachments import AttachmentSettings
 from handlers.escalation.durations import DurationError, parse_duration
 from handlers.i18n.catalogs import LANGUAGES
 from handlers.limits import Limits
@@ -129,6 +131,7 @@ class Config:
     escalation: Mapping[str, Any] = field(default_factory=dict)
     kb: Mapping[str, Any] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
+    attachments: AttachmentSettings = field(default_factory=AttachmentSettings)
     program: Mapping[str, Any] = field(default_factory=dict)
     ops: OpsConfig = field(default_factory=OpsConfig)
     reports: ReportsConfig = field(default_factory=ReportsConfig)
@@ -361,6 +364,7 @@ def _slack(raw: Any, env: Mapping[str, str]) -> SlackConfig:
 
 _SECTIONS = (
     "desk", "team", "telegram", "slack", "escalation", "kb", "limits", "ops", "reports", "program",
+    "attachments",
 )  # fmt: skip
 
 
@@ -393,6 +397,7 @@ def parse_config(
         program=program,
         ops=parse_ops(raw.get("ops", {})),
         reports=parse_reports(raw.get("reports", {})),
+        attachments=parse_attachments(raw.get("attachments", {})),
         source=source,
     )
 

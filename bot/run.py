@@ -42,13 +42,22 @@ def configured_services(config: Config, console_user: str) -> list[ChannelServic
 async def serve(config: Config, services: Sequence[ChannelService]) -> None:
     senders = {service.name: service.sender for service in services}
     targets = [target for service in services for target in service.team_targets()]
-    async with open_runtime(config, senders, targets) as runtime:
+    # Channels that take files say how to download them.
+    fetchers = {
+        service.name: fetcher
+        for service in services
+        if (fetcher := getattr(service, "fetcher", None)) is not None
+    }
+    async with open_runtime(config, senders, targets, fetchers=fetchers) as runtime:
         escalation = attach_escalation(runtime)
         ops = Ops(runtime, services)
         ops.schedule(escalation)
         escalation.start()
         await ops.start()
-        background = [asyncio.create_task(runtime.dispatcher.run(), name="outbox")]
+        background = [
+            asyncio.create_task(runtime.dispatcher.run(), name="outbox"),
+            asyncio.create_task(runtime.downloads.run(), name="downloads"),
+        ]
         channels = [asyncio.create_task(s.run(runtime), name=s.name) for s in services]
         try:
             done, _ = await asyncio.wait(channels, return_when=asyncio.FIRST_COMPLETED)

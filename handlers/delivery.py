@@ -22,7 +22,16 @@ from typing import Protocol
 from handlers import faults
 from handlers.clock import Clock
 from handlers.messages import t
-from handlers.notify import ALERT, ALERT_UPDATE, NOTICE, PAGE, TEAM_KINDS, TIMELINE, Notifier
+from handlers.notify import (
+    ALERT,
+    ALERT_UPDATE,
+    ATTACHMENT,
+    NOTICE,
+    PAGE,
+    TEAM_KINDS,
+    TIMELINE,
+    Notifier,
+)
 from storage.outbox import FAILED, PENDING, SENT, Delivery, Outcome
 from storage.store import Store, Transaction
 from storage.tickets import Link
@@ -353,7 +362,7 @@ class OutboxDispatcher:
     async def _alert_id(self, item: Delivery, alerts: dict[AlertKey, str]) -> str | None:
         # Pages get it too, so a channel can put them in the ticket's thread. The alert, being
         # older in the same chat, has been sent and recorded before this row could be leased.
-        if item.kind not in (ALERT_UPDATE, TIMELINE, PAGE) or not item.ticket_reference:
+        if item.kind not in (ALERT_UPDATE, TIMELINE, PAGE, ATTACHMENT) or not item.ticket_reference:
             return None
         key = (item.ticket_reference, item.channel, item.chat_id)
         if key in alerts:  # posted earlier in this same batch

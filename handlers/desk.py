@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from handlers import (
     ask,
+    attachments,
     blocking,
     commands,
     faults,
@@ -25,6 +26,7 @@ from handlers import (
     team,
     team_view,
 )
+from handlers.attachments import AttachmentSettings
 from handlers.clock import Clock, SystemClock
 from handlers.escalation.policy import EscalationPolicy
 from handlers.events import Incoming, Message, storable, storable_incoming
@@ -44,6 +46,7 @@ from handlers.program.view import progress
 from handlers.routing import act as routing
 from handlers.tickets import Draft, created_replies, open_ticket
 from handlers.turn import TicketObserver, Turn
+from storage.files import FileStore
 from storage.models import Ticket
 from storage.outbox import Delivery
 from storage.people import LanguageChoice
@@ -82,6 +85,7 @@ class DeskSettings:
     # `[escalation] timezone`: dates and times shown to people.
     timezone: str = "Africa/Dar_es_Salaam"
     program: ProgramSettings = field(default_factory=ProgramSettings)
+    attachments: AttachmentSettings = field(default_factory=AttachmentSettings)
 
 
 class Courier(Protocol):
@@ -119,6 +123,9 @@ class Desk:
     courier: Courier | None = None
     # Business hours and zone for the team's `report` command (None: the default policy).
     policy: EscalationPolicy | None = None
+    # Where attachments' bytes are kept, and who to wake when files wait for their download.
+    files: FileStore | None = None
+    on_files: Callable[[], None] | None = None
     notifier: Notifier = field(init=False)
     message_rate: MessageRate = field(init=False, default_factory=MessageRate)
     # Names this process has stored already (saves a write per team message).
@@ -218,6 +225,25 @@ class Desk:
                     await program_team.run(turn, action, args)
                 else:
                     await team.run(turn, action, args)
+                hidden.tell(turn, reference)
+            await self._queue_replies(turn, reply_to)
+        self._committed(tx)
+        return turn.replies
+
+    async def team_files(
+        self,
+        incoming: Incoming,
+        reference: str,
+        reply_to: ReplyTo | None = None,
+    ) -> list[Message]:
+        """Files a team member posted about a ticket (in its team thread): internal."""
+        async with self.store.transaction() as tx:
+            turn = await self._turn(tx, incoming)
+            if not await self._first_delivery(turn):
+                self._redelivered()
+                return []
+            with speaking(turn.language):
+                await attachments.team_files(turn, reference)
                 hidden.tell(turn, reference)
             await self._queue_replies(turn, reply_to)
         self._committed(tx)
@@ -340,6 +366,8 @@ class Desk:
 
     def _committed(self, tx: Transaction) -> None:
         faults.reach("work.committed")
+        if tx.attachments.added and self.on_files is not None:
+            self.on_files()
         leased = tx.outbox.leased_deliveries()
         if leased and self.courier is not None:
             self.courier.send_now(leased)
@@ -387,6 +415,9 @@ class Desk:
 
     async def _dispatch(self, turn: Turn) -> None:
         incoming, state = turn.incoming, turn.state
+        if incoming.files or incoming.unsupported:
+            await attachments.received(turn)
+            return
         if incoming.choice is not None:
             await self._choice(turn, incoming.choice)
             return
@@ -495,7 +526,9 @@ class Desk:
         elif kind in ("reopen", "csat"):
             await (reopen.choice if kind == "reopen" else satisfaction.choice)(turn, value)
             return
-        elif kind == "kb" and await ask.feedback_choice(turn, value):
+        elif (kind == "attach" and await attachments.choice(turn, rest)) or (
+            kind == "kb" and await ask.feedback_choice(turn, value)
+        ):
             return
         elif kind == "lang" and await language.choice(turn, value):
             self._reprompt(turn)

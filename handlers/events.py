@@ -42,6 +42,24 @@ class Message:
 
 
 @dataclass(frozen=True, slots=True)
+class IncomingFile:
+    """A file someone sent, as the platform announced it: its bytes are fetched later, through
+    the download queue, by the channel that received it."""
+
+    # photo, document, video, audio, voice (Telegram) or file (Slack, console)
+    kind: str
+    # The platform's id for the file (Telegram file_id, Slack file id, the console's path).
+    platform_file_id: str
+    # The sender's name for it, as given (sanitised before it is stored).
+    name: str = ""
+    # What the platform says about it; checked again against the bytes.
+    size: int | None = None
+    mime_type: str = ""
+    # Where to fetch it when the id is not enough (Slack's url_private_download).
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Incoming:
     """One thing a user did: typed `text`, or pressed a button whose value is `choice`."""
 
@@ -60,6 +78,10 @@ class Incoming:
     # The platform's idea of the person's language (Telegram `language_code`, Slack locale),
     # used when they have not picked one.
     language_hint: str | None = None
+    # Files sent with this message (`text` is then their caption).
+    files: tuple[IncomingFile, ...] = ()
+    # Something the desk cannot take (a sticker, a location, a poll...): what it was.
+    unsupported: str | None = None
     # The platform's id of the message itself, set only where the bot may delete it (Telegram
     # private chats): a message a secret was hidden from is then deleted from the chat.
     deletable_id: str | None = None

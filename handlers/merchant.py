@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from handlers import commands, facts
+from handlers.attachments import listing
 from handlers.events import Choice
 from handlers.members import name_of
 from handlers.messages import t
@@ -87,6 +88,9 @@ async def status_reply(turn: Turn, ticket: Ticket) -> str:
         text += "\n" + t("status.replies")
         for message in replies[-3:]:
             text += f"\n— {message.text}"
+    files = listing(await turn.tx.attachments.for_ticket(ticket.id), internal=turn.is_team)  # type: ignore[arg-type]
+    if files:
+        text += "\n" + files
     return text
 
 

@@ -24,8 +24,9 @@ PAGE = "page"  # an escalation page
 DIRECT = "direct"  # a direct message to one team member
 DIGEST = "digest"  # the daily digest
 REPLY = "reply"  # an answer to what someone just did, in the chat they did it in
+ATTACHMENT = "attachment"  # a file sent about a ticket, posted in its timeline
 # Kinds the team reads, whose adapter-added words are in `[team] language`.
-TEAM_KINDS = frozenset({ALERT, ALERT_UPDATE, TIMELINE, PAGE, DIGEST})
+TEAM_KINDS = frozenset({ALERT, ALERT_UPDATE, TIMELINE, PAGE, DIGEST, ATTACHMENT})
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +154,32 @@ class Notifier:
         for target in self.team_targets:
             if target != skip:
                 self._to_team(tx, ticket, target, TIMELINE, Message(text), now)
+
+    def attachment(
+        self,
+        tx: Transaction,
+        ticket: Ticket,
+        text: str,
+        file: dict[str, Any],
+        now: datetime,
+        skip: Target | None = None,
+    ) -> None:
+        """A file in the ticket's timeline on every team place (but `skip`, where it was
+        posted by hand). `file` says what the adapter needs to post it: its stored name, the
+        platform it came from and that platform's id for it."""
+        for target in self.team_targets:
+            if target == skip:
+                continue
+            tx.outbox.add(
+                key=f"{ATTACHMENT}:{ticket.reference}:{file['id']}:{target.channel}:"
+                f"{target.chat_id}",
+                channel=target.channel,
+                chat_id=target.chat_id,
+                kind=ATTACHMENT,
+                payload=payload(Message(text), ticket, file=file),
+                now=now,
+                ticket_reference=ticket.reference,
+            )
 
     def _to_team(
         self,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from handlers import limits
+from handlers import attachments, limits
 from handlers.events import Choice
 from handlers.messages import SEVERITY_DEFINITIONS, t
 from handlers.tickets import Draft, created_replies, open_ticket
 from handlers.turn import Turn
+from storage.models import Attachment
 
 FLOW = "report"
 ENVIRONMENTS = ("staging", "production")
@@ -41,7 +42,14 @@ TYPED = {
     "sev:minor": ("minor", "ndogo"),
     "confirm:yes": ("confirm", "yes", "ndiyo", "ndio", "thibitisha"),
     "confirm:no": ("cancel", "no", "hapana", "ghairi"),
+    "files:continue": ("continue", "next", "done", "skip", "endelea", "ruka", "tayari"),
 }
+# The name an over-long pasted text is attached under.
+DETAILS_FILE = "details.txt"
+
+
+def files_choices() -> tuple[Choice, ...]:
+    return (Choice(t("report.files.continue"), "files:continue"),)
 
 
 def match_choice(choices: tuple[Choice, ...], choice: str | None, text: str) -> str | None:
@@ -120,7 +128,9 @@ def reprompt(turn: Turn) -> None:
     if current == "title":
         turn.say(t("report.title", limit=turn.desk.settings.max_title_length))
     elif current == "details":
-        turn.say(t("report.details", limit=turn.desk.settings.max_details_length))
+        ask_details(turn)
+    elif current == "files":
+        turn.say(t("report.files"), files_choices())
     elif current == "environment":
         turn.say(t("report.environment"), environment_choices())
     elif current == "severity":
@@ -139,7 +149,9 @@ async def step(turn: Turn, text: str, choice: str | None) -> bool:
     elif current == "details":
         if choice is not None:
             return False
-        _details(turn, text)
+        await _details(turn, text)
+    elif current == "files":
+        return _files_step(turn, choice, text)
     elif current == "environment":
         return _pick(turn, environment_choices(), choice, text, "environment", _after_environment)
     elif current == "severity":
@@ -158,18 +170,95 @@ async def _title(turn: Turn, text: str) -> None:
         turn.say(t("report.too_long", length=len(title), limit=limit))
     else:
         turn.go(FLOW, "details", title=title)
-        turn.say(t("report.details", limit=turn.desk.settings.max_details_length))
+        ask_details(turn)
 
 
-def _details(turn: Turn, text: str) -> None:
+async def _details(turn: Turn, text: str) -> None:
     limit = turn.desk.settings.max_details_length
     if not text.strip():
         turn.say(t("report.details.empty"))
+        return
+    description = text
+    if len(text) > limit and turn.desk.files is not None:
+        # Pasted logs run long: the first part stays readable inline, the whole is attached.
+        description = text[: limit - 1].rstrip() + "…"
+        row = await attachments.stored_text(turn, DETAILS_FILE, text)
+        turn.state.data.setdefault("files", []).append(row.id)
+        turn.say(t("report.details.long", length=len(text)))
     elif len(text) > limit:
         turn.say(t("report.too_long", length=len(text), limit=limit))
+        return
+    turn.go(FLOW, "environment", description=description)
+    turn.say(t("report.environment"), environment_choices())
+
+
+def ask_details(turn: Turn) -> None:
+    limit = turn.desk.settings.max_details_length
+    turn.say(t("report.details", limit=limit) + "\n" + t("report.files.hint"))
+
+
+def _files_step(turn: Turn, choice: str | None, text: str) -> bool:
+    """The optional step for screenshots and logs, entered when the first file arrives: more
+    files are kept, typed text is added to the details, Continue goes back to the question
+    the report was at."""
+    data = turn.state.data
+    if match_choice(files_choices(), choice, text) is not None:
+        turn.state.step = str(data.pop("resume", "environment"))
+        reprompt(turn)
+        return True
+    if choice is not None:
+        return False
+    if text.strip() and data.get("description"):
+        joined = f"{data['description']}\n{text}"
+        limit = turn.desk.settings.max_details_length
+        data["description"] = joined if len(joined) <= limit else joined[: limit - 1] + "…"
+        turn.say(t("report.files.added_text"), files_choices())
+    elif text.strip():
+        data["description"] = text[: turn.desk.settings.max_details_length]
+        data["resume"] = "environment"
+        turn.say(t("report.files.added_text"), files_choices())
     else:
-        turn.go(FLOW, "environment", description=text)
-        turn.say(t("report.environment"), environment_choices())
+        turn.say(t("report.files"), files_choices())
+    return True
+
+
+async def files_received(turn: Turn, rows: list[Attachment]) -> None:
+    """Files sent while a report is being written: kept for the ticket it becomes, and the
+    report pauses on "Send screenshots or logs now, or tap Continue". A caption answers the
+    current question as typed text would."""
+    data = turn.state.data
+    data.setdefault("files", []).extend(row.id for row in rows)
+    names = attachments.names_of(rows)
+    caption = turn.incoming.text
+    if not rows:
+        if caption.strip():
+            await step(turn, caption, None)
+        return
+    current = turn.state.step or "title"
+    if current == "title":
+        turn.say(t("report.files.kept", names=names))
+        if caption.strip():
+            await _title(turn, caption)
+        else:
+            reprompt(turn)
+        return
+    if current == "details" and not caption.strip():
+        turn.say(t("report.files.details_needed", names=names))
+        return
+    if current == "details":
+        await _details(turn, caption)
+        if turn.state.step != "environment":
+            return  # the caption was refused; the question stands
+        turn.replies.pop()  # the environment question comes after Continue
+        current = "environment"
+    elif current == "files" and caption.strip():
+        _files_step(turn, None, caption)
+        turn.replies.pop()
+    if current != "files":
+        data["resume"] = current
+        turn.state.step = "files"
+    count = len(data["files"])
+    turn.say(t("report.files.got", names=names, count=count), files_choices())
 
 
 def _ask_severity(turn: Turn) -> None:
@@ -180,16 +269,16 @@ def _ask_severity(turn: Turn) -> None:
 def _summary(turn: Turn) -> None:
     data = turn.state.data
     turn.go(FLOW, "confirm")
-    turn.say(
-        t(
-            "report.summary",
-            title=data["title"],
-            description=data["description"],
-            environment=t.word("environment", data["environment"]),
-            severity=t.word("severity", data["severity"]),
-        ),
-        confirm_choices(),
+    text = t(
+        "report.summary",
+        title=data["title"],
+        description=data["description"],
+        environment=t.word("environment", data["environment"]),
+        severity=t.word("severity", data["severity"]),
     )
+    if data.get("files"):
+        text += "\n" + t("report.summary.files", count=len(data["files"]))
+    turn.say(text, confirm_choices())
 
 
 def _pick(
@@ -244,6 +333,9 @@ async def _confirm(turn: Turn, choice: str | None, text: str) -> bool:
             environment=data["environment"],
         ),
     )
+    files = [int(i) for i in data.get("files", [])]
+    if files:
+        await attachments.attach(turn, ticket, files, transcript=False)
     turn.reset()
     created_replies(turn, ticket)
     return True

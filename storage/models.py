@@ -304,3 +304,50 @@ class DeliveryAlarm(SQLModel, table=True):
     channel: str = Field(primary_key=True)
     raised_at: datetime | None = Field(default=None, sa_column=_utc())
     updated_at: datetime = Field(sa_column=_utc(nullable=False))
+
+
+class Attachment(SQLModel, table=True):
+    """A file someone sent about a ticket. The row is written when the file is announced; its
+    bytes arrive later through the download queue (`status` pending until then), so the row is
+    also that queue's entry: attempts, next try and lease, like an outbox row."""
+
+    __tablename__ = "attachment"
+    __table_args__ = (
+        Index("ix_attachment_due", "status", "next_attempt_at"),
+        Index("ix_attachment_ticket_hash", "ticket_id", "sha256"),
+        UniqueConstraint("ticket_id", "number"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    # None while the report it belongs to is still being written.
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id", index=True)
+    # 1, 2, ... within its ticket (`deskbot attachments get INT-4 2`).
+    number: int | None = None
+    # The transcript line it came with (its caption).
+    message_id: int | None = Field(default=None, foreign_key="ticket_message.id")
+    # Who sent it (`channel:user id`) and where from.
+    owner: str
+    owner_name: str = ""
+    channel: str
+    chat_id: str
+    internal: bool = False
+    kind: str = "document"
+    platform_file_id: str = ""
+    # Where the bytes are fetched from when the file id is not enough (Slack's private URL).
+    source: str | None = Field(default=None, sa_column=Column(Text))
+    name: str
+    declared_size: int | None = None
+    mime_type: str | None = None
+    size: int | None = None
+    sha256: str | None = None
+    # The generated file name under `[attachments] path`; never the sender's name.
+    storage_name: str | None = None
+    caption: str = Field(default="", sa_column=Column(Text, nullable=False))
+    status: str = "pending"
+    reason: str | None = None
+    attempts: int = 0
+    next_attempt_at: datetime = Field(sa_column=_utc(nullable=False))
+    claimed_until: datetime | None = Field(default=None, sa_column=_utc())
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = Field(sa_column=_utc(nullable=False))
+    stored_at: datetime | None = Field(default=None, sa_column=_utc())

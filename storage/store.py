@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import pg_fast
+from storage.attachments import AttachmentRepository
 from storage.conversations import ConversationRepository, ConversationState
 from storage.database import Database
 from storage.kb_log import KbLogRepository
@@ -35,6 +36,7 @@ class Transaction:
     projects: ProjectRepository
     people: PersonRepository
     members: MemberNameRepository
+    attachments: AttachmentRepository
     redactions: RedactionRepository
 
     async def start_turn(self, channel: str, chat_id: str, user_id: str) -> ConversationState:
@@ -65,6 +67,7 @@ class Store:
                 projects=ProjectRepository(session),
                 people=PersonRepository(session),
                 members=MemberNameRepository(session),
+                attachments=AttachmentRepository(session),
                 redactions=RedactionRepository(session),
             )
             yield tx

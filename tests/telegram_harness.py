@@ -148,6 +148,8 @@ class DeskOnTelegram:
         if fresh:
             self.service = TelegramService(_with_port_zero(self.config), sleep=self.sleep)
             self.runtime.dispatcher.senders["telegram"] = self.service.sender
+            self.runtime.downloads.fetchers["telegram"] = self.service.fetcher
+            self.service.sender.use_files(self.runtime.desk.files)  # type: ignore[arg-type]
         mark, polls = self.api.mark(), self.api.long_polls
         self.tasks.append(asyncio.create_task(self.service.run(self.runtime)))
         if self.config.telegram.mode == "webhook":
@@ -194,6 +196,7 @@ async def desk_on_telegram(
             "desk": {"database_url": await fresh_database_url(tmp_path)},
             "team": {"members": [f"telegram:{m.id}" for m in members]},
             "telegram": telegram,
+            "attachments": {"path": str(tmp_path / "attachments")},
             **(extra or {}),
         }
         config = parse_config(raw, env={})
@@ -201,15 +204,20 @@ async def desk_on_telegram(
         service = TelegramService(_with_port_zero(config), sleep=sleep)
         targets = service.team_targets()
         senders = {"telegram": service.sender}
-        async with open_runtime(config, senders, targets, FakeClock()) as runtime:
+        fetchers = {"telegram": service.fetcher}
+        async with open_runtime(
+            config, senders, targets, FakeClock(), fetchers=fetchers
+        ) as runtime:
             env = DeskOnTelegram(api, runtime, service, config, sleep)
             dispatcher = asyncio.create_task(runtime.dispatcher.run())
+            downloads = asyncio.create_task(runtime.downloads.run())
             try:
                 await env.start_service()
                 yield env
             finally:
                 while env.tasks:
                     await env.stop_service()
-                dispatcher.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await dispatcher
+                for task in (dispatcher, downloads):
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task

@@ -31,6 +31,7 @@ def test_lang_sw_runs_the_whole_conversation_in_swahili_and_is_kept(tmp_path: Pa
     for text in (
         sw("report.title", limit=120),
         sw("report.details", limit=4000),
+        sw("report.files.hint"),
         sw("report.environment"),
         "  1. Majaribio (Staging)\n  2. Uzalishaji (Production)",
         sw("report.created", reference="INT-1", severity="Hatari",

@@ -80,7 +80,9 @@ async def test_a_pick_outranks_the_platform_and_survives_a_restart(
 
 async def test_a_report_entirely_by_typed_swahili_words(alice: Chat, store: Store) -> None:
     assert await alice.say("ripoti") == sw("report.title", limit=120)
-    assert await alice.say("Malipo yamekwama") == sw("report.details", limit=4000)
+    assert await alice.say("Malipo yamekwama") == sw("report.details", limit=4000) + "\n" + sw(
+        "report.files.hint"
+    )
     assert await alice.say("Kila malipo yanabaki PROCESSING") == sw("report.environment")
     assert alice.choices == [sw("report.environment.staging"), sw("report.environment.production")]
     severity = await alice.say("majaribio")

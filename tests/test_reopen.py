@@ -129,7 +129,9 @@ async def test_typed_words_answer_the_offer_in_english_and_swahili(
     assert (await ticket(store, "INT-2")).status == Status.open
     await lead.say("resolve INT-2")
     await bob.say("INT-2 tena!")
-    assert await bob.say("mpya") == sw("report.details", limit=4000)
+    assert await bob.say("mpya") == "\n".join(
+        (sw("report.details", limit=4000), sw("report.files.hint"))
+    )
     await bob.say("sitisha")
     # `fungua INT-2` is the Swahili command word with a reference.
     assert await bob.say("fungua INT-2") == sw("reopen.done", reference="INT-2")

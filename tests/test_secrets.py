@@ -162,6 +162,8 @@ async def test_a_failed_delivery_stores_no_token(tmp_path: Path) -> None:
         env.api.malformed("sendMessage", times=5)
         await env.runtime.desk.queue("telegram", str(TEAM.id), [Message("hello team")])
         await env.runtime.dispatcher.deliver_due()
+        # The running dispatcher may have taken the row first: wait for its outcome.
+        await env.retry_recorded()
         async with env.runtime.store.transaction() as tx:
             (item,) = await tx.outbox.items()
         assert item.status == "pending" and item.last_error, item

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import InvalidToken, NetworkError
+from telegram.error import NetworkError
 
 from bot.channels.telegram.ordering import PerChatOrder
 from bot.channels.telegram.request import AiohttpRequest
@@ -33,12 +33,12 @@ async def test_form_encoded_call_and_parsed_answer(api: FakeTelegramAPI) -> None
 
 async def test_files_go_multipart(api: FakeTelegramAPI) -> None:
     async with Bot(api.token, base_url=api.base_url, request=AiohttpRequest()) as bot:
-        # The fake has no sendDocument: it answers 404 like Telegram for unknown methods.
-        with pytest.raises(InvalidToken):
-            await bot.send_document(501, b"order,status\n1,PAID\n", filename="orders.csv")
-    call = api.calls_of("sendDocument", ok_only=False)[0]
+        sent = await bot.send_document(501, b"order,status\n1,PAID\n", filename="orders.csv")
+    call = api.calls_of("sendDocument")[0]
     assert call.params["chat_id"] == "501"
     assert call.params["document"] == "<file orders.csv>"
+    assert call.files["document"] == b"order,status\n1,PAID\n"
+    assert sent.document is not None and sent.document.file_size == len(call.files["document"])
 
 
 async def test_unreachable_server_is_a_network_error() -> None:

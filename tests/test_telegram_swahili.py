@@ -58,7 +58,9 @@ async def test_a_swahili_merchant_does_everything_in_swahili(tmp_path: Path) -> 
         # Report by buttons.
         assert shown(env, await env.say(NEEMA, "/ripoti")) == sw("report.title", limit=120)
         details = await env.say(NEEMA, "Malipo ya USSD push yanarudisha 500")
-        assert shown(env, details) == sw("report.details", limit=4000)
+        assert shown(env, details) == "\n".join(
+            (sw("report.details", limit=4000), sw("report.files.hint"))
+        )
         where = await env.say(NEEMA, "Kila ombi linarudisha 500 tangu saa tatu, request id r-9")
         assert shown(env, where) == sw("report.environment")
         assert where.button_labels == ["Majaribio (Staging)", "Uzalishaji (Production)"]

@@ -7,14 +7,19 @@ standard output, and end of input ends the session.
 from __future__ import annotations
 
 import asyncio
+import shlex
 import sys
 from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot.terminal import visible
 from handlers.delivery import OutboxDispatcher
 from handlers.desk import Desk, ReplyTo
-from handlers.events import Choice, Incoming, Message
+from handlers.downloads import UNAVAILABLE, DownloadQueue, FetchError, FileRef
+from handlers.events import Choice, Incoming, IncomingFile, Message
+from handlers.messages import t
 from handlers.notify import NOTICE, REPLY, Target
 from storage.outbox import Delivery
 
@@ -76,6 +81,33 @@ class ConsoleSender:
         return f"console-{item.id}"
 
 
+class ConsoleFetcher:
+    """`attach PATH` files are read from this computer (the console is its operator's)."""
+
+    async def fetch(self, ref: FileRef, max_bytes: int) -> bytes:
+        path = Path(ref.source or ref.platform_file_id)
+        try:
+            data = await asyncio.to_thread(path.read_bytes)
+        except OSError as error:
+            raise FetchError(f"{type(error).__name__}", UNAVAILABLE) from None
+        return data
+
+
+def attached_file(line: str) -> tuple[Path, str] | None:
+    """`attach PATH [caption]` -> the path and the caption; None for any other line."""
+    if not line.strip().lower().startswith("attach "):
+        return None
+    rest = line.strip()[len("attach ") :].strip()
+    try:
+        words = shlex.split(rest)
+    except ValueError:
+        words = rest.split()
+    if not words:
+        return None
+    caption = rest[len(shlex.quote(words[0])) :].strip() if len(words) > 1 else ""
+    return Path(words[0]).expanduser(), caption
+
+
 class ConsoleChannel:
     def __init__(
         self,
@@ -85,9 +117,11 @@ class ConsoleChannel:
         stdin: TextIO = sys.stdin,
         stdout: TextIO = sys.stdout,
         sender: ConsoleSender | None = None,
+        downloads: DownloadQueue | None = None,
     ) -> None:
         self.desk = desk
         self.dispatcher = dispatcher
+        self.downloads = downloads
         self.user = user
         self.stdin = stdin
         self.stdout = stdout
@@ -103,14 +137,36 @@ class ConsoleChannel:
         return Incoming(channel=CHANNEL, chat_id=self.user, user_id=self.user)
 
     def _incoming(self, line: str) -> Incoming:
-        common = {"channel": CHANNEL, "chat_id": self.user, "user_id": self.user}
+        base = Incoming(
+            channel=CHANNEL, chat_id=self.user, user_id=self.user, display_name=self.user
+        )
         typed = line.strip()
         if typed.isdigit() and 1 <= int(typed) <= len(self._last_choices):
             choice = self._last_choices[int(typed) - 1].value
-            return Incoming(**common, display_name=self.user, choice=choice)
-        return Incoming(**common, display_name=self.user, text=line)
+            return replace(base, choice=choice)
+        attached = attached_file(line)
+        if attached is not None and attached[0].is_file():
+            path, caption = attached
+            resolved = str(path.resolve())
+            size = path.stat().st_size
+            file = IncomingFile("file", resolved, path.name, size, "", resolved)
+            return replace(base, text=caption, files=(file,))
+        return replace(base, text=line)
 
     async def handle_line(self, line: str) -> None:
+        attached = attached_file(line)
+        if line.strip().lower() == "attach" or (attached and not attached[0].is_file()):
+            shown = str(attached[0]) if attached else ""
+            text = t("attach.no_file", path=shown) if shown else t("attach.console_usage")
+            print(visible(text), file=self.stdout, flush=True)
+            return
+        await self._handle(line)
+        if self.downloads is not None:
+            # The file's bytes are fetched now, so its team copy prints before the next line.
+            await self.downloads.settle()
+            await self.dispatcher.settle()
+
+    async def _handle(self, line: str) -> None:
         if self._durable:
             # Answers go through the outbox like every channel's; printing them all before
             # the next line is read keeps the transcript in order.
@@ -157,6 +213,7 @@ class ConsoleService:
         self.stdin = stdin
         self.stdout = stdout
         self.sender = ConsoleSender(stdout)
+        self.fetcher = ConsoleFetcher()
         # `deskbot chat --lang sw`: stored for the identity like a `lugha` pick.
         self.language = language
         self.started = False
@@ -166,7 +223,13 @@ class ConsoleService:
 
     async def run(self, runtime: Runtime) -> None:
         channel = ConsoleChannel(
-            runtime.desk, runtime.dispatcher, self.user, self.stdin, self.stdout, self.sender
+            runtime.desk,
+            runtime.dispatcher,
+            self.user,
+            self.stdin,
+            self.stdout,
+            self.sender,
+            runtime.downloads,
         )
         if self.language is not None:
             await runtime.desk.pick_language(channel.identity(), self.language)

@@ -24,6 +24,7 @@ import aiohttp
 from aiohttp import web
 
 from tests.fakes.telegram_delete import DeleteMethods
+from tests.fakes.telegram_files import BotFileMethods
 from tests.fakes.telegram_methods import ApiCall, ApiError, BotApiMethods, keyboard_of
 from tests.fakes.telegram_objects import JSON, FakeChat, FakeUser, bot_user, command_entities
 
@@ -41,7 +42,7 @@ class _Failure:
 _CHAT_LIMITED = frozenset({"sendmessage", "editmessagetext", "editmessagereplymarkup"})
 
 
-class FakeTelegramAPI(DeleteMethods, BotApiMethods):
+class FakeTelegramAPI(BotFileMethods, DeleteMethods, BotApiMethods):
     """`async with FakeTelegramAPI() as api:`; point the bot at `api.base_url` (PTB) or
     `api.api_base_url` (the desk's `[telegram] api_base_url`)."""
 
@@ -76,11 +77,13 @@ class FakeTelegramAPI(DeleteMethods, BotApiMethods):
         self.down_status: int | None = None  # every call answers this (an outage) while set
         self._refusing = False
         self.port = 0
+        self._files_init()
 
     # lifecycle ------------------------------------------------------------------------------
     async def __aenter__(self) -> FakeTelegramAPI:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)

@@ -21,12 +21,16 @@ from bot.channels.http_guard import HttpLimits
 from bot.channels.slack.service import SlackService
 from bot.config import SlackConfig
 from bot.kb_config import kb_settings, open_knowledge
+from handlers.attachments import AttachmentSettings
 from handlers.clock import FakeClock
 from handlers.delivery import OutboxDispatcher
 from handlers.desk import Desk, DeskSettings
+from handlers.downloads import DownloadQueue
 from storage import Database, Store
+from storage.files import FileStore
 from tests.databases import fresh_database_url
 from tests.fakes.slack_api import FakeSlackApi, PostedMessage
+from tests.fakes.slack_files import FakeSlackFiles
 from tests.fakes.slack_signing import SignedRequest, SlackSigner
 from tests.fakes.slack_socket import FakeSlackSocket
 
@@ -61,6 +65,8 @@ class SlackHarness:
         self.signer = SlackSigner(SECRET, team_id=fake.team_id)
         self.waits: list[float] = []
         self.socket: FakeSlackSocket | None = None
+        self.downloads: DownloadQueue | None = None
+        self.files: FakeSlackFiles | None = None
         self._work = 0
 
     @property
@@ -88,6 +94,8 @@ class SlackHarness:
         """All acknowledged work done, then everything the desk queued delivered."""
         assert self.service.bridge is not None
         await self.service.bridge.wait_finished(self._work)
+        if self.downloads is not None:
+            await self.downloads.settle()
         await self.dispatcher.deliver_due()
 
     # ---- shortcuts -------------------------------------------------------------------------
@@ -180,6 +188,7 @@ async def running_slack(
 ) -> AsyncIterator[SlackHarness]:
     fake = FakeSlackApi(token=TOKEN)
     socket = FakeSlackSocket(fake, APP_TOKEN)
+    shared_files = FakeSlackFiles(fake)
     async with fake, aiohttp.ClientSession() as session:
         fake.add_user(MERCHANT, "amina", "Amina Mushi")
         fake.add_user(MEMBER, "juma", "Juma Team")
@@ -206,6 +215,8 @@ async def running_slack(
         clock = FakeClock()
         store = Store(database, prefix)
         dispatcher = OutboxDispatcher(store, {"slack": service.sender}, clock)
+        files = FileStore(tmp_path / "attachments")
+        service.sender.use_files(files)
         desk = Desk(
             store,
             DeskSettings(members=frozenset({f"slack:{MEMBER}"}), reference_prefix=prefix),
@@ -214,11 +225,17 @@ async def running_slack(
             on_outbox=dispatcher.wake,
             # The shipped knowledge base, for the tests of answers; off otherwise.
             knowledge=open_knowledge(kb_settings({})) if knowledge else None,
+            files=files,
+        )
+        downloads = DownloadQueue(
+            store, {"slack": service.fetcher}, files, clock, desk.notifier, AttachmentSettings()
         )
         await asyncio.wait_for(service.start(desk, store), 10)
         harness = SlackHarness(fake, service, desk, store, dispatcher, clock, session)
         harness.waits = waits
         harness.socket = socket
+        harness.downloads = downloads
+        harness.files = shared_files
         if mode == "socket":
             await asyncio.wait_for(socket.connected.wait(), 10)
         try:

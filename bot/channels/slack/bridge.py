@@ -236,6 +236,16 @@ class SlackBridge:
         async with self._desk_slots:
             return await self.desk.team_action(incoming, action, reference, text, reply_to)
 
+    async def team_files(
+        self,
+        incoming: Incoming,
+        reference: str,
+        reply_to: ReplyTo | None,
+    ) -> list[Message]:
+        incoming = await self._with_hint(incoming)
+        async with self._desk_slots:
+            return await self.desk.team_files(incoming, reference, reply_to)
+
     async def submit_report(
         self, incoming: Incoming, draft: Draft, reply_to: ReplyTo | None = None
     ) -> list[Message]:

@@ -15,10 +15,11 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from handlers import commands
-from handlers.events import Message
+from handlers.events import IncomingFile, Message
 from handlers.messages import speaking, t
 
 from .bridge import SlackBridge
+from .files import files_of
 from .inbound import (
     Where,
     answer_in,
@@ -59,9 +60,11 @@ class Events:
         bot_user_id = await self._bot_user_id(context)
         text = str(event.get("text") or "")
         channel = str(event.get("channel") or "")
+        files = files_of(event) if event.get("subtype") == "file_share" else ()
         delivery = str(body.get("event_id") or "") or None
         if event.get("channel_type") == "im":
-            await self._handle_once(body, self._direct(user_id, channel, text, delivery), channel)
+            job = self._direct(user_id, channel, text, delivery, files)
+            await self._handle_once(body, job, channel)
             return
         thread_ts = str(event.get("thread_ts") or "")
         if not thread_ts or thread_ts == event.get("ts"):
@@ -69,9 +72,9 @@ class Events:
         if bot_user_id and text.lstrip().startswith(f"<@{bot_user_id}"):
             return  # a command for the bot: the app_mention listener takes it
         if channel == self.bridge.config.team_channel:
-            job = self._thread_note(user_id, channel, thread_ts, text, delivery)
+            job = self._thread_note(user_id, channel, thread_ts, text, delivery, files)
         else:
-            job = self._thread_reply(user_id, channel, thread_ts, text, delivery)
+            job = self._thread_reply(user_id, channel, thread_ts, text, delivery, files)
         await self._handle_once(body, job, None)
 
     async def on_mention(self, body: dict[str, Any], event: dict[str, Any], context: Any) -> None:
@@ -98,11 +101,23 @@ class Events:
         user = (body.get("event") or {}).get("user")
         await self.bridge.work(job, apologise, who=str(user) if user else None)
 
-    async def _direct(self, user_id: str, channel: str, text: str, delivery: str | None) -> None:
-        await self._converse(user_id, Where(channel), text, delivery)
+    async def _direct(
+        self,
+        user_id: str,
+        channel: str,
+        text: str,
+        delivery: str | None,
+        files: tuple[IncomingFile, ...] = (),
+    ) -> None:
+        await self._converse(user_id, Where(channel), text, delivery, files)
 
     async def _converse(
-        self, user_id: str, where: Where, text: str, delivery: str | None = None
+        self,
+        user_id: str,
+        where: Where,
+        text: str,
+        delivery: str | None = None,
+        files: tuple[IncomingFile, ...] = (),
     ) -> None:
         bridge = self.bridge
         name = await bridge.name_of(user_id)
@@ -111,7 +126,8 @@ class Events:
             private = self._private_here(user_id, where.chat_id, typed)
             reply_to = answer_privately(where, user_id) if private else answer_in(where, user_id)
             await bridge.handle(
-                incoming(user_id, where, name=name, text=typed, delivery=delivery), reply_to
+                incoming(user_id, where, name=name, text=typed, delivery=delivery, files=files),
+                reply_to,
             )
 
     def _private_here(self, user_id: str, channel: str, text: str) -> bool:
@@ -126,15 +142,27 @@ class Events:
         return command is not None and command[0] in PRIVATE_COMMANDS
 
     async def _thread_reply(
-        self, user_id: str, channel: str, thread_ts: str, text: str, delivery: str | None
+        self,
+        user_id: str,
+        channel: str,
+        thread_ts: str,
+        text: str,
+        delivery: str | None,
+        files: tuple[IncomingFile, ...] = (),
     ) -> None:
         """In a shared channel, the reporter writing in their ticket's thread (or while the desk
         is asking them something there) is talking to the desk, mention or not."""
         if await self.bridge.talks_in_thread(channel, thread_ts, user_id):
-            await self._converse(user_id, Where(channel, thread_ts), text, delivery)
+            await self._converse(user_id, Where(channel, thread_ts), text, delivery, files)
 
     async def _thread_note(
-        self, user_id: str, channel: str, thread_ts: str, text: str, delivery: str | None
+        self,
+        user_id: str,
+        channel: str,
+        thread_ts: str,
+        text: str,
+        delivery: str | None,
+        files: tuple[IncomingFile, ...] = (),
     ) -> None:
         """A member's plain reply under a ticket's alert: an internal note, never sent to the
         merchant. Only Reply to merchant and the reply commands reach the reporter."""
@@ -146,6 +174,16 @@ class Events:
             return
         name = await bridge.name_of(user_id)
         where = Where(channel, thread_ts)
+        if files:
+            # Files under an alert: internal attachments; the thread shows them already.
+            await bridge.team_files(
+                incoming(
+                    user_id, where, name=name, text=plain_text(text), files=files, delivery=delivery
+                ),
+                reference,
+                answer_privately(where, user_id),
+            )
+            return
         await bridge.team_action(
             incoming(user_id, where, name=name, delivery=delivery),
             "note",

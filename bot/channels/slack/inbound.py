@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from handlers.desk import ReplyTo
-from handlers.events import Incoming
+from handlers.events import Incoming, IncomingFile
 
 CHANNEL = "slack"
 
@@ -57,11 +57,13 @@ def incoming(
     name: str = "",
     text: str = "",
     choice: str | None = None,
+    files: tuple[IncomingFile, ...] = (),
     delivery: str | None = None,
 ) -> Incoming:
     """`delivery`: Slack's id for what was delivered (an event id, a view id), recorded in the
     work's own transaction so that a resent event or form is handled once."""
     return Incoming(
+        files=files,
         channel=CHANNEL,
         chat_id=where.chat_id,
         user_id=user_id,

@@ -20,12 +20,14 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from handlers.delivery import SendError
 from handlers.events import Choice, Message
-from handlers.notify import ALERT, ALERT_UPDATE, PAGE, REPLY, TIMELINE
+from handlers.notify import ALERT, ALERT_UPDATE, ATTACHMENT, PAGE, REPLY, TIMELINE
 from handlers.ops.weekly import REPORT
+from storage.files import FileStore
 from storage.outbox import Delivery
 
 from .alerts import alert_blocks, page_blocks, timeline_blocks
 from .blocks import owned, render
+from .files import upload_file
 from .mrkdwn import escape_clipped
 from .retry import retry_after_seconds_from_headers
 
@@ -74,6 +76,11 @@ class SlackSender:
     def __init__(self, client_factory: Any) -> None:
         # A callable giving the AsyncWebClient; it is created inside the running loop.
         self._client_factory = client_factory
+        # Where attachments' bytes are read from for uploads (set by the wiring).
+        self.files: FileStore | None = None
+
+    def use_files(self, files: FileStore) -> None:
+        self.files = files
 
     @property
     def client(self) -> AsyncWebClient:
@@ -103,6 +110,8 @@ class SlackSender:
         if item.kind == TIMELINE:
             text, blocks = timeline_blocks(payload)
             return await self._post(item.chat_id, text, blocks, thread_ts=alert_message_id)
+        if item.kind == ATTACHMENT:
+            return await upload_file(self.client, self.files, item, alert_message_id)
         if item.kind == REPORT and payload.get("image_png"):
             return await self._upload_report(item)
         if item.kind == PAGE:

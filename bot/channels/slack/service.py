@@ -33,6 +33,7 @@ from storage.store import Store
 from .bridge import SlackBridge
 from .client import build_app, build_client
 from .events import Events
+from .files import SlackFetcher
 from .http import SlackHttpServer
 from .inbound import CHANNEL
 from .interactions import Interactions
@@ -87,6 +88,7 @@ class SlackService:
         self._session: aiohttp.ClientSession | None = None
         self._client: AsyncWebClient | None = None
         self.sender = SlackSender(self.client)
+        self.fetcher = SlackFetcher(config.bot_token, config.api_base_url)
         self.http: SlackHttpServer | None = None
         self.app: AsyncApp | None = None
         self.bridge: SlackBridge | None = None

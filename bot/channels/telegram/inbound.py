@@ -8,6 +8,7 @@ from dataclasses import replace
 from telegram import CallbackQuery, User
 from telegram import Message as TgMessage
 
+from bot.channels.telegram.files import files_of, unsupported_of
 from bot.channels.telegram.render import INDEX_PREFIX
 from handlers.events import Incoming
 
@@ -40,15 +41,22 @@ def command_text(text: str, bot_username: str | None) -> str | None:
 
 
 def from_message(message: TgMessage, bot_username: str | None) -> Incoming | None:
-    """A typed message, or None for messages the desk has nothing to say about (stickers...)."""
-    text = message.text or message.caption
+    """A typed message, files with or without a caption, something the desk cannot take (a
+    sticker, a location...: `unsupported`), or None for service messages and other bots."""
+    text = message.text or message.caption or ""
     user = message.from_user
-    if text is None or user is None or user.is_bot:
+    if user is None or user.is_bot:
         return None
-    typed = command_text(text, bot_username)
+    files = files_of(message)
+    unsupported = None if files else unsupported_of(message)
+    if not text and not files and unsupported is None:
+        return None
+    typed = command_text(text, bot_username) if text else ""
     if typed is None:
         return None
     return Incoming(
+        files=files,
+        unsupported=unsupported,
         channel=CHANNEL,
         chat_id=str(message.chat.id),
         user_id=str(user.id),

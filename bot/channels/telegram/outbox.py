@@ -14,6 +14,7 @@ from typing import Any
 from telegram import InputFile
 from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError
 
+from bot.channels.telegram.files import post_file
 from bot.channels.telegram.render import (
     MAX_TEXT,
     Chunk,
@@ -28,8 +29,9 @@ from bot.channels.telegram.sender import TelegramSender, retry_after_seconds
 from handlers.delivery import SendError
 from handlers.events import Choice, Message
 from handlers.hidden import DELETE_HINT
-from handlers.notify import ALERT, ALERT_UPDATE, PAGE, TIMELINE
+from handlers.notify import ALERT, ALERT_UPDATE, ATTACHMENT, PAGE, TIMELINE
 from handlers.ops.weekly import REPORT
+from storage.files import FileStore
 from storage.outbox import Delivery
 
 log = logging.getLogger(__name__)
@@ -50,12 +52,19 @@ class TelegramOutboxSender:
 
     def __init__(self, sender: TelegramSender) -> None:
         self.sender = sender
+        # Where attachments' bytes are read from when they are uploaded (set by the wiring).
+        self.files: FileStore | None = None
+
+    def use_files(self, files: FileStore) -> None:
+        self.files = files
 
     async def deliver(self, item: Delivery, alert_message_id: str | None) -> str | None:
         message = payload_message(item.payload)
         try:
             if item.payload.get(DELETE_HINT):
                 await self._delete(item.chat_id, int(item.payload[DELETE_HINT]))
+            if item.kind == ATTACHMENT:
+                return await post_file(self.sender, self.files, item, alert_message_id)
             if item.kind == REPORT and item.payload.get("image_png"):
                 return await self._send_report(item, message)
             if item.kind == ALERT_UPDATE and alert_message_id:

@@ -92,6 +92,12 @@ class TelegramRouter:
         reference = await self._replied_ticket(message)
         chat_id = message.chat.id
         reply_to = ReplyTo(str(chat_id), first={"reply_to": message.message_id})
+        if reference is not None and incoming.files:
+            # A file replying to an alert: an internal attachment of that ticket.
+            await self._guarded(chat_id, self.desk.team_files, incoming, reference, reply_to)
+            return
+        if incoming.files or incoming.unsupported:
+            return  # files and stickers the team shares among themselves
         if reference is not None and (parsed is None or _acts_on_context(parsed)):
             action, text = ("note", incoming.text) if parsed is None else parsed
             await self._guarded(

@@ -19,6 +19,7 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.channels.http_guard import HttpLimits
+from bot.channels.telegram.files import TelegramFetcher
 from bot.channels.telegram.ordering import PerChatOrder
 from bot.channels.telegram.outbox import TelegramOutboxSender
 from bot.channels.telegram.polling import Poller
@@ -35,6 +36,7 @@ from handlers.i18n.catalogs import LANGUAGES, SOURCE_LANGUAGE
 from handlers.messages import speaking, t
 from handlers.notify import Target
 from handlers.ops import metrics
+from storage.files import FileStore
 from storage.outbox import Delivery
 
 if TYPE_CHECKING:
@@ -105,6 +107,9 @@ class _ReadyOutboxSender:
         self._sender = sender
         self._ready = ready
 
+    def use_files(self, files: FileStore) -> None:
+        self._sender.use_files(files)
+
     async def deliver(self, item: Delivery, alert_message_id: str | None) -> str | None:
         try:
             await asyncio.wait_for(self._ready.wait(), READY_WAIT)
@@ -131,6 +136,7 @@ class TelegramService:
         self._sleep = sleep
         self.ready = asyncio.Event()
         self.sender = _ReadyOutboxSender(TelegramOutboxSender(self.messages), self.ready)
+        self.fetcher = TelegramFetcher(self.application.bot)
         self.webhook: WebhookServer | None = None
         self.router: TelegramRouter | None = None
         self.poller: Poller | None = None

@@ -1,0 +1,130 @@
+"""Files on Slack: what a `file_share` message carries, fetching a file's bytes from its
+`url_private_download` with the bot token as Bearer, and uploading a ticket's attachment into
+the alert's thread (files_upload_v2: files.getUploadURLExternal, the upload,
+files.completeUploadExternal)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+import aiohttp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from handlers.downloads import TOO_BIG, UNAVAILABLE, FetchError, FileRef
+from handlers.events import IncomingFile
+from storage.files import FileStore
+from storage.outbox import Delivery
+
+from .mrkdwn import escape_clipped
+
+log = logging.getLogger("deskbot.slack")
+
+# Where Slack serves private files; the token is sent nowhere else.
+SLACK_FILE_HOSTS = ("slack.com", "slack-edge.com", "slack-files.com")
+CHUNK = 64 * 1024
+
+
+def files_of(event: dict[str, Any]) -> tuple[IncomingFile, ...]:
+    """The files of a `file_share` message that can be downloaded (not tombstones, not files
+    hidden by the workspace's plan, not links to external storage)."""
+    found = []
+    for item in event.get("files") or []:
+        if not isinstance(item, dict) or item.get("mode") in ("tombstone", "hidden_by_limit"):
+            continue
+        url = item.get("url_private_download") or item.get("url_private")
+        if not isinstance(url, str) or not url or item.get("is_external"):
+            continue
+        size = item.get("size")
+        found.append(
+            IncomingFile(
+                "file",
+                str(item.get("id") or ""),
+                str(item.get("name") or item.get("title") or ""),
+                size if isinstance(size, int) and not isinstance(size, bool) else None,
+                str(item.get("mimetype") or ""),
+                url,
+            )
+        )
+    return tuple(found)
+
+
+class SlackFetcher:
+    """The download queue's fetcher for channel "slack"."""
+
+    def __init__(self, token: str, api_base_url: str) -> None:
+        self.token = token
+        # A Web API served elsewhere (a proxy, the tests' loopback fake) serves its files too.
+        self.api_host = urlsplit(api_base_url).hostname or ""
+
+    def allowed(self, url: str) -> bool:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if host == self.api_host:
+            return parts.scheme in ("http", "https")
+        return parts.scheme == "https" and any(
+            host == known or host.endswith("." + known) for known in SLACK_FILE_HOSTS
+        )
+
+    async def fetch(self, ref: FileRef, max_bytes: int) -> bytes:
+        if ref.declared_size is not None and ref.declared_size > max_bytes:
+            raise FetchError(f"{ref.declared_size} bytes", TOO_BIG)
+        url = ref.source or ""
+        if not self.allowed(url):
+            # Never send the bot token to a host that is not Slack's.
+            raise FetchError("not a Slack file URL", UNAVAILABLE)
+        headers = {"Authorization": f"Bearer {self.token}"}
+        timeout = aiohttp.ClientTimeout(total=300, sock_connect=10, sock_read=30)
+        async with (
+            aiohttp.ClientSession(timeout=timeout) as session,
+            session.get(url, headers=headers) as response,
+        ):
+            if response.status == 429:
+                after = response.headers.get("Retry-After", "")
+                raise FetchError(
+                    "slack rate limit", None, float(after) if after.isdigit() else None
+                )
+            if response.status in (401, 403, 404, 410):
+                raise FetchError(f"slack file: HTTP {response.status}", UNAVAILABLE)
+            if response.status != 200:
+                raise FetchError(f"slack file: HTTP {response.status}")
+            if response.content_type == "text/html" and not ref.name.lower().endswith(
+                (".html", ".htm")
+            ):
+                # What Slack answers a request it does not accept: its sign-in page, with 200.
+                raise FetchError("slack answered with a sign-in page (files:read?)", UNAVAILABLE)
+            data = bytearray()
+            async for chunk in response.content.iter_chunked(CHUNK):
+                data += chunk
+                if len(data) > max_bytes:
+                    raise FetchError(f"over {max_bytes} bytes", TOO_BIG)
+            return bytes(data)
+
+
+async def upload_file(
+    client: AsyncWebClient,
+    files: FileStore | None,
+    item: Delivery,
+    alert_message_id: str | None,
+) -> str | None:
+    """One attachment into the team channel, in the thread of the ticket's alert."""
+    if files is None:
+        raise RuntimeError("no attachment folder to read the file from")
+    facts: dict[str, Any] = item.payload["file"]
+    data = await files.read(str(facts["storage_name"]))
+    name = str(facts.get("name") or "file")
+    answer = await client.files_upload_v2(
+        channel=item.chat_id,
+        thread_ts=alert_message_id,
+        file=data,
+        filename=name,
+        title=name,
+        initial_comment=escape_clipped(str(item.payload.get("text", "")), 3000),
+    )
+    uploaded = answer.get("file") or {}
+    return str(uploaded.get("id") or "") or None
+
+
+FilesSource = Callable[[], FileStore | None]

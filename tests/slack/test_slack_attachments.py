@@ -1,0 +1,133 @@
+"""Attachments on Slack, end to end: `file_share` messages in the DM, in a ticket's thread in a
+shared channel and in the team's alert thread; files fetched from `url_private_download` with
+the bot token; the team's copy uploaded into the alert's thread."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.slack_files import FakeSlackFiles
+from tests.slack.harness import (
+    MEMBER,
+    MERCHANT,
+    SHARED_CHANNEL,
+    TEAM_CHANNEL,
+    TOKEN,
+    SlackHarness,
+    report_values,
+    running_slack,
+)
+from tests.test_telegram_attachments import LOG, PNG
+
+DM = f"D{MERCHANT}"
+
+
+@pytest.fixture
+async def slack(tmp_path: Path) -> AsyncIterator[SlackHarness]:
+    async with running_slack(tmp_path) as harness:
+        yield harness
+
+
+def files_of(slack: SlackHarness) -> FakeSlackFiles:
+    assert slack.files is not None
+    return slack.files
+
+
+async def file_report(slack: SlackHarness, channel: str = DM) -> None:
+    await slack.command(MERCHANT, "report", channel=channel)
+    await slack.settle()
+    view = slack.fake.calls_of("views.open")[-1].params["view"]
+    await slack.submit(MERCHANT, view, report_values("Payout reversed", "REVERSED after 2 min"))
+    await slack.settle()
+
+
+async def share(slack: SlackHarness, user: str, channel: str, files: list[dict], **kw) -> None:
+    event = files_of(slack).event(user, channel, files, **kw)
+    await slack.send(slack.signer.event(event))
+    await slack.settle()
+
+
+async def rows(slack: SlackHarness, reference: str = "INT-1") -> list:
+    async with slack.store.transaction() as tx:
+        ticket = await tx.tickets.get(reference)
+        assert ticket is not None
+        return list(await tx.attachments.for_ticket(ticket.id))  # type: ignore[arg-type]
+
+
+async def test_a_file_shared_in_the_dm_joins_the_active_ticket(slack: SlackHarness) -> None:
+    await file_report(slack)
+    shot = files_of(slack).share(PNG, "checkout.png", "image/png")
+    await share(slack, MERCHANT, DM, [shot], text="this is what the customer sees")
+    answer = slack.posted(DM)[-1]
+    assert "Added checkout.png to INT-1" in answer.text
+    (row,) = await rows(slack)
+    assert (row.name, row.mime_type, row.status, row.size) == (
+        "checkout.png",
+        "image/png",
+        "stored",
+        len(PNG),
+    )
+    # Fetched with the bot token as Bearer; uploaded into the alert's thread.
+    assert files_of(slack).downloads == [(shot["id"], TOKEN)]
+    (shared,) = slack.fake.shared_files
+    assert shared["content"] == PNG and shared["thread_ts"] == slack.alert().ts
+    assert "this is what the customer sees" in shared["comment"]
+
+
+async def test_the_same_file_twice_is_kept_once(slack: SlackHarness) -> None:
+    await file_report(slack)
+    for _ in range(2):
+        await share(slack, MERCHANT, DM, [files_of(slack).share(LOG, "api.log", "text/plain")])
+    first, second = await rows(slack)
+    assert (first.status, second.status) == ("stored", "duplicate")
+    assert first.sha256 == second.sha256
+    assert len(slack.fake.shared_files) == 1
+    assert first.storage_name == second.storage_name
+
+
+async def test_the_same_bytes_are_one_file_on_disk(slack: SlackHarness, tmp_path: Path) -> None:
+    await file_report(slack)
+    for name in ("a.png", "b.png"):
+        await share(slack, MERCHANT, DM, [files_of(slack).share(PNG, name, "image/png")])
+    assert len(list((tmp_path / "attachments").iterdir())) == 1
+
+
+async def test_a_file_in_the_shared_channel_thread_is_the_reporters(slack: SlackHarness) -> None:
+    await file_report(slack, SHARED_CHANNEL)
+    anchor = slack.posted(SHARED_CHANNEL)[0]
+    shot = files_of(slack).share(PNG, "error.png", "image/png")
+    await share(
+        slack, MERCHANT, SHARED_CHANNEL, [shot], thread_ts=anchor.ts, channel_type="channel"
+    )
+    (row,) = await rows(slack)
+    assert row.name == "error.png" and not row.internal
+    assert slack.fake.shared_files[0]["thread_ts"] == slack.alert().ts
+
+
+async def test_a_file_in_the_team_thread_is_internal(slack: SlackHarness) -> None:
+    await file_report(slack)
+    alert = slack.alert()
+    note = files_of(slack).share(LOG, "provider-trace.log", "text/plain")
+    await share(slack, MEMBER, TEAM_CHANNEL, [note], thread_ts=alert.ts, channel_type="channel")
+    (row,) = await rows(slack)
+    assert row.internal and row.owner == f"slack:{MEMBER}" and row.status == "stored"
+    assert row.owner_name == "juma"
+    # The thread shows it already: no second copy is uploaded there, nothing goes to the DM.
+    assert slack.fake.shared_files == []
+    assert not any("provider-trace" in m.text for m in slack.posted(DM))
+
+
+async def test_a_file_behind_a_foreign_url_is_not_fetched_with_the_token(
+    slack: SlackHarness,
+) -> None:
+    await file_report(slack)
+    shot = files_of(slack).share(PNG, "x.png", "image/png")
+    shot["url_private_download"] = "https://attacker.example.com/steal.png"
+    await share(slack, MERCHANT, DM, [shot])
+    (row,) = await rows(slack)
+    assert (row.status, row.reason) == ("failed", "unavailable")
+    assert files_of(slack).downloads == []
+    assert "could not fetch x.png" in slack.posted(DM)[-1].text
