@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from handlers.after_hours import policy_of
+from handlers.attachments import listing
 from handlers.escalation.durations import humanize
 from handlers.escalation.sla import Clock, ticket_sla
 from handlers.events import Message
@@ -226,9 +227,11 @@ async def _facts(turn: Turn, ticket: Ticket) -> list[str]:
 
 
 async def _attachments(turn: Turn, ticket: Ticket) -> list[str]:
-    """Attachments of the ticket, once the desk stores them (issue 12): a header
-    (`show.attachments`) and one line per file. Nothing is stored yet, so nothing is shown."""
-    return []
+    """The ticket's files, internal ones included (the team reads `show`), with their state
+    ("attachment pending" until the download arrives)."""
+    assert ticket.id is not None
+    shown = listing(await turn.tx.attachments.for_ticket(ticket.id), internal=True)
+    return shown.splitlines() if shown else []
 
 
 SECTIONS: tuple[Section, ...] = (_facts, _attachments)

@@ -353,3 +353,16 @@ async def test_status_says_attachment_pending_until_it_arrives(
     sw_chat = Chat(fdesk, "alice")
     await sw_chat.say("lugha sw")
     assert "Viambatisho:" in await sw_chat.say("hali INT-1")
+
+
+async def test_team_show_lists_every_attachment_with_its_state(
+    fdesk: Desk, files: FileStore, tmp_path: Path
+) -> None:
+    alice, lead = Chat(fdesk, "alice"), Chat(fdesk, "lead")
+    await alice.report()
+    await send(alice, write(tmp_path, "shot.png", PNG))
+    shown = await lead.say("show INT-1")
+    assert "Attachments:\n1. shot.png · ? · " in shown and "attachment pending" in shown
+    await queue_for(fdesk, files).settle()
+    shown = await lead.say("show INT-1")
+    assert "1. shot.png · image/png · " in shown and "· stored" in shown
