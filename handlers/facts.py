@@ -231,6 +231,20 @@ def line(facts: Mapping[str, list[str]], limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip(" ·") + "…"
 
 
+def search_forms(word: str) -> list[str]:
+    """How a word someone searches for is written among stored facts (for the team's `find`,
+    which matches `ticket.facts` too): the word itself, then a phone number in E.164
+    (`0754111222` -> `+255754111222`), an amount without separators (`50,000` -> `50000`)."""
+    forms = [word]
+    phone = normalise_phone(word) if sum(c.isdigit() for c in word) >= 9 else None
+    if phone and phone not in forms:
+        forms.append(phone)
+    plain = word.replace(",", "")
+    if plain != word and plain.replace(".", "", 1).isdigit():
+        forms.append(plain)
+    return forms
+
+
 def matches(facts: Mapping[str, list[str]], query: str) -> bool:
     """Whether `query` (a word someone searches for) is one of the facts: exact for ids and
     codes (any case), a phone number in any way it is written, an amount with or without its

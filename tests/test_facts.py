@@ -19,6 +19,7 @@ from handlers.facts import (
     loads,
     matches,
     merged,
+    search_forms,
 )
 
 
@@ -175,3 +176,11 @@ def test_the_line_is_cut_for_a_long_paste() -> None:
     facts = {REQUEST: [f"req-{n:04d}-abcdefghijklmnopqrstuvwxyz" for n in range(10)]}
     shown = line(facts, limit=120)
     assert len(shown) <= 120 and shown.endswith("…") and "\n" not in shown
+
+
+def test_search_forms_for_find() -> None:
+    assert search_forms("0754111222") == ["0754111222", "+255754111222"]
+    assert search_forms("255754111222") == ["255754111222", "+255754111222"]
+    assert search_forms("50,000") == ["50,000", "50000"]
+    assert search_forms("ORD20261130A7K9") == ["ORD20261130A7K9"]
+    assert search_forms("2026") == ["2026"]

@@ -28,6 +28,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from redaction_eval import CASES, evaluate, leaked  # noqa: E402
 
+from storage import Store  # noqa: E402
+from tests.support import Chat  # noqa: E402
+
 JWT = (
     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJJRHgzZlRVTWJXb1RoNFpHIiwiZXhwIjoxNzk1MDAwMDAwfQ"
     ".Qm9b7Yk2Zr1xWq8Lp3Tn6Vc0Hs5Jd4Fg9Ka2Mb7Nc1X"
@@ -143,3 +146,18 @@ def test_a_long_pasted_log_keeps_its_references_and_loses_its_key() -> None:
     text = line * 2000 + f"api-key: {KEY}\n"
     result = redact(text, "en")
     assert result.kinds == (API_KEY,) and result.text.count("ORD20261130A7K9") == 2000
+
+
+async def test_a_team_note_with_a_key_is_stored_hidden_and_its_author_asked_to_delete_it(
+    alice: Chat, lead: Chat, store: Store
+) -> None:
+    await alice.report()
+    answer = await lead.say(f"note INT-1 the merchant's key was api-key: {KEY}")
+    assert "I hid the API key" in answer and "delete your original message" in answer
+    async with store.transaction() as tx:
+        ticket = await tx.tickets.get("INT-1")
+        assert ticket is not None
+        notes = [m.text for m in await tx.tickets.messages(ticket) if not m.public]
+        recorded = await tx.redactions.since(ticket.created_at)
+    assert notes == ["the merchant's key was api-key: [hidden: API key]"]
+    assert [(r.user_id, r.kinds) for r in recorded] == [("lead", "api_key")]
