@@ -10,6 +10,7 @@ either way and gets the team's list.
 
 from __future__ import annotations
 
+from handlers import facts
 from handlers.after_hours import policy_of
 from handlers.escalation.digest import compose_digest
 from handlers.escalation.digest_job import digest_lines
@@ -106,7 +107,8 @@ async def find(turn: Turn, args: str) -> None:
         turn.say(t("find.usage"))
         return
     shown = " ".join(f"“{word}”" for word in words)
-    found = list(await turn.tx.tickets.find(words, limit=FIND_LIMIT + 1))
+    forms = [facts.search_forms(word) for word in words]
+    found = list(await turn.tx.tickets.find(forms, limit=FIND_LIMIT + 1))
     if not found:
         turn.say(t("find.none", words=shown))
         return

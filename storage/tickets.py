@@ -114,26 +114,28 @@ class TicketRepository:
             query = query.limit(limit)
         return (await self.session.exec(query)).all()
 
-    async def find(self, words: Sequence[str], limit: int = 20) -> Sequence[Ticket]:
-        """Tickets whose title, details or transcript (public or internal) hold every one of
-        `words`, any case, newest first. The words are matched literally: `%`, `_` and the
-        escape character itself are escaped, so "100%" finds "100%", not everything."""
+    async def find(self, words: Sequence[Sequence[str]], limit: int = 20) -> Sequence[Ticket]:
+        """Tickets whose title, details, transcript (public or internal) or payment details
+        hold every one of `words` (each given as its alternative forms, e.g. a phone number as
+        typed and in E.164), any case, newest first. The words are matched literally: `%`, `_`
+        and the escape character itself are escaped, so "100%" finds "100%", not everything."""
         query = select(Ticket)
-        for word in words:
-            pattern = f"%{_escape_like(word)}%"
-            in_transcript = exists(
-                select(TicketMessage.id).where(
-                    TicketMessage.ticket_id == Ticket.id,
-                    col(TicketMessage.text).ilike(pattern, escape=_LIKE_ESCAPE),
-                )
-            )
-            query = query.where(
-                or_(
+        for forms in words:
+            alternatives = []
+            for form in forms:
+                pattern = f"%{_escape_like(form)}%"
+                alternatives += [
                     col(Ticket.title).ilike(pattern, escape=_LIKE_ESCAPE),
                     col(Ticket.description).ilike(pattern, escape=_LIKE_ESCAPE),
-                    in_transcript,
-                )
-            )
+                    col(Ticket.facts).ilike(pattern, escape=_LIKE_ESCAPE),
+                    exists(
+                        select(TicketMessage.id).where(
+                            TicketMessage.ticket_id == Ticket.id,
+                            col(TicketMessage.text).ilike(pattern, escape=_LIKE_ESCAPE),
+                        )
+                    ),
+                ]
+            query = query.where(or_(*alternatives))
         query = query.order_by(col(Ticket.id).desc()).limit(limit)
         return (await self.session.exec(query)).all()
 

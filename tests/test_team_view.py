@@ -155,6 +155,17 @@ async def test_find_matches_title_details_and_transcript_newest_first(
     assert await lead.say("/find") == "Usage: find <words>, for example: find webhook 401"
 
 
+async def test_find_matches_payment_details_in_the_forms_people_type(
+    alice: Chat, bob: Chat, lead: Chat
+) -> None:
+    await alice.report(title="Customer not charged", details="call me on 0754 111 222, TZS 50,000")
+    await bob.report(title="Payout stuck", details="nothing else")
+    # The phone is stored in E.164 and the amount without separators: typed either way, found.
+    for query in ("find 0754111222", "find +255754111222", "find 50,000", "find 50000"):
+        lines = (await lead.say(query)).splitlines()
+        assert lines[1].startswith("INT-1 ") and len(lines) == 2, query
+
+
 async def test_find_takes_like_wildcards_literally(alice: Chat, lead: Chat) -> None:
     await alice.report(title="Fee is 100% of amount", details="plain")
     await alice.report(title="Fee is 100 of amount", details="order_ref missing")
