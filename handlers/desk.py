@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any, Protocol
@@ -214,21 +214,16 @@ class Desk:
     ) -> list[Message]:
         """Run a team command for an adapter that knows the ticket from context (a button on an
         alert, a reply in a ticket's thread) rather than from typed text."""
-        async with self.store.transaction() as tx:
-            turn = await self._turn(tx, incoming)
-            if not await self._first_delivery(turn):
-                self._redelivered()
-                return []
-            with speaking(turn.language):
-                args = f"{reference} {hidden.hide(turn, storable(text))}".strip()
-                if is_project_reference(turn, reference):
-                    await program_team.run(turn, action, args)
-                else:
-                    await team.run(turn, action, args)
-                hidden.tell(turn, reference)
-            await self._queue_replies(turn, reply_to)
-        self._committed(tx)
-        return turn.replies
+
+        async def work(turn: Turn) -> None:
+            args = f"{reference} {hidden.hide(turn, storable(text))}".strip()
+            if is_project_reference(turn, reference):
+                await program_team.run(turn, action, args)
+            else:
+                await team.run(turn, action, args)
+            hidden.tell(turn, reference)
+
+        return await self._unit(incoming, reply_to, work)
 
     async def team_files(
         self,
@@ -237,38 +232,28 @@ class Desk:
         reply_to: ReplyTo | None = None,
     ) -> list[Message]:
         """Files a team member posted about a ticket (in its team thread): internal."""
-        async with self.store.transaction() as tx:
-            turn = await self._turn(tx, incoming)
-            if not await self._first_delivery(turn):
-                self._redelivered()
-                return []
-            with speaking(turn.language):
-                await attachments.team_files(turn, reference)
-                hidden.tell(turn, reference)
-            await self._queue_replies(turn, reply_to)
-        self._committed(tx)
-        return turn.replies
+
+        async def work(turn: Turn) -> None:
+            await attachments.team_files(turn, reference)
+            hidden.tell(turn, reference)
+
+        return await self._unit(incoming, reply_to, work)
 
     async def submit_integration(
         self, incoming: Incoming, data: dict[str, Any], reply_to: ReplyTo | None = None
     ) -> list[Message]:
         """File an integration request collected by a channel's own form (Slack's modal)."""
-        async with self.store.transaction() as tx:
-            turn = await self._turn(tx, incoming)
-            if not await self._first_delivery(turn):
-                self._redelivered()
-                return []
-            with speaking(turn.language):
-                if not await program_request.refuse_second(turn):
-                    clean = {
-                        k: hidden.hide(turn, storable(v)) if isinstance(v, str) else v
-                        for k, v in data.items()
-                    }
-                    await program_request.file_request(turn, clean)
-                hidden.tell(turn)
-            await self._queue_replies(turn, reply_to)
-        self._committed(tx)
-        return turn.replies
+
+        async def work(turn: Turn) -> None:
+            if not await program_request.refuse_second(turn):
+                clean = {
+                    k: hidden.hide(turn, storable(v)) if isinstance(v, str) else v
+                    for k, v in data.items()
+                }
+                await program_request.file_request(turn, clean)
+            hidden.tell(turn)
+
+        return await self._unit(incoming, reply_to, work)
 
     async def open_issue(
         self,
@@ -290,30 +275,26 @@ class Desk:
     async def submit_report(
         self, incoming: Incoming, draft: Draft, reply_to: ReplyTo | None = None
     ) -> list[Message]:
-        """File a report collected by a channel's own form (Slack's modal) in one step."""
-        async with self.store.transaction() as tx:
-            turn = await self._turn(tx, incoming)
-            # A form submitted again (same delivery: Slack's view id) files nothing more.
-            if not await self._first_delivery(turn):
-                self._redelivered()
-                return []
-            with speaking(turn.language):
-                if await limits.admit(turn):
-                    refusal = await limits.ticket_refusal(turn, draft.severity)
-                    if refusal is not None:
-                        turn.say(refusal.text)
-                    else:
-                        draft = replace(
-                            draft,
-                            title=hidden.hide(turn, storable(draft.title)),
-                            description=hidden.hide(turn, storable(draft.description)),
-                        )
-                        ticket = await open_ticket(turn, draft)
-                        created_replies(turn, ticket)
-                        hidden.tell(turn, ticket.reference)
-            await self._queue_replies(turn, reply_to)
-        self._committed(tx)
-        return turn.replies
+        """File a report collected by a channel's own form (Slack's modal) in one step. A form
+        submitted again (same delivery: Slack's view id) files nothing more."""
+
+        async def work(turn: Turn) -> None:
+            if not await limits.admit(turn):
+                return
+            refusal = await limits.ticket_refusal(turn, draft.severity)
+            if refusal is not None:
+                turn.say(refusal.text)
+                return
+            clean = replace(
+                draft,
+                title=hidden.hide(turn, storable(draft.title)),
+                description=hidden.hide(turn, storable(draft.description)),
+            )
+            ticket = await open_ticket(turn, clean)
+            created_replies(turn, ticket)
+            hidden.tell(turn, ticket.reference)
+
+        return await self._unit(incoming, reply_to, work)
 
     async def language_of(self, incoming: Incoming) -> str:
         """The language to use with the person behind `incoming` outside a conversation turn
@@ -333,6 +314,25 @@ class Desk:
                 LanguageChoice(chosen, language.PICKED),
                 self.clock.now(),
             )
+
+    async def _unit(
+        self,
+        incoming: Incoming,
+        reply_to: ReplyTo | None,
+        work: Callable[[Turn], Awaitable[None]],
+    ) -> list[Message]:
+        """An adapter's entry point as one unit of work: a redelivered event does nothing, the
+        work runs in the person's language, and its answers join the same transaction."""
+        async with self.store.transaction() as tx:
+            turn = await self._turn(tx, incoming)
+            if not await self._first_delivery(turn):
+                self._redelivered()
+                return []
+            with speaking(turn.language):
+                await work(turn)
+            await self._queue_replies(turn, reply_to)
+        self._committed(tx)
+        return turn.replies
 
     async def _queue_replies(self, turn: Turn, reply_to: ReplyTo | None) -> None:
         if reply_to is None or not turn.replies:
