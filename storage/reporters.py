@@ -53,6 +53,11 @@ _PG_STANDING = (
     "FROM ticket WHERE reporter_channel = $1 AND reporter_user_id = $2"
 )
 
+_PG_LOCK = (
+    "INSERT INTO reporter (channel, user_id) VALUES ($1, $2) ON CONFLICT (channel, user_id) "
+    "DO UPDATE SET blocked_by = reporter.blocked_by"
+)
+
 
 class ReporterRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -77,6 +82,11 @@ class ReporterRepository:
         processes cannot both pass a limit check on the same count. One statement: an upsert
         that changes nothing still locks the row on PostgreSQL (and takes SQLite's write lock,
         which its transactions hold from the start anyway)."""
+        if pg_fast.driver(self.session) is not None:
+            # Inside the transaction (the lock lasts until its end), straight on asyncpg.
+            await pg_fast.begin(self.session)
+            await pg_fast.execute(self.session, _PG_LOCK, channel, user_id)
+            return
         dialect = self.session.bind.dialect.name  # type: ignore[union-attr]
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
         statement = insert(Reporter).values(channel=channel, user_id=user_id)
