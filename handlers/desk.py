@@ -382,11 +382,12 @@ class Desk:
         incoming = storable_incoming(incoming)
         state = await tx.start_turn(incoming.channel, incoming.chat_id, incoming.user_id)
         now = self.clock.now()
-        probe = hidden.language_probe(incoming)
+        findings = hidden.secrets(incoming)
+        probe = hidden.language_probe(incoming, findings)
         spoken = await language.resolve(tx, probe, self.settings.default_language, now)
         # Secrets are hidden here, before any flow sees the text: nothing after this point
         # (conversation state, tickets, the outbox, logs) can hold them.
-        incoming, kinds = hidden.clean(incoming, spoken)
+        incoming, kinds = hidden.clean(incoming, spoken, findings)
         turn = Turn(self, incoming, tx, state, now, spoken, hidden=kinds)
         await self._learn_name(turn)
         return turn
