@@ -4,9 +4,10 @@ scheduled again with backoff when the platform is rate-limiting, failing or down
 
 Crash window: a lease lasts seconds and is renewed while its batch is in flight (until each
 outcome is written, not just known: a platform answering late or a slow commit is no crash),
-and a message is marked sent in the first commit after the platform accepted it (outcomes that arrive together
-share one commit). A process killed mid-batch therefore leaves at most the messages the platform
-had just accepted unmarked; they are sent again when the lease runs out (LEASE), by any process.
+and a message is marked sent in the first commit after the platform accepted it (outcomes that
+arrive together share one commit). A process killed mid-batch therefore leaves at most the
+messages the platform had just accepted unmarked; they are sent again when the lease runs out
+(LEASE), by any process.
 """
 
 from __future__ import annotations
