@@ -111,6 +111,7 @@ class OutboxDispatcher:
         self.notifier = notifier
         self._wake = asyncio.Event()
         self._batches = 0  # batches being delivered by this process
+        self._flying: set[int] = set()  # their rows
         self._direct: set[asyncio.Task[int]] = set()
         self._ledger = Ledger(self)
         # Rows may be waiting behind this process's leases: worth a claim when a batch lands.
@@ -152,6 +153,14 @@ class OutboxDispatcher:
             batch = await tx.outbox.claim_due(
                 list(self.senders), self.clock.now(), self.lease, BATCH
             )
+            # A row this process is still sending whose lease ran out (the loop too busy to
+            # renew it in time; the claim just renewed it) is not sent a second time, and
+            # nothing after it in its chat goes before it.
+            busy = {(item.channel, item.chat_id) for item in batch if item.id in self._flying}
+            if busy:
+                later = [i for i in batch if (i.channel, i.chat_id) in busy]
+                await tx.outbox.unclaim([i.id for i in later if i.id not in self._flying])
+                batch = [i for i in batch if (i.channel, i.chat_id) not in busy]
             pages = [item.id for item in batch if item.kind == PAGE]
             cancelled = set(await tx.outbox.cancel_acknowledged_pages(pages))
         if not batch and not batches:
@@ -162,6 +171,7 @@ class OutboxDispatcher:
         """Send rows this process has leased: chats side by side, each chat in order. Returns
         how many were sent."""
         book = Book(self._ledger, batch)
+        self._flying.update(book.items)
         self._batches += 1
         self._quiet.clear()
         renewer = asyncio.create_task(self._renew(book))
@@ -181,6 +191,7 @@ class OutboxDispatcher:
                 renewer.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await renewer
+            self._flying.difference_update(book.items)
             self._report_taken_over(batch, book)
             self._batches -= 1
             if not self._batches:

@@ -110,3 +110,34 @@ async def test_a_send_answered_after_the_lease_is_sent_once(
     assert len(api.calls_of("sendMessage")) == 1
     async with store.transaction() as tx:
         assert [item.status for item in await tx.outbox.items()] == ["sent"]
+
+
+async def test_a_lease_that_ran_out_mid_send_is_not_sent_again_by_its_own_process(
+    api: FakeTelegramAPI, store: Store, clock: FakeClock
+) -> None:
+    """The process is too busy to renew (its renewer never gets to run) and its lease runs out
+    while Telegram still holds the answer: its own next claim neither sends that row again nor
+    anything after it in the chat; both go once, in order."""
+    async with Bot(api.token, base_url=api.base_url) as bot:
+        sender = TelegramOutboxSender(TelegramSender(bot))
+        stuck = Ticks()  # never ticked: no renewal
+        dispatcher = OutboxDispatcher(store, {"telegram": sender}, clock, lease=LEASE, pause=stuck)
+        async with store.transaction() as tx:
+            for number in (1, 2):
+                tx.outbox.add(
+                    key=f"direct:{number}",
+                    channel="telegram",
+                    chat_id=CHAT,
+                    kind=DIRECT,
+                    payload={"text": f"Answer {number}", "choices": []},
+                    now=clock.now(),
+                )
+        gate = api.hold("sendMessage")
+        first = asyncio.create_task(dispatcher.deliver(await dispatcher.claim()))
+        await gate.arrived.wait()
+        clock.advance(LEASE * 2)
+        assert await dispatcher.claim() == []
+        gate.release.set()
+        assert await first == 2
+    assert await dispatcher.deliver_due() == 0
+    assert [c.params["text"] for c in api.calls_of("sendMessage")] == ["Answer 1", "Answer 2"]
