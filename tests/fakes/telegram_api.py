@@ -23,6 +23,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from tests.fakes.loopback import LoopbackServer
 from tests.fakes.telegram_delete import DeleteMethods
 from tests.fakes.telegram_files import BotFileMethods
 from tests.fakes.telegram_methods import ApiCall, ApiError, BotApiMethods, keyboard_of
@@ -42,7 +43,7 @@ class _Failure:
 _CHAT_LIMITED = frozenset({"sendmessage", "editmessagetext", "editmessagereplymarkup"})
 
 
-class FakeTelegramAPI(BotFileMethods, DeleteMethods, BotApiMethods):
+class FakeTelegramAPI(LoopbackServer, BotFileMethods, DeleteMethods, BotApiMethods):
     """`async with FakeTelegramAPI() as api:`; point the bot at `api.base_url` (PTB) or
     `api.api_base_url` (the desk's `[telegram] api_base_url`)."""
 
@@ -70,13 +71,9 @@ class FakeTelegramAPI(BotFileMethods, DeleteMethods, BotApiMethods):
         self.long_polls = 0  # getUpdates calls that found nothing and started waiting
         # Called with every finished call; cheaper than wait_call for many concurrent waiters.
         self.listeners: list[Callable[[ApiCall], None]] = []
-        self._runner: web.AppRunner | None = None
-        self._site: web.TCPSite | None = None
         # The getUpdates being answered now: a newer one ends it with 409, as Telegram does.
         self._poll = 0
         self.down_status: int | None = None  # every call answers this (an outage) while set
-        self._refusing = False
-        self.port = 0
         self._files_init()
 
     # lifecycle ------------------------------------------------------------------------------
@@ -84,35 +81,14 @@ class FakeTelegramAPI(BotFileMethods, DeleteMethods, BotApiMethods):
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self._site = site
+        await self._serve(app, shutdown_timeout=0.5)
         return self
-
-    async def refuse_connections(self) -> None:
-        """Stop listening: the bot's connections are refused until `accept_connections`, and a
-        request on a connection it kept open is cut off (the network is down, not the API)."""
-        self._refusing = True
-        if self._site is not None:
-            await self._site.stop()
-            self._site = None
-
-    async def accept_connections(self) -> None:
-        assert self._runner is not None
-        self._refusing = False
-        if self._site is None:
-            self._site = web.TCPSite(self._runner, "127.0.0.1", self.port, reuse_address=True)
-            await self._site.start()
 
     async def __aexit__(self, *exc: object) -> None:
         self._closing = True
         async with self._changed:
             self._changed.notify_all()
-        if self._runner is not None:
-            await self._runner.cleanup()
+        await self._stop_serving()
 
     @property
     def api_base_url(self) -> str:
@@ -305,8 +281,7 @@ class FakeTelegramAPI(BotFileMethods, DeleteMethods, BotApiMethods):
 
     # server ---------------------------------------------------------------------------------
     async def _handle(self, request: web.Request) -> web.Response:
-        if self._refusing and request.transport is not None:
-            request.transport.abort()
+        if self._cut_off(request):
             return web.Response(status=503)
         method = request.match_info["method"]
         files: dict[str, bytes] = {}
