@@ -27,7 +27,8 @@ ACKNOWLEDGE = (
     r"asante( sana)?|ahsante|nashukuru|shukrani|poa|safi|fine|cool|great|nice|noted|got it|"
     r"alright|all right|perfect|awesome|bye|goodbye|kwaheri|see you|cheers|lol|haha|hahaha|"
     r"test|testing|hmm+|yes|no|yeah|yep|nope|ndiyo|ndio|hapana|sure|done|nimeelewa|"
-    r"tumeelewa|nimekupata|good|excellent|welcome|karibu"
+    r"tumeelewa|nimekupata|good|excellent|welcome|karibu|sorry|samahani|my bad|never ?mind|"
+    r"ignore (that|this|it)|disregard|wrong (chat|group|window|person|place|number)"
 )
 
 STATUS = [
@@ -49,7 +50,7 @@ STATUS = [
     r"(at|on|into)\b",
     r"\bare (you|u|they) (guys )?(working|looking|checking) (on|at|into)\b",
     r"\b(has|have|did) (anyone|someone|somebody|any one|you|u|the team) (looked|checked|seen|"
-    r"picked|started|read)\b",
+    r"picked|started|read|look|check|see|pick|start|read)\b",
     r"\bhow far\b",
     r"\banything (new|yet|else from you)\b",
     r"\bhow(s| is| are) (it|things|everything) (going|coming along|looking)\b",
@@ -99,6 +100,14 @@ FOLLOWUP = [
     r"\bcame back\b",
     r"\b(forgot to mention|one more thing|to add|more info|more details|additional info|"
     r"following up|follow up|followup|fyi|btw|update:|just to add|also noticed|also seeing)\b",
+    # Handing over what the team may need: a detail, a log, a reference.
+    r"\b(if|in case) (that|this|it) (helps|is useful|is needed)\b",
+    r"\bin case (you|u) need (it|them|this|that)\b",
+    r"\b(as|like) (you )?(requested|asked)\b",
+    r"^(here is|here are|heres)\b",
+    r"\b(hii hapa|hizi hapa|hapa ni|kwa taarifa|kama itasaidia|ikiwa itasaidia)\b",
+    # "now even ..." / "sasa hata ...": the same trouble has spread.
+    r"\b(now even|sasa hata|sasa pia|even now)\b",
     r"\b(provider side|your side|on your end|your end)\b",
     r"\bbado\b",
     r"\btena\b",
@@ -125,6 +134,7 @@ FOLLOWUP_WEAK = [
     r"\b(more|even more|another|other) \d+\b",
     r"\b(also|pia)\b",
     r"\b(sasa hivi|sasa ni|sasa pia|sasa hata|sasa tuna|sasa)\b \d+",
+    r"\b(here is|here are|heres)\b",
 ]
 
 URGENT = [
@@ -173,7 +183,12 @@ PROBLEM = [
     r"times out|mismatch|invalid|unauthori[sz]ed|forbidden|cant|cannot|unable|stuck|reversed|"
     r"missing|wrong|crash|crashes|crashing|exception|refused|blocked|incorrect|duplicate|"
     r"duplicated|expired|hangs|hanging|not found|unreachable|blocking|blocks|no access|"
-    r"not allowed|no permission|permission denied|not authori[sz]ed)\b",
+    r"not allowed|no permission|permission denied|not authori[sz]ed|insufficient|forever|"
+    r"nothing)\b",
+    # "is not generated", "never receives": a negated action is a problem however it is spelt.
+    r"\b(not|nt|never|isnt|arent|doesnt|dont|didnt|wont|havent|hasnt|wasnt|werent) "
+    r"(been |being |yet )?[a-z]{3,}(ed|ing|es)\b",
+    r"\b(stays?|stuck|remains?|hangs?) (in |at |on )?(processing|pending|queued)\b",
     r"\b(not|nt|never|isnt|arent|doesnt|dont|didnt|wont|havent|hasnt) (working|work|"
     r"receiving|received|arriving|arrive|coming|reaching|getting|showing|going|updating|"
     r"reflecting|possible|able|accepted|valid|delivered|sent|loading)\b",
@@ -182,7 +197,9 @@ PROBLEM = [
     r"haifiki|hazifiki|haipiti|hayapiti|kosa|makosa|inakataa|imekataliwa|yamekataliwa|"
     r"imekwama|yamekwama|haijafika|hayajafika|sijaruhusiwa|hatujaruhusiwa|haiwezekani|shida|"
     r"haitumi|haionyeshi|imegoma|inagoma|imefeli|yamefeli|inafeli|haikubali|haifanyikazi|"
-    r"haiingii|hayaingii|sipati|hatupati|haipatikani|imesimama|imekufa|haijibu|hitilafu)\b",
+    r"haiingii|hayaingii|sipati|hatupati|haipatikani|imesimama|imekufa|haijibu|hitilafu|"
+    r"hayafiki|hayaonekani|haionekani|hazionekani|haijaingia|hazijaingia|hazijafika|"
+    r"haijapokelewa|hatupokei|hatujapokea|haijatokea|haitoki|hayatoki)\b",
 ]
 
 # Words that make a message about integrating with ClickPesa even when it neither asks nor
@@ -207,7 +224,19 @@ _STOP = """the and for with that this from have has had are was were will would 
     done doing please pls kindly thanks thank hello team issue problem error errors failing
     failed fail fails working work still help need want know yet why how who ticket tiketi
     tatizo bado tena kwa na ya za wa la kwenye yetu yangu wetu wangu hii hiyo hilo sasa pia
-    hata lakini kama ili sana tu ni si one two today yesterday since"""
+    hata lakini kama ili sana tu ni si one two today yesterday since http https www com"""
+
+# Payment providers, as merchants write them (after normalise): naming the provider of an
+# active ticket ties a message to it.
+PROVIDERS = {
+    "mpesa": r"m ?pesa|vodacom|voda",
+    "tigopesa": r"tigo( ?pesa)?|mixx( by yas)?|yas",
+    "airtel": r"airtel( ?money)?",
+    "halopesa": r"halo ?pesa|halotel",
+    "azampesa": r"azam ?pesa",
+    "card": r"visa|mastercard|card|cards",
+    "bank": r"crdb|nmb|nbc|bank",
+}
 STOPWORDS = frozenset(_STOP.split())
 
 
