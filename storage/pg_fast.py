@@ -15,6 +15,10 @@ How it stays correct:
   of the unit). If the unit opened a transaction (a ticket, an outbox row, a lock), they run inside
   it and commit with it. If not, they are one statement (several writes become data-modifying
   CTEs of one statement), which PostgreSQL commits atomically on its own.
+- A write may be conditional (`lost`: the conversation saved only over the version the turn read).
+  Its statement returns a row when it wrote; if it matched none, the combined statement fails on
+  purpose (see `combined`), so whatever else the unit wrote is undone with it, inside a
+  transaction or alone, and `lost` is raised for the caller to run the event again.
 - Such a unit only changed where people stand in a conversation and the language they speak
   (`relaxed` writes), so it commits without waiting for the WAL flush (`synchronous_commit` off,
   for that one transaction; `[desk] durable_steps` turns this off). A crash of the PostgreSQL
@@ -47,6 +51,8 @@ class _Write:
     sql: str  # one INSERT / UPDATE, parameters $1..$n
     args: tuple[Any, ...]
     relaxed: bool
+    # Conditional: `sql` returns a row when it wrote; when it did not, this is raised.
+    lost: Exception | None = None
 
 
 def driver(session: AsyncSession) -> Any | None:
@@ -70,9 +76,15 @@ async def fetchrow(session: AsyncSession, sql: str, *args: Any) -> Any:
         raise _translated(session, sql, args, error) from error
 
 
-async def _execute(session: AsyncSession, sql: str, args: tuple[Any, ...]) -> None:
+async def _execute(
+    session: AsyncSession, sql: str, args: tuple[Any, ...], lost: Exception | None = None
+) -> None:
     try:
         await driver(session).execute(sql, *args)  # type: ignore[union-attr]
+    except asyncpg.DivisionByZeroError as error:
+        if lost is None:
+            raise _translated(session, sql, args, error) from error
+        raise lost from error
     except (asyncpg.PostgresError, asyncpg.InterfaceError) as error:
         raise _translated(session, sql, args, error) from error
 
@@ -90,13 +102,21 @@ def _translated(session: AsyncSession, sql: str, args: tuple[Any, ...], error: E
 
 
 def defer(
-    session: AsyncSession, key: object, sql: str, args: tuple[Any, ...], *, relaxed: bool
+    session: AsyncSession,
+    key: object,
+    sql: str,
+    args: tuple[Any, ...],
+    *,
+    relaxed: bool,
+    lost: Exception | None = None,
 ) -> None:
     """Write at the end of the unit of work. A later write with the same `key` replaces this
-    one (the newest conversation state, the newest language pick)."""
+    one (the newest conversation state, the newest language pick). With `lost`, `sql` must
+    return a row when it writes (RETURNING); when it writes nothing, the whole unit of work is
+    undone and `lost` raised."""
     writes: dict[object, _Write] = session.info.setdefault(_WRITES, {})
     writes.pop(key, None)
-    writes[key] = _Write(sql, args, relaxed)
+    writes[key] = _Write(sql, args, relaxed, lost)
 
 
 async def flush(session: AsyncSession) -> None:
@@ -114,7 +134,8 @@ async def flush(session: AsyncSession) -> None:
         and all(w.relaxed for w in writes.values())
     )
     sql, args = combined(list(writes.values()), relaxed)
-    await _execute(session, sql, args)
+    lost = next((w.lost for w in writes.values() if w.lost is not None), None)
+    await _execute(session, sql, args, lost)
 
 
 def insert_rows(table: str, rows: list[dict[str, Any]]) -> tuple[str, tuple[Any, ...]]:
@@ -133,13 +154,19 @@ def combined(writes: list[_Write], relaxed: bool) -> tuple[str, tuple[Any, ...]]
     """One statement running every write (data-modifying CTEs always run, referenced or not)."""
     parts: list[str] = []
     args: list[Any] = []
+    # is_local: for this statement's own transaction only.
+    selected = ["set_config('synchronous_commit', 'off', true)" if relaxed else "1"]
     for number, write in enumerate(writes):
         sql = _PARAM.sub(partial(_shift, len(args)), write.sql)
         parts.append(f"w{number} AS ({sql})")
         args.extend(write.args)
-    # is_local: for this statement's own transaction only.
-    tail = "SELECT set_config('synchronous_commit', 'off', true)" if relaxed else "SELECT 1"
-    return f"WITH {', '.join(parts)} {tail}", tuple(args)
+        if write.lost is not None:
+            # A conditional write that wrote nothing fails the statement with a division by
+            # zero (plain SQL has no RAISE; the count is known only at run time, so the planner
+            # cannot fold it into an error every time), undoing every write in it and in its
+            # transaction; `_execute` turns that error into `lost`.
+            selected.append(f"1 / (SELECT count(*) FROM w{number})")
+    return f"WITH {', '.join(parts)} SELECT {', '.join(selected)}", tuple(args)
 
 
 def _shift(offset: int, match: re.Match[str]) -> str:
