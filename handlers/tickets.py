@@ -27,9 +27,14 @@ class Draft:
 
 async def _link(turn: Turn, ticket: Ticket, project: Project | None) -> None:
     """Point the ticket at the reporter's merchant and its project (the one given, else the
-    newest one not yet live, else the newest), and name them for the team's alerts."""
+    newest one not yet live, else the newest), and name them for the team's alerts. Without a
+    project, the ticket was written already, its merchant looked up with it."""
     projects = turn.tx.projects
-    merchant = await projects.merchant_for(turn.actor)
+    if project is None:
+        found = ticket.merchant_id
+        merchant = None if found is None else await projects.merchant(found)
+    else:
+        merchant = await projects.merchant_for(turn.actor)
     if merchant is None and project is None:
         return
     if project is None and merchant is not None:
@@ -68,8 +73,15 @@ async def open_ticket(turn: Turn, draft: Draft, project: Project | None = None) 
         updated_at=turn.now,
         facts=facts.dumps(facts.extract(f"{draft.title}\n{draft.description}")),
     )
-    await _link(turn, ticket, project)
-    await turn.tx.tickets.create(ticket, turn.actor)
+    if project is None:
+        # Most reporters speak for no merchant: the insert itself looks theirs up, and only a
+        # ticket that found one is named after it (an UPDATE at the flush).
+        await turn.tx.tickets.create(ticket, turn.actor, merchant_of=turn.actor)
+        if ticket.merchant_id is not None:
+            await _link(turn, ticket, None)
+    else:
+        await _link(turn, ticket, project)
+        await turn.tx.tickets.create(ticket, turn.actor)
     for observer in turn.desk.observers:
         await observer.created(turn.tx, ticket, turn.now)
     turn.desk.notifier.new_ticket(turn.tx, ticket, turn.now)

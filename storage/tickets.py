@@ -28,19 +28,28 @@ _PG_DIALECT = postgresql.dialect()  # type: ignore[no-untyped-call]
 _CREATE_COLUMNS = [c.name for c in _ticket_table.columns if c.name not in ("id", "reference")]
 # The id comes from the column's own sequence, so the reference is written with the row. The
 # casts give each parameter its column's type (an INSERT ... SELECT does not infer them).
+# The merchant the identity in $2 speaks for, unless the ticket names one (NULL: none).
+_MERCHANT_OF = "COALESCE({0}, (SELECT merchant_id FROM merchant_identity WHERE identity = {1}))"
 _PG_CREATE = (
     f"INSERT INTO ticket (id, reference, {', '.join(_CREATE_COLUMNS)}) "
     "SELECT n.id, $1::text || n.id, "
     + ", ".join(
-        f"${number}::{_ticket_table.c[name].type.compile(dialect=_PG_DIALECT)}"
-        for number, name in enumerate(_CREATE_COLUMNS, start=2)
+        _MERCHANT_OF.format(f"${number}::INTEGER", "$2::text")
+        if name == "merchant_id"
+        else f"${number}::{_ticket_table.c[name].type.compile(dialect=_PG_DIALECT)}"
+        for number, name in enumerate(_CREATE_COLUMNS, start=3)
     )
-    + " FROM (SELECT nextval(pg_get_serial_sequence('ticket', 'id')) AS id) AS n RETURNING id"
+    + " FROM (SELECT nextval(pg_get_serial_sequence('ticket', 'id')) AS id) AS n "
+    "RETURNING id, merchant_id"
 )
 # SQLite: the id is the row's, known once it is written (the transaction holds the write lock).
 _SQLITE_CREATE = (
-    f"INSERT INTO ticket (reference, {', '.join(_CREATE_COLUMNS)}) "
-    f"VALUES ({', '.join('?' for _ in range(len(_CREATE_COLUMNS) + 1))})"
+    f"INSERT INTO ticket (reference, {', '.join(_CREATE_COLUMNS)}) VALUES (?1, "
+    + ", ".join(
+        _MERCHANT_OF.format(f"?{number}", "?2") if name == "merchant_id" else f"?{number}"
+        for number, name in enumerate(_CREATE_COLUMNS, start=3)
+    )
+    + ") RETURNING id, merchant_id"
 )
 _SQLITE_REFERENCE = "UPDATE ticket SET reference = ? WHERE id = ?"
 
@@ -79,27 +88,35 @@ class TicketRepository:
             await connection.execute(insert(TicketEvent.__table__), self._events)  # type: ignore[attr-defined]
             self._events = []
 
-    async def create(self, ticket: Ticket, actor: str) -> Ticket:
+    async def create(self, ticket: Ticket, actor: str, merchant_of: str | None = None) -> Ticket:
         """Store a new ticket; its reference is the prefix and the row id (`INT-42`).
+        `merchant_of`: an identity whose merchant (if it speaks for one) the ticket points at,
+        unless it points at one already (looked up by the same statement).
 
         Straight on the driver (through the ORM it was an INSERT, an UPDATE for the reference
         and a flush's worth of work); the ticket is then attached to the session as if loaded,
         so a later change to it in this unit of work (the escalator's due times) is an UPDATE
         at the flush."""
-        sqlite = await sqlite_driver(self.session)
+        session = self.session
+        if merchant_of is not None and (session.new or session.dirty or session.deleted):
+            # The lookup bypasses the session: an identity linked in this unit counts.
+            await session.flush()
+        sqlite = await sqlite_driver(session)
         if sqlite is not None:
             # A placeholder of its own until the id is known: with one shared placeholder ("")
             # the unique index made every other process's new ticket wait for this transaction.
             values = [_sqlite_value(getattr(ticket, name)) for name in _CREATE_COLUMNS]
             placeholder = f"new:{uuid.uuid4().hex}"
-            ticket.id = sqlite.execute(_SQLITE_CREATE, (placeholder, *values)).lastrowid
+            written = sqlite.execute(_SQLITE_CREATE, (placeholder, merchant_of, *values))
+            ((ticket.id, ticket.merchant_id),) = written.fetchall()
             ticket.reference = f"{self.prefix}-{ticket.id}"
             sqlite.execute(_SQLITE_REFERENCE, (ticket.reference, ticket.id))
         else:
-            await pg_fast.begin(self.session)
+            await pg_fast.begin(session)
             values = [getattr(ticket, name) for name in _CREATE_COLUMNS]
-            row = await pg_fast.fetchrow(self.session, _PG_CREATE, f"{self.prefix}-", *values)
-            ticket.id = row[0]
+            prefix = f"{self.prefix}-"
+            row = await pg_fast.fetchrow(session, _PG_CREATE, prefix, merchant_of, *values)
+            ticket.id, ticket.merchant_id = row
             ticket.reference = f"{self.prefix}-{ticket.id}"
         make_transient_to_detached(ticket)
         self.session.add(ticket)
