@@ -52,6 +52,12 @@ _SQLITE_CREATE = (
     + ") RETURNING id, merchant_id"
 )
 _SQLITE_REFERENCE = "UPDATE ticket SET reference = ? WHERE id = ?"
+# The columns `record` writes.
+_EVENT_COLUMNS = ("ticket_id", "created_at", "actor", "action", "field", "old_value", "new_value")
+_SQLITE_EVENT = (
+    f"INSERT INTO ticket_event ({', '.join(_EVENT_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in _EVENT_COLUMNS)})"
+)
 
 
 def _sqlite_value(value: Any) -> Any:
@@ -83,10 +89,16 @@ class TicketRepository:
             sql, args = pg_fast.insert_rows("ticket_event", self._events)
             pg_fast.defer(self.session, "ticket_event", sql, args, relaxed=False)
             self._events = []
-        if self._events:
+        if not self._events:
+            return
+        sqlite = await sqlite_driver(self.session)
+        if sqlite is not None:
+            rows = [[_sqlite_value(e[c]) for c in _EVENT_COLUMNS] for e in self._events]
+            sqlite.executemany(_SQLITE_EVENT, rows)
+        else:
             connection = core_connection(self.session)
             await connection.execute(insert(TicketEvent.__table__), self._events)  # type: ignore[attr-defined]
-            self._events = []
+        self._events = []
 
     async def create(self, ticket: Ticket, actor: str, merchant_of: str | None = None) -> Ticket:
         """Store a new ticket; its reference is the prefix and the row id (`INT-42`).
