@@ -81,6 +81,14 @@ async def main(options: argparse.Namespace) -> None:
 
         # Statements through SQLAlchemy (SQLite's per-message ones bypass it: see inline_sqlite).
         event.listen(database.engine.sync_engine, "before_cursor_execute", count)
+        opened = [0]
+
+        def connected(*_: object) -> None:
+            opened[0] += 1
+
+        # Connections opened while measuring: each costs milliseconds (and its statements are
+        # prepared again), so a pool that keeps opening them shows here.
+        event.listen(database.engine.sync_engine, "connect", connected)
         desk = Desk(Store(database), DeskSettings(), team_targets=[Target("console", "team")])
         # First-use costs are not counted: as many flows at once as will be measured, so every
         # pooled connection the run uses is open and has its statements prepared (opening one
@@ -94,11 +102,12 @@ async def main(options: argparse.Namespace) -> None:
             while queue:
                 await _flow(desk, queue.pop(), latencies, by_step)
 
-        statements[0] = 0
+        statements[0] = opened[0] = 0
         load = os.getloadavg()[0]
         started, cpu = time.perf_counter(), time.process_time()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+        connections = opened[0]
         dialect = database.dialect
         await database.close()
         if dialect == "postgresql" and options.wire_flows:
@@ -123,6 +132,11 @@ async def main(options: argparse.Namespace) -> None:
     )
     if dialect == "sqlite":
         print(f"SQL statements through SQLAlchemy per message: {statements[0] / count:.2f}")
+    else:
+        print(
+            f"pool: {options.pool_size} kept + {options.max_overflow} overflow; "
+            f"connections opened while measuring: {connections}"
+        )
     print(
         "mean ms by step: "
         + "  ".join(f"{name} {statistics.fmean(v) * 1000:.2f}" for name, v in by_step.items())
