@@ -12,7 +12,7 @@ from handlers.messages import t
 from handlers.ops import metrics
 from handlers.turn import Turn
 from storage.database import after_commit
-from storage.models import Environment, Kind, Severity, Status, Ticket
+from storage.models import Environment, Kind, Severity, Status, Ticket, new_row
 from storage.program_models import Project
 
 
@@ -56,7 +56,8 @@ async def _link(turn: Turn, ticket: Ticket, project: Project | None) -> None:
 
 async def open_ticket(turn: Turn, draft: Draft, project: Project | None = None) -> Ticket:
     incoming = turn.incoming
-    ticket = Ticket(
+    ticket = new_row(
+        Ticket,
         kind=draft.kind,
         title=draft.title,
         description=draft.description,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any, TypeVar
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy.orm import class_mapper
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -353,3 +355,30 @@ class Attachment(SQLModel, table=True):
     last_error: str | None = Field(default=None, sa_column=Column(Text))
     created_at: datetime = Field(sa_column=_utc(nullable=False))
     stored_at: datetime | None = Field(default=None, sa_column=_utc())
+
+
+def new_row(model: type[_Row], **values: Any) -> _Row:
+    """`model(**values)` without SQLModel's constructor, which sets every field through both
+    pydantic's and SQLAlchemy's attribute machinery (about 0.2 ms for a ticket, on every report
+    filed). Built the way SQLAlchemy builds a row it loads: same fields and defaults, no
+    validation (a table model's constructor validates nothing either)."""
+    missing = _REQUIRED.setdefault(model, _required(model)) - values.keys()
+    if missing:
+        raise TypeError(f"{model.__name__} needs {', '.join(sorted(missing))}")
+    # class_mapper: the mappers are configured first (the constructor's first call does it).
+    row: _Row = class_mapper(model).class_manager.new_instance()
+    fields = row.__dict__
+    for name, field in model.model_fields.items():
+        fields[name] = (
+            values[name] if name in values else field.get_default(call_default_factory=True)
+        )
+    object.__setattr__(row, "__pydantic_fields_set__", set(values))
+    return row
+
+
+_Row = TypeVar("_Row", bound=SQLModel)
+_REQUIRED: dict[type[SQLModel], set[str]] = {}
+
+
+def _required(model: type[SQLModel]) -> set[str]:
+    return {name for name, field in model.model_fields.items() if field.is_required()}
