@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
 from typing import Any, TypeVar
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
@@ -362,7 +363,7 @@ def new_row(model: type[_Row], **values: Any) -> _Row:
     pydantic's and SQLAlchemy's attribute machinery (about 0.2 ms for a ticket, on every report
     filed). Built the way SQLAlchemy builds a row it loads: same fields and defaults, no
     validation (a table model's constructor validates nothing either)."""
-    missing = _REQUIRED.setdefault(model, _required(model)) - values.keys()
+    missing = _required(model) - values.keys()
     if missing:
         raise TypeError(f"{model.__name__} needs {', '.join(sorted(missing))}")
     # class_mapper: the mappers are configured first (the constructor's first call does it).
@@ -377,8 +378,8 @@ def new_row(model: type[_Row], **values: Any) -> _Row:
 
 
 _Row = TypeVar("_Row", bound=SQLModel)
-_REQUIRED: dict[type[SQLModel], set[str]] = {}
 
 
-def _required(model: type[SQLModel]) -> set[str]:
-    return {name for name, field in model.model_fields.items() if field.is_required()}
+@cache
+def _required(model: type[SQLModel]) -> frozenset[str]:
+    return frozenset(name for name, field in model.model_fields.items() if field.is_required())
