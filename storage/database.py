@@ -241,7 +241,9 @@ class Database:
         if writer is self._turns and writer is not None and writer.locked():
             # As long as the pool would have waited for a connection, then the same error.
             try:
-                await asyncio.wait_for(writer.acquire(), POOL_TIMEOUT)
+                # asyncio.timeout, not wait_for: no task of its own for every unit that waits.
+                async with asyncio.timeout(POOL_TIMEOUT):
+                    await writer.acquire()
             except TimeoutError:
                 raise SQLAlchemyTimeoutError(
                     f"no database connection free for {POOL_TIMEOUT:.0f} s"
