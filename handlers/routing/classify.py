@@ -278,6 +278,8 @@ def _judge(
             # Without a ticket, "status" only answers "you have no open tickets": it takes the
             # words of a status question, not a guess ("what's the weather today?").
             p.pop(STATUS, None)
+    if not (_any(_STATUS, s) or _any(_QUESTION, s)):
+        p.pop(STATUS, None)  # a status question asks: a statement adds to the ticket instead
     label = Label(max(p, key=lambda k: p[k]))
     about_ticket = p.get(FOLLOWUP, 0.0) + p.get(STATUS, 0.0)
     # "urgent", "haraka", "production down" are said on purpose: the Critical offer is one tap
