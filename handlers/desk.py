@@ -292,6 +292,9 @@ class Desk:
             )
             ticket = await open_ticket(turn, clean)
             created_replies(turn, ticket)
+            # A form has no upload step (the chat flow's "send screenshots or logs now"):
+            # files sent next in this conversation go to the ticket just filed.
+            attachments.expect_files(turn, ticket)
             hidden.tell(turn, ticket.reference)
 
         return await self._unit(incoming, reply_to, work)
@@ -325,11 +328,17 @@ class Desk:
         work runs in the person's language, and its answers join the same transaction."""
         async with self.store.transaction() as tx:
             turn = await self._turn(tx, incoming)
+            state = turn.state
+            before = (state.flow, state.step, dict(state.data))
             if not await self._first_delivery(turn):
                 self._redelivered()
                 return []
             with speaking(turn.language):
                 await work(turn)
+            if (state.flow, state.step, state.data) != before:
+                await tx.conversations.save(
+                    incoming.channel, incoming.chat_id, incoming.user_id, state, turn.now
+                )
             await self._queue_replies(turn, reply_to)
         self._committed(tx)
         return turn.replies
