@@ -134,9 +134,11 @@ async def attach(
     caption: str = "",
     *,
     transcript: bool = True,
+    message_id: int | None = None,
 ) -> list[Attachment]:
     """Put the rows `ids` on `ticket` (locked here for their numbers); the ones already stored
-    go to the team now, the others when their bytes arrive. Returns the rows attached."""
+    go to the team now, the others when their bytes arrive. Returns the rows attached. Without
+    a transcript line of their own, `message_id` is the message they belong to."""
     tx = turn.tx
     locked = await tx.tickets.get(ticket.reference, for_update=True)
     ticket = locked or ticket
@@ -167,7 +169,7 @@ async def attach(
                 row.id,  # type: ignore[arg-type]
                 ticket.id,  # type: ignore[arg-type]
                 number,
-                message.id if message else None,
+                message.id if message else message_id,
             )
         else:
             status = await tx.attachments.move(row.id, ticket.id, number)  # type: ignore[arg-type]
