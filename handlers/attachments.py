@@ -81,6 +81,7 @@ async def receive(turn: Turn, *, internal: bool = False) -> list[Attachment]:
             owner_name=turn.actor_name,
             channel=incoming.channel,
             chat_id=incoming.chat_id,
+            deletable_id=incoming.deletable_id,
             internal=internal,
             kind=file.kind,
             platform_file_id=file.platform_file_id,

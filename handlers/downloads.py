@@ -16,14 +16,14 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from handlers.attachments import AttachmentSettings, team_copy
 from handlers.clock import Clock
 from handlers.delivery import backoff
 from handlers.events import Message
 from handlers.filetypes import human_size, is_text, matches_extension, sniff
-from handlers.hidden import listed
+from handlers.hidden import DELETE_HINT, listed
 from handlers.messages import speaking, t
 from handlers.notify import NOTICE, Notifier, payload
 from handlers.ops import metrics
@@ -210,12 +210,16 @@ class DownloadQueue:
                 lines.append(t("redaction.rotate"))
             if CARD in kinds or CVV in kinds:
                 lines.append(t("redaction.card"))
+            deletable = row.deletable_id is not None
+            lines.append(t("redaction.deleted" if deletable else "redaction.delete_yourself"))
+        # The message that brought the file goes with this notice, as for a typed secret.
+        hints: dict[str, Any] = {DELETE_HINT: row.deletable_id} if row.deletable_id else {}
         tx.outbox.add(
             key=f"{NOTICE}:attachment-redacted:{row.id}",
             channel=row.channel,
             chat_id=row.chat_id,
             kind=NOTICE,
-            payload=payload(Message("\n".join(lines))),
+            payload=payload(Message("\n".join(lines)), **hints),
             now=self.clock.now(),
             thread_id=ticket.reporter_thread_id if ticket is not None else None,
         )
