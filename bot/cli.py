@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import cli_attachments, cli_db, cli_kb, cli_projects, cli_report, cli_tickets
-from bot.config import Config, database_password, load_config
+from bot.config import Config, load_config
 from bot.config_error import ConfigError
+from bot.database_url import database_password
 from bot.logs import setup_logging
 from handlers.i18n.catalogs import LANGUAGES
 

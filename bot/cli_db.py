@@ -6,7 +6,8 @@ import argparse
 import re
 import sys
 
-from bot.config import Config, database_password, masked
+from bot.config import Config
+from bot.database_url import database_password, masked
 from storage import Database
 from storage.copy import CopyRefused, copy_desk
 

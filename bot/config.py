@@ -6,7 +6,6 @@ stderr and exit code 2.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import tomllib
 from collections.abc import Mapping
@@ -14,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
 
 from bot.config_attachments import parse_attachments
 from bot.config_error import ConfigError
@@ -22,6 +20,8 @@ from bot.config_escalation import parse_escalation
 from bot.config_limits import parse_limits
 from bot.config_ops import OpsConfig, ReportsConfig, parse_ops, parse_reports
 from bot.config_program import parse_program
+from bot.config_section import Section, secret
+from bot.database_url import masked
 from handlers.attachments import AttachmentSettings
 from handlers.escalation.durations import DurationError, parse_duration
 from handlers.i18n.catalogs import LANGUAGES
@@ -29,36 +29,8 @@ from handlers.limits import Limits
 
 DEFAULT_PATH = Path("config.toml")
 _PREFIX = re.compile(r"^[A-Z][A-Z0-9]{0,9}$")
-_LABEL = r"[A-Za-z0-9][A-Za-z0-9-]{0,62}"
-_HOST = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(\.{_LABEL})*$")
 _MEMBER = re.compile(r"^(telegram|slack|console):\S+$")
 MAX_REOPEN_WITHIN = timedelta(days=365)
-
-
-def _userinfo(url: str) -> tuple[int, int] | None:
-    """Where the password of `scheme://user:password@host/...` sits in `url`, if it has one."""
-    scheme, sep, rest = url.partition("://")
-    if not sep:
-        return None
-    netloc = rest.split("/", 1)[0].split("?", 1)[0]
-    userinfo, at, _ = netloc.rpartition("@")
-    user, colon, password = userinfo.partition(":")
-    if not at or not colon or not password:
-        return None
-    start = len(scheme) + len(sep) + len(user) + 1
-    return start, start + len(password)
-
-
-def database_password(url: str) -> str:
-    """The password in a database URL ("" if none), for the log filter's list of secrets."""
-    span = _userinfo(url)
-    return unquote(url[span[0] : span[1]]) if span else ""
-
-
-def masked(url: str) -> str:
-    """`url` fit to print: its password, if any, replaced by `***`."""
-    span = _userinfo(url)
-    return f"{url[: span[0]]}***{url[span[1] :]}" if span else url
 
 
 @dataclass(frozen=True)
@@ -138,90 +110,8 @@ class Config:
     source: str = "built-in defaults"
 
 
-class _Section:
-    """Reads one TOML table, remembering which keys were used so leftovers can be reported."""
-
-    def __init__(self, name: str, raw: Any) -> None:
-        if not isinstance(raw, Mapping):
-            raise ConfigError(name, "must be a table")
-        self.name = name
-        self.raw = raw
-        self.used: set[str] = set()
-
-    def key(self, key: str) -> str:
-        return f"{self.name}.{key}"
-
-    def get(self, key: str, default: Any, kind: type) -> Any:
-        self.used.add(key)
-        if key not in self.raw:
-            return default
-        value = self.raw[key]
-        if kind is int and isinstance(value, bool):
-            raise ConfigError(self.key(key), "must be a whole number")
-        if not isinstance(value, kind):
-            raise ConfigError(self.key(key), f"must be a {kind.__name__}, got {value!r}")
-        return value
-
-    def string(self, key: str, default: str = "") -> str:
-        return str(self.get(key, default, str)).strip()
-
-    def boolean(self, key: str, default: bool) -> bool:
-        return bool(self.get(key, default, bool))
-
-    def integer(self, key: str, default: int, low: int, high: int) -> int:
-        value: int = self.get(key, default, int)
-        if not low <= value <= high:
-            raise ConfigError(self.key(key), f"must be between {low} and {high}, got {value}")
-        return value
-
-    def one_of(self, key: str, default: str, allowed: tuple[str, ...]) -> str:
-        value = self.string(key, default)
-        if value not in allowed:
-            raise ConfigError(self.key(key), f"must be one of {', '.join(allowed)}, got {value!r}")
-        return value
-
-    def url(self, key: str, default: str, schemes: tuple[str, ...] = ("http", "https")) -> str:
-        value = self.string(key, default)
-        if value:
-            parsed = urlparse(value)
-            if parsed.scheme not in schemes or not parsed.netloc:
-                raise ConfigError(
-                    self.key(key), f"must be a {'/'.join(schemes)} URL, got {masked(value)!r}"
-                )
-        return value
-
-    def address(self, key: str, default: str) -> str:
-        """Where a server binds: an IP address or a host name (127.0.0.1 keeps it private to
-        this machine, behind the TLS proxy; 0.0.0.0 or :: listens on every interface)."""
-        value = self.string(key, default)
-        try:
-            ipaddress.ip_address(value)
-        except ValueError:
-            if not _HOST.match(value):
-                raise ConfigError(
-                    self.key(key), f"must be an IP address or host name, got {value!r}"
-                ) from None
-        return value
-
-    def strings(self, key: str) -> tuple[str, ...]:
-        value = self.get(key, [], list)
-        if not all(isinstance(item, str) for item in value):
-            raise ConfigError(self.key(key), "must be a list of strings")
-        return tuple(item.strip() for item in value)
-
-    def finish(self) -> None:
-        unknown = sorted(set(self.raw) - self.used)
-        if unknown:
-            raise ConfigError(self.key(unknown[0]), "unknown key (see config.example.toml)")
-
-
-def _secret(section: _Section, key: str, env: Mapping[str, str], variable: str) -> str:
-    from_file = section.string(key)
-    return env.get(variable, "").strip() or from_file
-
-
 def _desk(raw: Any) -> DeskConfig:
-    s = _Section("desk", raw)
+    s = Section("desk", raw)
     prefix = s.string("reference_prefix", "INT")
     if not _PREFIX.match(prefix):
         raise ConfigError(s.key("reference_prefix"), "must be 1-10 capital letters or digits")
@@ -266,7 +156,7 @@ def _desk(raw: Any) -> DeskConfig:
     )
 
 
-def _reopen_within(s: _Section) -> timedelta:
+def _reopen_within(s: Section) -> timedelta:
     raw = s.get("reopen_within", "7d", str)
     try:
         value = parse_duration(raw)
@@ -278,7 +168,7 @@ def _reopen_within(s: _Section) -> timedelta:
 
 
 def _team(raw: Any) -> TeamConfig:
-    s = _Section("team", raw)
+    s = Section("team", raw)
     members = s.strings("members")
     leads = s.strings("leads")
     language = s.one_of("language", "en", LANGUAGES)
@@ -301,8 +191,8 @@ def _team(raw: Any) -> TeamConfig:
 
 
 def _telegram(raw: Any, env: Mapping[str, str]) -> TelegramConfig:
-    s = _Section("telegram", raw)
-    token = _secret(s, "token", env, "DESKBOT_TELEGRAM_TOKEN")
+    s = Section("telegram", raw)
+    token = secret(s, "token", env, "DESKBOT_TELEGRAM_TOKEN")
     if token and not re.match(r"^\d+:[\w-]+$", token):
         raise ConfigError(s.key("token"), "does not look like a bot token from @BotFather")
     cfg = TelegramConfig(
@@ -312,7 +202,7 @@ def _telegram(raw: Any, env: Mapping[str, str]) -> TelegramConfig:
         webhook_url=s.url("webhook_url", "", ("https", "http")),
         listen=s.address("listen", TelegramConfig.listen),
         port=s.integer("port", 8443, 1, 65535),
-        webhook_secret=_secret(s, "webhook_secret", env, "DESKBOT_TELEGRAM_WEBHOOK_SECRET"),
+        webhook_secret=secret(s, "webhook_secret", env, "DESKBOT_TELEGRAM_WEBHOOK_SECRET"),
         team_chat_id=str(s.get("team_chat_id", "", (str, int))).strip(),  # type: ignore[arg-type]
     )
     s.finish()
@@ -330,11 +220,11 @@ def _telegram(raw: Any, env: Mapping[str, str]) -> TelegramConfig:
 
 
 def _slack(raw: Any, env: Mapping[str, str]) -> SlackConfig:
-    s = _Section("slack", raw)
+    s = Section("slack", raw)
     cfg = SlackConfig(
-        bot_token=_secret(s, "bot_token", env, "DESKBOT_SLACK_BOT_TOKEN"),
-        signing_secret=_secret(s, "signing_secret", env, "DESKBOT_SLACK_SIGNING_SECRET"),
-        app_token=_secret(s, "app_token", env, "DESKBOT_SLACK_APP_TOKEN"),
+        bot_token=secret(s, "bot_token", env, "DESKBOT_SLACK_BOT_TOKEN"),
+        signing_secret=secret(s, "signing_secret", env, "DESKBOT_SLACK_SIGNING_SECRET"),
+        app_token=secret(s, "app_token", env, "DESKBOT_SLACK_APP_TOKEN"),
         mode=s.one_of("mode", "socket", ("socket", "http")),
         listen=s.address("listen", SlackConfig.listen),
         port=s.integer("port", 3000, 1, 65535),

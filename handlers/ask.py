@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 
 from handlers import limits
+from handlers.after_hours import expectation
 from handlers.events import Choice
 from handlers.knowledge import Answer, Entry, KnowledgeBase
 from handlers.messages import t
@@ -18,7 +19,7 @@ from handlers.tickets import Draft, open_ticket
 from handlers.turn import Turn
 from storage.database import after_commit
 from storage.kb_log import Outcome
-from storage.models import Kind
+from storage.models import Kind, Ticket
 
 FLOW = "ask"
 # After an answer the user is not inside a flow: commands and new questions work as usual, and
@@ -139,10 +140,11 @@ async def _feedback(turn: Turn, choice: str) -> bool:
         return True
     if choice == NO:
         turn.reset()
-        reference = await _pass_to_team(turn, question, shown)
+        ticket = await _pass_to_team(turn, question, shown)
+        reference = None if ticket is None else ticket.reference
         _log(turn, question, Outcome.not_helpful, shown[-1] if shown else None, None, reference)
-        if reference is not None:
-            turn.say(t("ask.escalated", reference=reference))
+        if ticket is not None:
+            _told(turn, ticket, t("ask.escalated", reference=ticket.reference))
         return True
     if choice.startswith(ENTRY):
         return _open_related(turn, choice.removeprefix(ENTRY), question, shown)
@@ -166,7 +168,7 @@ def _open_related(turn: Turn, key: str, question: str, shown: list[str]) -> bool
 
 
 async def _no_answer(turn: Turn, kb: KnowledgeBase | None, question: str) -> None:
-    reference = await _pass_to_team(turn, question, [])
+    ticket = await _pass_to_team(turn, question, [])
     closest = kb.search(question, limit=1) if kb is not None else []
     _log(
         turn,
@@ -174,15 +176,20 @@ async def _no_answer(turn: Turn, kb: KnowledgeBase | None, question: str) -> Non
         Outcome.no_answer,
         closest[0].entry.id if closest else None,
         closest[0].score if closest else None,
-        reference,
+        None if ticket is None else ticket.reference,
     )
-    if reference is not None:
-        turn.say(t("ask.logged", reference=reference))
+    if ticket is not None:
+        _told(turn, ticket, t("ask.logged", reference=ticket.reference))
 
 
-async def _pass_to_team(turn: Turn, question: str, shown: list[str]) -> str | None:
-    """The reference of the question ticket filed for the team; None (the reporter told why)
-    when a limit stops it."""
+def _told(turn: Turn, ticket: Ticket, text: str) -> None:
+    """`text`, and outside business hours when the team is back, as a report is told."""
+    turn.say("\n".join((text, *expectation(turn, ticket))))
+
+
+async def _pass_to_team(turn: Turn, question: str, shown: list[str]) -> Ticket | None:
+    """The question ticket filed for the team; None (the reporter told why) when a limit
+    stops it."""
     refusal = await limits.ticket_refusal(turn, None)
     if refusal is not None:
         turn.say(refusal.text)
@@ -204,10 +211,9 @@ async def _pass_to_team(turn: Turn, question: str, shown: list[str]) -> str | No
             question=question,
             shown="\n".join(lines) if lines else t("ask.ticket.nothing_shown"),
         )
-    ticket = await open_ticket(
+    return await open_ticket(
         turn, Draft(title=title or "?", description=description, kind=Kind.question)
     )
-    return ticket.reference or ""
 
 
 def _log(

@@ -55,7 +55,8 @@ def status_words(ticket: Ticket) -> str:
 def team_buttons(ticket: Ticket) -> tuple[Choice, ...]:
     ref = ticket.reference
     if ticket.status in (Status.resolved, Status.closed):
-        return ()
+        # The same as a member's `reopen REF` (handlers/team.py runs it for the button).
+        return (Choice(t("alert.reopen"), f"team:reopen:{ref}"),)
     buttons = []
     if ticket.status == Status.open:
         buttons.append(Choice(t("alert.acknowledge"), f"team:ack:{ref}"))

@@ -13,6 +13,9 @@ from handlers.turn import Turn
 from storage.models import Attachment
 
 FLOW = "report"
+# Kept, once the flow is over, by the report this person filed last: Confirm pressed again (a
+# double tap, perhaps through another process) is told where the report went.
+FILED = "filed"
 ENVIRONMENTS = ("staging", "production")
 SEVERITIES = ("critical", "major", "minor")
 # A message this short cannot be a report's title and details by itself.
@@ -359,5 +362,15 @@ async def _confirm(turn: Turn, choice: str | None, text: str) -> bool:
     if files:
         await attachments.attach(turn, ticket, files, transcript=False)
     turn.reset()
+    turn.state.data[FILED] = ticket.reference
     created_replies(turn, ticket)
+    return True
+
+
+def pressed_again(turn: Turn, choice: str) -> bool:
+    """Confirm pressed after the report was filed: says which ticket it became."""
+    filed = turn.state.data.get(FILED) if turn.state.flow is None else None
+    if choice != "confirm:yes" or not filed:
+        return False
+    turn.say(t("report.already_filed", reference=filed))
     return True

@@ -149,6 +149,8 @@ class Conversation(SQLModel, table=True):
     step: str | None = None
     data: str = Field(default="{}", sa_column=Column(Text, nullable=False))
     updated_at: datetime = Field(sa_column=_utc(nullable=False))
+    # Counts the writes: a turn saves only over the version it read (storage/conversations.py).
+    version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class Person(SQLModel, table=True):

@@ -75,9 +75,6 @@ async def test_a_long_followup_in_a_slack_dm(tmp_path: Path) -> None:
         await slack.settle()
         await slack.dm(MERCHANT, LOG)
         await slack.settle()
-        offer = slack.posted(f"D{MERCHANT}")[-1]
-        await slack.press(MERCHANT, offer, "Add to INT-1: Payout reversed")
-        await slack.settle()
         told = "\n".join(m.text for m in slack.posted(f"D{MERCHANT}"))
         assert "the whole text is attached as details.txt" in told
         async with slack.store.transaction() as tx:

@@ -1,35 +1,17 @@
 """Two bot processes on one database, pressing at the same moment: a reopen happens once (one
-event, one alert edit, one timeline entry, one notice), a "Did this solve it?" answer is stored
-once, and two members replying to an unacknowledged ticket acknowledge it once."""
+event, one alert edit, one timeline entry, one notice), whether by the merchant's button or the
+team alert's Reopen button; a "Did this solve it?" answer is stored once; and two members
+replying to an unacknowledged ticket acknowledge it once."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-
-import pytest
-from sqlmodel import func, select
 
 from handlers.clock import FakeClock
-from storage import Database, Store
+from storage import Store
 from storage.models import TicketEvent, TicketFeedback
+from tests.racing import ROUNDS, count, desk_on, written
 from tests.support import Chat
-from tests.test_concurrent_team_actions import ROUNDS, desk_on, written
-
-
-@pytest.fixture
-async def other_store(database_url: str, database: Database) -> AsyncIterator[Store]:
-    other = Database(database_url)
-    yield Store(other, "INT")
-    await other.close()
-
-
-async def count(store: Store, model: type, **where: object) -> int:
-    async with store.transaction() as tx:
-        query = select(func.count()).select_from(model)
-        for name, value in where.items():
-            query = query.where(getattr(model, name) == value)
-        return int((await tx.session.exec(query)).one())
 
 
 async def test_two_presses_of_reopen_and_the_team_at_once_reopen_once(
@@ -55,6 +37,30 @@ async def test_two_presses_of_reopen_and_the_team_at_once_reopen_once(
         assert (kinds["alert_update"], kinds["timeline"]) == (2, 2), kinds  # resolve + reopen
         reopened_by_team = answers[2].startswith(f"{reference} reopened by")
         assert len(notices) - len(before) == (1 if reopened_by_team else 0), notices
+    assert await count(store, TicketEvent, action="reopened") == ROUNDS
+
+
+async def test_two_members_pressing_the_alerts_reopen_at_once_reopen_once(
+    store: Store, other_store: Store, clock: FakeClock
+) -> None:
+    desk_a, desk_b = desk_on(store, clock), desk_on(other_store, clock)
+    alice = Chat(desk_a, "alice")
+    lead, ops = Chat(desk_a, "lead"), Chat(desk_b, "ops")
+    for round_ in range(1, ROUNDS + 1):
+        await alice.report(title=f"Payouts reversed, round {round_}")
+        reference = f"INT-{round_}"
+        await lead.say(f"resolve {reference}")
+        _, before, _ = await written(store, reference)
+        answers = await asyncio.gather(
+            lead.press(f"team:reopen:{reference}"),
+            ops.press(f"team:reopen:{reference}"),
+            ops.say(f"reopen {reference}"),
+        )
+        assert sum("reopened by" in a for a in answers) == 1, answers
+        assert sum("already open again" in a for a in answers) == 2, answers
+        kinds, notices, _ = await written(store, reference)
+        assert (kinds["alert_update"], kinds["timeline"]) == (2, 2), kinds  # resolve + reopen
+        assert len(notices) - len(before) == 1, notices
     assert await count(store, TicketEvent, action="reopened") == ROUNDS
 
 

@@ -238,3 +238,70 @@ async def test_urgent_alone_asks_for_the_report_with_critical_kept(alice: Chat) 
     await alice.press_label("Continue")
     summary = await alice.press_label("Production")
     assert "Severity: Critical" in summary and "Title: Payouts down" in summary
+
+
+MALIPO = "Malipo ya USSD hayafiki kwenye akaunti"
+MALIPO_DETAILS = "Wateja wanalipa lakini malipo hayaonekani kwenye dashboard tangu jana."
+WEBHOOK = "Webhook not received for USSD push"
+WEBHOOK_DETAILS = (
+    "Payments succeed but our callback URL https://shop.example/cb never gets the event."
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "details", "text"),
+    [
+        # "now even M-Pesa payments don't arrive": the ticket's trouble, spreading.
+        (MALIPO, MALIPO_DETAILS, "sasa hata malipo ya m-pesa hayafiki"),
+        # The ticket's own callback URL handed over.
+        (WEBHOOK, WEBHOOK_DETAILS, "the callback URL is https://shop.example/cb if that helps"),
+    ],
+)
+async def test_a_followup_on_the_tickets_topic_reaches_the_ticket_not_a_kb_entry(
+    alice: Chat, store: Store, title: str, details: str, text: str
+) -> None:
+    await alice.report(title=title, details=details)
+    answer = await alice.say(text)
+    assert answer.startswith("I've added your message to INT-1"), answer
+    assert title_of("payment-methods") not in answer and title_of("webhooks") not in answer
+    assert alice.choices == ["Not about INT-1"]
+    assert await transcript(store) == [text]
+
+
+async def test_a_question_on_the_tickets_topic_asks_about_it_or_something_new(
+    alice: Chat, store: Store
+) -> None:
+    await alice.report(title="Checksum mismatch on payout request", severity="Major")
+    text = "how do I compute the checksum for a payout?"
+    answer = await alice.say(text)
+    assert answer == (
+        "Is this about INT-1, or something new?\n"
+        "INT-1 · open · Major · Checksum mismatch on payout request"
+    )
+    assert alice.choices == ["Add to INT-1: Checksum mismatch on payout request", "Something new"]
+    # Something new: the knowledge-base answer it would have had.
+    shown = await alice.press_label("Something new")
+    assert shown.split("\n", 1)[0] == title_of("checksum")
+    assert alice.last[-1].choices[0].value == "kb:yes"
+    assert await transcript(store) == []
+
+
+async def test_about_the_ticket_adds_the_held_message_to_it(alice: Chat, store: Store) -> None:
+    await alice.report(title="Checksum mismatch on payout request", severity="Major")
+    text = "how do I compute the checksum for a payout?"
+    await alice.say(text)
+    added = await alice.press_label("Add to INT-1: Checksum mismatch on payout request")
+    assert added == "Added to INT-1. The team will see it."
+    assert await transcript(store) == [text]
+    # The offer is spent: pressing Something new now changes nothing.
+    assert "earlier question" in await alice.press("route:new")
+
+
+async def test_about_or_new_is_asked_in_swahili(alice: Chat) -> None:
+    await alice.say("lugha sw")
+    await alice.ripoti(
+        "Checksum mismatch on payout request", "Maelezo", "uzalishaji", "kubwa", "ndiyo"
+    )
+    answer = await alice.say("how do I compute the checksum for a payout?")
+    assert answer.startswith(sw("routing.about_or_new", reference="INT-1", line="")), answer
+    assert alice.choices[-1] == sw("routing.choice.new")

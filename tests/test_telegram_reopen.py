@@ -10,7 +10,7 @@ import pytest
 
 from storage.models import Status
 from tests.fakes.telegram_api import ApiCall
-from tests.telegram_harness import MEMBER, MERCHANT, TEAM, desk_on_telegram
+from tests.telegram_harness import MEMBER, MERCHANT, OUTSIDER, TEAM, desk_on_telegram
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
@@ -75,3 +75,56 @@ async def test_typed_not_fixed_offers_the_choice_and_team_reopens_from_the_group
         answer = await env.say(MEMBER, "/reopen INT-1", chat=TEAM)
         assert answer.params["text"] == "INT-1 reopened by Bob Ops."
         assert (await env.ticket("INT-1")).status == Status.open
+
+
+async def test_the_resolved_alert_has_a_reopen_button_for_team_members_only(
+    tmp_path: Path,
+) -> None:
+    async with desk_on_telegram(tmp_path) as env:
+        alert = await env.report(MERCHANT, "Payouts reversed", severity="Major")
+        mark = await env.press(MEMBER, alert, "Resolve")
+        resolved = await env.api.wait_call(
+            "editMessageText", lambda c: c.chat_id == TEAM.id, after=mark
+        )
+        assert resolved.button_labels == ["Reopen"]
+        [[button]] = resolved.json("reply_markup")["inline_keyboard"]
+        assert button["callback_data"] == "team:reopen:INT-1"
+        await env.answer(MERCHANT.id, after=mark, with_buttons="👍")
+
+        # Someone outside the team (or the merchant) pressing it is refused; nothing changes.
+        for stranger in (OUTSIDER, MERCHANT):
+            mark = await env.press(stranger, alert, "Reopen")
+            refusal = await env.api.wait_call("answerCallbackQuery", after=mark)
+            assert refusal.params["show_alert"] == "true"
+            assert "integration team only" in refusal.params["text"]
+        assert (await env.ticket("INT-1")).status == Status.resolved
+
+        mark = await env.press(MEMBER, alert, "Reopen")
+        answered = await env.api.wait_call("answerCallbackQuery", after=mark)
+        assert answered.params["text"] == "INT-1 reopened by Bob Ops."
+        edited = await env.api.wait_call(
+            "editMessageText", lambda c: c.chat_id == TEAM.id, after=mark
+        )
+        assert edited.params["message_id"] == str(message_id(alert))
+        assert "Status: open" in edited.params["text"]
+        assert edited.button_labels == ["Acknowledge", "Take", "Resolve"]
+        timeline = await env.api.wait_call(
+            "sendMessage",
+            lambda c: c.chat_id == TEAM.id and "reopened by" in c.params["text"],
+            after=mark,
+        )
+        assert timeline.params["text"] == "🔁 INT-1 reopened by Bob Ops"
+        notice = await env.answer(MERCHANT.id, after=mark)
+        assert notice.params["text"].startswith("Your ticket INT-1 (Payouts reversed) was reopened")
+        assert (await env.ticket("INT-1")).status == Status.open
+
+        # A second press from a client still showing the old keyboard: told, nothing sent.
+        mark = env.api.mark()
+        await env.deliver(
+            env.api.make_press_update(MEMBER, TEAM.id, message_id(alert), data="team:reopen:INT-1")
+        )
+        again = await env.api.wait_call("answerCallbackQuery", after=mark)
+        assert again.params["text"] == "INT-1 is already open again."
+        await env.settled()
+        sent = env.api.calls[mark:]
+        assert not [c for c in sent if c.method in ("editMessageText", "sendMessage")]

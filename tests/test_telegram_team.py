@@ -33,7 +33,8 @@ async def test_team_commands_work_in_the_group(tmp_path: Path) -> None:
         edited = await env.api.wait_call(
             "editMessageText", lambda c: c.chat_id == TEAM.id, after=mark
         )
-        assert "resolved by Bob Ops" in edited.params["text"] and edited.button_labels == []
+        assert "resolved by Bob Ops" in edited.params["text"]
+        assert edited.button_labels == ["Reopen"]
 
 
 async def test_team_commands_from_non_members_are_refused(tmp_path: Path) -> None:

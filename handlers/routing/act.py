@@ -5,6 +5,11 @@ to it at once, with a "Not about INT-4" button that takes it back and asks where
 status questions also get the ticket's status. Questions and problem reports go to the knowledge
 base; without a confident answer the merchant is offered to report it (title pre-filled) or to
 ask the team. Urgent messages are offered a Critical report.
+
+One guard stands before any knowledge-base answer: when the message is tied to an active ticket
+(classify.decide: it shares the ticket's topic, names its details, or uses follow-up words), the
+merchant is first asked "About INT-4 or something new?". A follow-up the rules misread thus
+reaches its ticket in one tap and is never answered with an unrelated entry.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from handlers import ask, merchant, report
 from handlers.events import Choice
 from handlers.messages import t
 from handlers.render import one_line, quoted
-from handlers.routing.classify import Label, Topic, classify
+from handlers.routing.classify import Label, Topic, decide
 from handlers.turn import Turn
 from storage.models import Ticket
 
@@ -42,8 +47,12 @@ async def route(turn: Turn, text: str) -> None:
     named = _named(turn, text, tickets)
     since = turn.now - turn.desk.settings.followup_window
     active = [named] if named is not None else [tk for tk in tickets if tk.updated_at >= since]
-    label = classify(text, [Topic(tk.title, tk.description) for tk in active])
-    await _ACTIONS[label](turn, text.strip(), active, tickets)
+    decision = decide(text, [Topic(tk.title, tk.description) for tk in active])
+    if decision.confirm:
+        tied = [active[i] for i in decision.tied]
+        await _knowledge(turn, text.strip(), active, tickets, tied)
+        return
+    await _ACTIONS[decision.label](turn, text.strip(), active, tickets)
 
 
 def _named(turn: Turn, text: str, tickets: Sequence[Ticket]) -> Ticket | None:
@@ -93,10 +102,19 @@ async def _followup(turn: Turn, text: str, active: list[Ticket], tickets: list[T
         )
 
 
-async def _knowledge(turn: Turn, text: str, _active: list[Ticket], tickets: list[Ticket]) -> None:
+async def _knowledge(
+    turn: Turn,
+    text: str,
+    _active: list[Ticket],
+    tickets: list[Ticket],
+    tied: Sequence[Ticket] = (),
+) -> None:
     kb = ask.knowledge(turn)
     if kb is not None and len(text) <= turn.desk.settings.max_details_length:
         found = kb.answer(text)
+        if found is not None and tied:
+            _about_or_new(turn, text, tied)
+            return
         if found is not None:
             turn.reset()
             ask.show_answer(turn, found)
@@ -108,6 +126,17 @@ async def _knowledge(turn: Turn, text: str, _active: list[Ticket], tickets: list
         *merchant.ticket_choices(tickets),
     ]
     turn.say(t("routing.no_answer"), tuple(choices))
+
+
+def _about_or_new(turn: Turn, text: str, tied: Sequence[Ticket]) -> None:
+    """Ask before answering from the knowledge base: the message may be about `tied`."""
+    merchant.hold(turn, text)
+    if len(tied) == 1:
+        lead = t("routing.about_or_new", reference=tied[0].reference, line=status_line(tied[0]))
+    else:
+        lead = t("routing.about_which_or_new")
+    choices = [*merchant.ticket_choices(tied), Choice(t("routing.choice.new"), f"{CHOICE}:new")]
+    turn.say(lead, tuple(choices))
 
 
 async def _urgent(turn: Turn, text: str, _active: list[Ticket], tickets: list[Ticket]) -> None:
@@ -167,11 +196,22 @@ async def _record(turn: Turn, ticket: Ticket, text: str) -> int | None:
 
 
 async def choice(turn: Turn, value: str) -> None:
-    """A `route:` button: report the held urgent message as Critical, or take a message back."""
+    """A `route:` button: report the held urgent message as Critical, answer a held message as
+    something new, or take a message back."""
     action, _, rest = value.partition(":")
+    text = str(turn.state.data.get("text", "")) if turn.state.flow == merchant.FOLLOWUP else ""
     if action == "critical" and turn.state.flow == merchant.FOLLOWUP:
-        text = str(turn.state.data.get("text", ""))
         await report.start_with(turn, text, severity="critical")
+        return
+    if action == "new" and text:
+        incoming = turn.incoming
+        tickets = await turn.tx.tickets.for_reporter(
+            incoming.channel,
+            incoming.user_id,
+            unresolved_only=True,
+            limit=merchant.MAX_FOLLOWUP_CHOICES,
+        )
+        await _knowledge(turn, text, [], list(tickets))
         return
     if action == "undo":
         reference, _, message_id = rest.rpartition(":")

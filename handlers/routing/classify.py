@@ -1,10 +1,15 @@
 """Deciding what a merchant's free text is for, before any flow runs.
 
-Rules, not a trained model: the labelled set (tests/routing_messages.toml) is a few hundred
+Rules, not a trained model: the labelled sets (tests/routing/*.toml) are a few hundred
 messages, the phrases that carry intent in support chat are few and stable ("any update",
 "still failing", "haraka"), and a rule that misfires can be read and fixed. Order matters:
 greetings and acknowledgements said alone, then, for a merchant with an active ticket, status
 questions and follow-ups, then urgency, then questions and problem reports for the knowledge base.
+
+A message for the knowledge base that is nevertheless tied to an active ticket (it shares the
+ticket's topic, names its details, or hands something over) is not answered from the knowledge
+base outright: `decide` marks it for the question "About INT-4 or something new?", so a follow-up
+the rules misread still cannot be answered with an unrelated entry.
 """
 
 from __future__ import annotations
@@ -45,6 +50,19 @@ class Topic:
     description: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Where a message goes (`label`) and, for a knowledge-base-bound message, the indexes of the
+    active tickets it is tied to (`tied`): those are offered before any answer."""
+
+    label: Label
+    tied: tuple[int, ...] = ()
+
+    @property
+    def confirm(self) -> bool:
+        return bool(self.tied)
+
+
 # Words end at a space or the end: each token is read one way, so the match stays linear.
 _GREETING_ALONE = re.compile(
     rf"^(?:(?:{lexicon.GREETING}|{lexicon.FILLER}|{lexicon.ACKNOWLEDGE}|[?!])(?: |$))+$"
@@ -59,6 +77,15 @@ _URGENT = lexicon.compile_all(lexicon.URGENT)
 _QUESTION = lexicon.compile_all(lexicon.QUESTION)
 _PROBLEM = lexicon.compile_all(lexicon.PROBLEM)
 _DOMAIN = re.compile(lexicon.DOMAIN)
+_PROVIDERS = [(name, re.compile(rf"\b({p})\b")) for name, p in lexicon.PROVIDERS.items()]
+# Details a merchant pastes or names: a URL, an id with a digit in it (ORD77, 7781), a log.
+_URL = re.compile(
+    r"(?i)\b(?:https?://|www\.)([^\s<>\"']+)|\b([a-z0-9-]+(?:\.[a-z0-9-]+)+/[^\s<>\"']*)"
+)
+_IDENT = re.compile(r"(?<![\w.:/-])([A-Za-z0-9]*\d[A-Za-z0-9_-]*)(?![\w/-])")
+# An amount with separators (50,000) or a long number (a phone, a receipt) is a pasted detail too.
+_NUMBER = re.compile(r"\b\d{1,3}(?:,\d{3})+\b|\d{7,}")
+_LOG = re.compile(r"[{}\[\]]\s*\"|\bHTTP/\d|Traceback|\bat [\w.$]+\(|^\s*\d{4}-\d\d-\d\d[T ]", re.M)
 _OWN_TICKET = re.compile(lexicon.OWN_TICKET)
 _VOCABULARY = lexicon.words_of(
     lexicon.STATUS,
@@ -96,6 +123,8 @@ def normalise(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _correct(token: str) -> str:
+    if token in lexicon.SHORTHAND:
+        return lexicon.SHORTHAND[token]
     if len(token) < 4 or token in _VOCABULARY or token.isdigit():
         return token
     limit = 2 if len(token) >= 9 else 1
@@ -147,17 +176,72 @@ def _content(text: str) -> set[str]:
     }
 
 
-def overlaps(normalised: str, topics: Sequence[Topic]) -> bool:
+LOOSE, NORMAL, STRONG = 0, 1, 2  # how much topic a message must share to be tied to a ticket
+
+
+def overlaps(normalised: str, topics: Sequence[Topic], strength: int = NORMAL) -> bool:
     """Whether the message shares the topic of an active ticket: two telling words, or one in
-    a short message ("payouts REVERSED now")."""
+    a short message ("payouts REVERSED now"); STRONG always wants two, LOOSE only one."""
     words = _content(normalised)
     if not words:
         return False
-    needed = 1 if len(normalised.split()) <= 6 else 2
+    short = len(normalised.split()) <= 6
+    needed = 1 if strength == LOOSE or (short and strength == NORMAL) else 2
     for topic in topics:
         if len(words & _content(normalise(f"{topic.title} {topic.description[:600]}"))) >= needed:
             return True
     return False
+
+
+def _details(text: str) -> set[str]:
+    """URLs (without the scheme), ids holding a digit (four characters or more) and payment
+    providers named in `text`, in one comparable form."""
+    text = text[:MAX_CLASSIFIED]
+    found = {(a or b).rstrip(".,;)").lower() for a, b in _URL.findall(text)}
+    found |= {m.lower() for m in _IDENT.findall(_URL.sub(" ", text)) if len(m) >= 4}
+    s = normalise(text)
+    found |= {name for name, pattern in _PROVIDERS if pattern.search(s)}
+    return found
+
+
+def _pasted(text: str) -> bool:
+    """A URL, an id or a log pasted in: the merchant hands over details."""
+    text = text[:MAX_CLASSIFIED]
+    return bool(_URL.search(text) or _LOG.search(text) or _NUMBER.search(text)) or any(
+        len(m) >= 5 for m in _IDENT.findall(text)
+    )
+
+
+def tied(text: str, topics: Sequence[Topic], strength: int = NORMAL) -> tuple[int, ...]:
+    """The active tickets `text` is tied to: it shares their topic (as much as `strength` asks)
+    or names their details."""
+    s, mine = normalise(text), _details(text)
+    return tuple(
+        i
+        for i, topic in enumerate(topics)
+        if overlaps(s, (topic,), strength)
+        or mine & _details(f"{topic.title} {topic.description[:600]}")
+    )
+
+
+def decide(text: str, active: Sequence[Topic] = ()) -> Decision:
+    """Where `text` goes and, when it is bound for the knowledge base although it is tied to
+    active tickets (by topic, details, or follow-up words), which tickets to offer first.
+
+    Follow-up words alone ("I keep getting 401") tie it to every active ticket: the rules read
+    the message as a new problem, but the merchant may still mean the ticket."""
+    label = classify(text, active)
+    if not active or label not in (Label.question, Label.new_issue):
+        return Decision(label)
+    # One shared word is enough to ask ("what is wrong with the checksum thing?"): the question
+    # costs a tap, an unrelated answer to a follow-up costs the merchant their ticket.
+    found = tied(text, active, LOOSE)
+    if not found:
+        s = normalise(text)
+        signals = (_FOLLOWUP, _FOLLOWUP_WEAK)
+        if _OWN_TICKET.search(s) or any(_any(p, s) for p in signals):
+            found = tuple(range(len(active)))
+    return Decision(label, found)
 
 
 def classify(text: str, active: Sequence[Topic] = ()) -> Label:
@@ -184,10 +268,15 @@ def classify(text: str, active: Sequence[Topic] = ()) -> Label:
         if _any(_FOLLOWUP, s) and not how_to:
             return Label.followup
         problem = _any(_PROBLEM, s) or _any(_URGENT, s)
-        related = overlaps(s, active)
-        if _any(_FOLLOWUP_WEAK, s) and not how_to and (related or not problem):
+        related = bool(tied(text, active))
+        weak = _any(_FOLLOWUP_WEAK, s) or _pasted(text)
+        if weak and not how_to and (related or not problem):
             return Label.followup
         if problem and related and not how_to:
+            return Label.followup
+        # A statement squarely on the ticket's topic (two of its words, or its details), asking
+        # nothing, adds to it; one shared word ("need sandbox keys for payouts") is too little.
+        if not how_to and not _any(_QUESTION, s) and tied(text, active, STRONG):
             return Label.followup
     if _any(_URGENT, s) or (s.count("!") >= 3 and _any(_PROBLEM, s)):
         return Label.urgent

@@ -27,7 +27,10 @@ ACKNOWLEDGE = (
     r"asante( sana)?|ahsante|nashukuru|shukrani|poa|safi|fine|cool|great|nice|noted|got it|"
     r"alright|all right|perfect|awesome|bye|goodbye|kwaheri|see you|cheers|lol|haha|hahaha|"
     r"test|testing|hmm+|yes|no|yeah|yep|nope|ndiyo|ndio|hapana|sure|done|nimeelewa|"
-    r"tumeelewa|nimekupata|good|excellent|welcome|karibu"
+    r"tumeelewa|nimekupata|good|excellent|welcome|karibu|sorry|samahani|my bad|never ?mind|"
+    r"ignore (that|this|it)|disregard|wrong (chat|group|window|person|place|number)|"
+    r"have a (nice|good|great|lovely|blessed) (day|weekend|week|evening|night|one)|"
+    r"(wikendi|weekend|siku|jioni|wiki) njema|usiku mwema"
 )
 
 STATUS = [
@@ -37,8 +40,19 @@ STATUS = [
     r"^(status|update|progress|eta|news)\b",
     r"\b(status|update|progress|news) (on|of|for|about) (my|our|the|this|that) "
     r"(ticket|issue|problem|case|request|report|complaint)\b",
-    r"\bhow long\b",
-    r"\bhow much longer\b",
+    # "How long is the token valid?" asks how a thing lasts: a question for the knowledge base.
+    r"\bhow (long|much longer)\b(?!.{0,40}\b(valid|expire|expires|expiry|last|lasts|kept|stored|"
+    r"retained|live)\b)",
+    r"\beta\b",
+    r"\bchecking in\b",
+    r"\b(is|has) (someone|anyone|somebody|any one) (been )?(assigned|on it|on this|looking)\b",
+    r"\b(did|have|has) (you|u|anyone|someone|the team)( guys)? (find|found|figure|figured|"
+    r"identify|identified|discover|discovered)\b",
+    r"\b(kuna )?(update|updates|habari|taarifa|jibu|maendeleo) (yoyote|zozote|lolote|mpya)\b",
+    r"\bkuna update\b",
+    r"\b(mmepata|mmeshapata|mmegundua|mmeshagundua|mmeona|mmefanikiwa) (suluhisho|ufumbuzi|"
+    r"jibu|chanzo|kiini|tatizo)\b",
+    r"\b(bado )?(mnashughulikia|mnaishughulikia|mnalishughulikia|mnaifanyia kazi)\b.*\?",
     r"\bwhen (will|would|can|do|are|is|shall)\b.{0,40}\b(fix|fixed|resolve|resolved|solved|"
     r"done|ready|back|working|sorted|hear|respond|reply|answer|get back|finish|finished|"
     r"look|check|solve)\b",
@@ -49,7 +63,7 @@ STATUS = [
     r"(at|on|into)\b",
     r"\bare (you|u|they) (guys )?(working|looking|checking) (on|at|into)\b",
     r"\b(has|have|did) (anyone|someone|somebody|any one|you|u|the team) (looked|checked|seen|"
-    r"picked|started|read)\b",
+    r"picked|started|read|look|check|see|pick|start|read)\b",
     r"\bhow far\b",
     r"\banything (new|yet|else from you)\b",
     r"\bhow(s| is| are) (it|things|everything) (going|coming along|looking)\b",
@@ -82,6 +96,7 @@ STATUS = [
 # With an active ticket, a message naming "my ticket" or "this issue" is about that ticket.
 OWN_TICKET = (
     r"\b(my|our|the|this|that) (ticket|issue|problem|case|report|complaint|request)\b|"
+    r"\b(my|our|the|this|that) ([a-z0-9]+ ){1,2}(ticket|case)\b|"
     r"\b(tiketi|ripoti|tatizo|shida|ishu|ombi|malalamiko) (yangu|yetu|letu|langu|hii|hili|"
     r"hilo|hiyo|lile|ile)\b"
 )
@@ -99,6 +114,14 @@ FOLLOWUP = [
     r"\bcame back\b",
     r"\b(forgot to mention|one more thing|to add|more info|more details|additional info|"
     r"following up|follow up|followup|fyi|btw|update:|just to add|also noticed|also seeing)\b",
+    # Handing over what the team may need: a detail, a log, a reference.
+    r"\b(if|in case) (that|this|it) (helps|is useful|is needed)\b",
+    r"\bin case (you|u) need (it|them|this|that)\b",
+    r"\b(as|like) (you )?(requested|asked)\b",
+    r"^(here is|here are|heres)\b",
+    r"\b(hii hapa|hizi hapa|hapa ni|kwa taarifa|kama itasaidia|ikiwa itasaidia)\b",
+    # "now even ..." / "sasa hata ...": the same trouble has spread.
+    r"\b(now even|sasa hata|sasa pia|even now)\b",
     r"\b(provider side|your side|on your end|your end)\b",
     r"\bbado\b",
     r"\btena\b",
@@ -125,6 +148,7 @@ FOLLOWUP_WEAK = [
     r"\b(more|even more|another|other) \d+\b",
     r"\b(also|pia)\b",
     r"\b(sasa hivi|sasa ni|sasa pia|sasa hata|sasa tuna|sasa)\b \d+",
+    r"\b(here is|here are|heres)\b",
 ]
 
 URGENT = [
@@ -173,7 +197,16 @@ PROBLEM = [
     r"times out|mismatch|invalid|unauthori[sz]ed|forbidden|cant|cannot|unable|stuck|reversed|"
     r"missing|wrong|crash|crashes|crashing|exception|refused|blocked|incorrect|duplicate|"
     r"duplicated|expired|hangs|hanging|not found|unreachable|blocking|blocks|no access|"
-    r"not allowed|no permission|permission denied|not authori[sz]ed)\b",
+    r"not allowed|no permission|permission denied|not authori[sz]ed|insufficient|forever|"
+    r"nothing)\b",
+    # "is not generated", "never receives": a negated action is a problem however it is spelt.
+    r"\b(not|nt|never|isnt|arent|doesnt|dont|didnt|wont|havent|hasnt|wasnt|werent) "
+    r"(been |being |yet )?[a-z]{3,}(ed|ing|es)\b",
+    r"\b(stays?|stuck|remains?|hangs?|still) (in |at |on )?(processing|pending|queued)\b",
+    r"\b(imebaki|yamebaki|zimebaki|limebaki|bado iko|bado ziko|bado yako) (pending|processing)\b",
+    r"\b(stopped|stops|stop) (working|responding|sending|arriving|loading)\b",
+    r"\b(retry after|rate limit|rate limited|too many requests|throttled|twice|double|"
+    r"mara mbili)\b",
     r"\b(not|nt|never|isnt|arent|doesnt|dont|didnt|wont|havent|hasnt) (working|work|"
     r"receiving|received|arriving|arrive|coming|reaching|getting|showing|going|updating|"
     r"reflecting|possible|able|accepted|valid|delivered|sent|loading)\b",
@@ -182,7 +215,9 @@ PROBLEM = [
     r"haifiki|hazifiki|haipiti|hayapiti|kosa|makosa|inakataa|imekataliwa|yamekataliwa|"
     r"imekwama|yamekwama|haijafika|hayajafika|sijaruhusiwa|hatujaruhusiwa|haiwezekani|shida|"
     r"haitumi|haionyeshi|imegoma|inagoma|imefeli|yamefeli|inafeli|haikubali|haifanyikazi|"
-    r"haiingii|hayaingii|sipati|hatupati|haipatikani|imesimama|imekufa|haijibu|hitilafu)\b",
+    r"haiingii|hayaingii|sipati|hatupati|haipatikani|imesimama|imekufa|haijibu|hitilafu|"
+    r"hayafiki|hayaonekani|haionekani|hazionekani|haijaingia|hazijaingia|hazijafika|"
+    r"haijapokelewa|hatupokei|hatujapokea|haijatokea|haitoki|hayatoki)\b",
 ]
 
 # Words that make a message about integrating with ClickPesa even when it neither asks nor
@@ -199,6 +234,17 @@ DOMAIN = (
     r"uzalishaji|hati|nyaraka)\b"
 )
 
+# Chat shorthand read as the word it stands for ("xaxa vp" is "sasa vipi").
+SHORTHAND = {
+    "xaxa": "sasa",
+    "vp": "vipi",
+    "ur": "your",
+    "plz": "please",
+    "pliz": "please",
+    "thnx": "thanks",
+    "tnks": "thanks",
+}
+
 # Words too common to tie a message to a ticket by topic (classify.overlaps).
 _STOP = """the and for with that this from have has had are was were will would can could not our
     your you they them their there here what when where which while about into onto over under
@@ -207,7 +253,19 @@ _STOP = """the and for with that this from have has had are was were will would 
     done doing please pls kindly thanks thank hello team issue problem error errors failing
     failed fail fails working work still help need want know yet why how who ticket tiketi
     tatizo bado tena kwa na ya za wa la kwenye yetu yangu wetu wangu hii hiyo hilo sasa pia
-    hata lakini kama ili sana tu ni si one two today yesterday since"""
+    hata lakini kama ili sana tu ni si one two today yesterday since http https www com"""
+
+# Payment providers, as merchants write them (after normalise): naming the provider of an
+# active ticket ties a message to it.
+PROVIDERS = {
+    "mpesa": r"m ?pesa|vodacom|voda",
+    "tigopesa": r"tigo( ?pesa)?|mixx( by yas)?|yas",
+    "airtel": r"airtel( ?money)?",
+    "halopesa": r"halo ?pesa|halotel",
+    "azampesa": r"azam ?pesa",
+    "card": r"visa|mastercard|card|cards",
+    "bank": r"crdb|nmb|nbc|bank",
+}
 STOPWORDS = frozenset(_STOP.split())
 
 

@@ -33,6 +33,7 @@ EN: dict[str, str] = {
     "reopen.usage": "Usage: reopen {prefix}-42",
     "command.reopen": "Reopen a resolved ticket: /reopen {prefix}-42",
     "slack.usage.reopen": "{command} reopen {prefix}-42: reopen a resolved ticket",
+    "alert.reopen": "Reopen",
     "reopen.timeline": "🔁 {reference} reopened by {actor}",
     "reopen.timeline_text": "🔁 {reference} reopened by {actor}:\n{text}",
     # "Did this solve it?" after a resolve

@@ -1,5 +1,6 @@
 """Texts of free-text routing (handlers/routing): follow-ups and status questions added to an
-active ticket, the offer when the knowledge base has no answer, and urgent messages."""
+active ticket, the question "About INT-4 or something new?", the offer when the knowledge base
+has no answer, and urgent messages."""
 
 EN: dict[str, str] = {
     "routing.followup.added": (
@@ -24,6 +25,9 @@ EN: dict[str, str] = {
         "away, day or night, until someone acknowledges it."
     ),
     "routing.choice.critical": "Report as Critical",
+    "routing.about_or_new": "Is this about {reference}, or something new?\n{line}",
+    "routing.about_which_or_new": "Is this about one of your open tickets, or something new?",
+    "routing.choice.new": "Something new",
     "routing.severity.preset": "Severity: Critical (chosen because you said it is urgent).",
     "timeline.followup_undone": (
         "{reporter} says their last message was not about {reference}; it was taken off the ticket."

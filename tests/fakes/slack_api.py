@@ -16,14 +16,15 @@ import json
 import math
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.loopback import HOST, LoopbackServer
 from tests.fakes.slack_limits import blocks_error
+from tests.fakes.slack_workspace import PostedMessage, WorkspaceMethods
 
-HOST = "127.0.0.1"
 _WITH_BLOCKS = frozenset({"chat.postMessage", "chat.postEphemeral", "chat.update"})
 
 
@@ -41,18 +42,6 @@ class ApiCall:
     down: bool = False
 
 
-@dataclass(slots=True)
-class PostedMessage:
-    """A message as it stands now in the fake workspace (after any chat.update)."""
-
-    channel: str
-    ts: str
-    text: str
-    blocks: list[dict[str, Any]]
-    thread_ts: str | None = None
-    history: list[dict[str, Any]] = field(default_factory=list)
-
-
 def _decode_json_fields(params: dict[str, Any]) -> dict[str, Any]:
     # Form-encoded calls carry structured arguments (blocks, view) as JSON strings.
     for key in ("blocks", "view", "attachments", "metadata"):
@@ -62,7 +51,7 @@ def _decode_json_fields(params: dict[str, Any]) -> dict[str, Any]:
     return params
 
 
-class FakeSlackApi:
+class FakeSlackApi(LoopbackServer, WorkspaceMethods):
     """Use as `async with FakeSlackApi(token=...) as fake:`; slack-sdk reaches `fake.base_url`."""
 
     def __init__(
@@ -94,14 +83,10 @@ class FakeSlackApi:
         # Files shared by files.completeUploadExternal: {"id", "title", "channel", "comment",
         # "content"}
         self.shared_files: list[dict[str, Any]] = []
-        self._runner: web.AppRunner | None = None
-        self.port = 0
         # Extensions (Socket Mode) add routes and methods before start().
         self.extra_routes: list[tuple[str, str, Any]] = []
         self.extra_methods: dict[str, Any] = {}
         self.down_status: int | None = None  # every call answers this (an outage) while set
-        self._site: web.TCPSite | None = None
-        self._refusing = False
         self._changed = asyncio.Event()
 
     # ---- lifecycle -------------------------------------------------------------------------
@@ -114,32 +99,10 @@ class FakeSlackApi:
         app.router.add_post("/upload/{file_id}", self._handle_upload)
         for method, path, handler in self.extra_routes:
             app.router.add_route(method, path, handler)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, HOST, 0)
-        await site.start()
-        self.port = self._runner.addresses[0][1]
-        self._site = site
-
-    async def refuse_connections(self) -> None:
-        """Stop listening: the desk's connections are refused until `accept_connections`, and a
-        request on a connection it kept open is cut off (the network is down, not the API)."""
-        self._refusing = True
-        if self._site is not None:
-            await self._site.stop()
-            self._site = None
-
-    async def accept_connections(self) -> None:
-        assert self._runner is not None
-        self._refusing = False
-        if self._site is None:
-            self._site = web.TCPSite(self._runner, HOST, self.port, reuse_address=True)
-            await self._site.start()
+        await self._serve(app)
 
     async def close(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        await self._stop_serving()
 
     async def __aenter__(self) -> FakeSlackApi:
         await self.start()
@@ -261,8 +224,7 @@ class FakeSlackApi:
                     future.set_result(self.calls_of(call.method)[count - 1])
 
     async def _handle_api(self, request: web.Request) -> web.Response:
-        if self._refusing and request.transport is not None:
-            request.transport.abort()
+        if self._cut_off(request):
             return web.Response(status=503)
         method = request.match_info["method"]
         params = await self._read_params(request)
@@ -302,8 +264,7 @@ class FakeSlackApi:
         return web.json_response(answer)
 
     async def _handle_response_url(self, request: web.Request) -> web.Response:
-        if self._refusing and request.transport is not None:
-            request.transport.abort()
+        if self._cut_off(request):
             return web.Response(status=503)
         params = _decode_json_fields(await request.json())
         params["hook"] = request.match_info["hook"]
@@ -330,88 +291,6 @@ class FakeSlackApi:
         return web.Response(text=f"OK - {len(body)}")
 
     # ---- methods ---------------------------------------------------------------------------
-
-    def _next_ts(self) -> str:
-        return f"1764230400.{next(self._ts):06d}"
-
-    def _api_auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "ok": True,
-            "url": "https://deskbot-test.slack.com/",
-            "team": "Deskbot Test",
-            "user": "deskbot",
-            "team_id": self.team_id,
-            "user_id": self.bot_user_id,
-            "bot_id": self.bot_id,
-            "is_enterprise_install": False,
-        }
-
-    def _api_chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
-        channel = params.get("channel")
-        if not channel:
-            return {"ok": False, "error": "channel_not_found"}
-        if not params.get("text") and not params.get("blocks"):
-            return {"ok": False, "error": "no_text"}
-        ts = self._next_ts()
-        message = PostedMessage(
-            channel=channel,
-            ts=ts,
-            text=params.get("text", ""),
-            blocks=params.get("blocks") or [],
-            thread_ts=params.get("thread_ts"),
-        )
-        self.messages[(channel, ts)] = message
-        return {
-            "ok": True,
-            "channel": channel,
-            "ts": ts,
-            "message": {
-                "type": "message",
-                "text": message.text,
-                "blocks": message.blocks,
-                "ts": ts,
-            },
-        }
-
-    def _api_chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any]:
-        if not params.get("channel") or not params.get("user"):
-            return {"ok": False, "error": "invalid_arguments"}
-        return {"ok": True, "message_ts": self._next_ts()}
-
-    def _api_chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
-        key = (params.get("channel", ""), params.get("ts", ""))
-        message = self.messages.get(key)
-        if message is None:
-            return {"ok": False, "error": "message_not_found"}
-        message.history.append({"text": message.text, "blocks": message.blocks})
-        message.text = params.get("text", message.text)
-        if "blocks" in params:
-            message.blocks = params["blocks"] or []
-        return {"ok": True, "channel": key[0], "ts": key[1], "text": message.text}
-
-    def _api_views_open(self, params: dict[str, Any]) -> dict[str, Any]:
-        if not params.get("trigger_id"):
-            return {"ok": False, "error": "invalid_trigger_id"}
-        view = params.get("view")
-        if not isinstance(view, dict):
-            return {"ok": False, "error": "invalid_arguments"}
-        view_id = f"V{next(self._views):08d}"
-        return {"ok": True, "view": {**view, "id": view_id, "team_id": self.team_id}}
-
-    def _api_conversations_info(self, params: dict[str, Any]) -> dict[str, Any]:
-        channel = self.channels.get(params.get("channel", ""))
-        if channel is None:
-            return {"ok": False, "error": "channel_not_found"}
-        return {"ok": True, "channel": channel}
-
-    def _api_users_info(self, params: dict[str, Any]) -> dict[str, Any]:
-        user = self.users.get(params.get("user", ""))
-        if user is None:
-            return {"ok": False, "error": "user_not_found"}
-        # As Slack does: the locale only when asked for (include_locale=true).
-        if str(params.get("include_locale", "")).lower() not in ("true", "1"):
-            user = {key: value for key, value in user.items() if key != "locale"}
-        return {"ok": True, "user": user}
 
     def _api_files_getUploadURLExternal(self, params: dict[str, Any]) -> dict[str, Any]:
         filename = str(params.get("filename", ""))
@@ -456,13 +335,3 @@ class FakeSlackApi:
             )
             done.append({"id": file_id, "title": item.get("title", "")})
         return {"ok": True, "files": done}
-
-    def _api_conversations_open(self, params: dict[str, Any]) -> dict[str, Any]:
-        users = str(params.get("users", ""))
-        if not users or "," in users:
-            return {"ok": False, "error": "users_list_not_supplied"}
-        dm = "D" + users
-        self.channels.setdefault(
-            dm, {"id": dm, "is_im": True, "user": users, "is_member": True, "is_channel": False}
-        )
-        return {"ok": True, "channel": {"id": dm}}

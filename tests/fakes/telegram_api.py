@@ -17,18 +17,28 @@ import json
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
 from aiohttp import web
 
+from tests.fakes.loopback import LoopbackServer
 from tests.fakes.telegram_delete import DeleteMethods
 from tests.fakes.telegram_files import BotFileMethods
 from tests.fakes.telegram_methods import ApiCall, ApiError, BotApiMethods, keyboard_of
 from tests.fakes.telegram_objects import JSON, FakeChat, FakeUser, bot_user, command_entities
 
 DEFAULT_TOKEN = "777000111:AAHfakeTokenForLoopbackTestsOnly"
+
+
+@dataclass
+class Gate:
+    """Answers held by `FakeTelegramAPI.hold`: `arrived` once a call is waiting, `release` to
+    let it (and every later one) answer."""
+
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    release: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 @dataclass
@@ -42,7 +52,7 @@ class _Failure:
 _CHAT_LIMITED = frozenset({"sendmessage", "editmessagetext", "editmessagereplymarkup"})
 
 
-class FakeTelegramAPI(BotFileMethods, DeleteMethods, BotApiMethods):
+class FakeTelegramAPI(LoopbackServer, BotFileMethods, DeleteMethods, BotApiMethods):
     """`async with FakeTelegramAPI() as api:`; point the bot at `api.base_url` (PTB) or
     `api.api_base_url` (the desk's `[telegram] api_base_url`)."""
 
@@ -65,18 +75,15 @@ class FakeTelegramAPI(BotFileMethods, DeleteMethods, BotApiMethods):
         self._per_chat = 0.0  # messages a second into one chat; 0: unlimited
         self._chat_free: dict[str, float] = {}
         self._malformed: dict[str, int] = {}
+        self._gates: dict[str, Gate] = {}
         self._changed = asyncio.Condition()
         self._closing = False
         self.long_polls = 0  # getUpdates calls that found nothing and started waiting
         # Called with every finished call; cheaper than wait_call for many concurrent waiters.
         self.listeners: list[Callable[[ApiCall], None]] = []
-        self._runner: web.AppRunner | None = None
-        self._site: web.TCPSite | None = None
         # The getUpdates being answered now: a newer one ends it with 409, as Telegram does.
         self._poll = 0
         self.down_status: int | None = None  # every call answers this (an outage) while set
-        self._refusing = False
-        self.port = 0
         self._files_init()
 
     # lifecycle ------------------------------------------------------------------------------
@@ -84,35 +91,14 @@ class FakeTelegramAPI(BotFileMethods, DeleteMethods, BotApiMethods):
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self._site = site
+        await self._serve(app, shutdown_timeout=0.5)
         return self
-
-    async def refuse_connections(self) -> None:
-        """Stop listening: the bot's connections are refused until `accept_connections`, and a
-        request on a connection it kept open is cut off (the network is down, not the API)."""
-        self._refusing = True
-        if self._site is not None:
-            await self._site.stop()
-            self._site = None
-
-    async def accept_connections(self) -> None:
-        assert self._runner is not None
-        self._refusing = False
-        if self._site is None:
-            self._site = web.TCPSite(self._runner, "127.0.0.1", self.port, reuse_address=True)
-            await self._site.start()
 
     async def __aexit__(self, *exc: object) -> None:
         self._closing = True
         async with self._changed:
             self._changed.notify_all()
-        if self._runner is not None:
-            await self._runner.cleanup()
+        await self._stop_serving()
 
     @property
     def api_base_url(self) -> str:
@@ -305,8 +291,7 @@ class FakeTelegramAPI(BotFileMethods, DeleteMethods, BotApiMethods):
 
     # server ---------------------------------------------------------------------------------
     async def _handle(self, request: web.Request) -> web.Response:
-        if self._refusing and request.transport is not None:
-            request.transport.abort()
+        if self._cut_off(request):
             return web.Response(status=503)
         method = request.match_info["method"]
         files: dict[str, bytes] = {}
@@ -346,7 +331,18 @@ class FakeTelegramAPI(BotFileMethods, DeleteMethods, BotApiMethods):
             return await self._finish(call, error)
         except (KeyError, ValueError) as error:
             return await self._finish(call, ApiError(400, f"Bad Request: {error}"))
+        gate = self._gates.get(method.lower())
+        if gate is not None:
+            gate.arrived.set()
+            await gate.release.wait()
         return await self._finish(call, result)
+
+    def hold(self, method: str) -> Gate:
+        """Hold back the answers to `method` (done, the message posted) until the gate is
+        released: a slow API, as long as a test needs, without waiting on a clock."""
+        gate = Gate()
+        self._gates[method.lower()] = gate
+        return gate
 
     def limit_per_chat(self, per_second: float) -> None:
         """Like Telegram's flood control: at most `per_second` messages into one chat (sent or

@@ -5,6 +5,7 @@ acknowledging an unacknowledged ticket."""
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -15,8 +16,10 @@ from storage.models import Status
 from tests.slack.harness import (
     MEMBER,
     MERCHANT,
+    OUTSIDER,
     TEAM_CHANNEL,
     SlackHarness,
+    buttons,
     report_values,
     running_slack,
 )
@@ -106,3 +109,50 @@ async def test_the_reply_modal_acknowledges_an_unacknowledged_ticket(
     told = [m.text for m in slack.posted(DM)]
     assert sum("was acknowledged" in text for text in told) == 1
     assert "Looking at it now" in told[-1]
+
+
+async def test_the_resolved_alert_has_a_reopen_button_for_team_members_only(
+    slack: SlackHarness,
+) -> None:
+    alert = slack.alert()
+    await slack.press(MEMBER, alert, "Resolve")
+    await slack.settle()
+    # A copy: the fake's message changes in place with every chat.update.
+    resolved = copy.deepcopy(slack.fake.messages[(TEAM_CHANNEL, alert.ts)])
+    assert buttons(resolved) == ["Reopen", "Reply to merchant"]
+    [reopen] = [e for b in resolved.blocks if b["type"] == "actions" for e in b["elements"]][:1]
+    assert (reopen["action_id"], reopen["value"]) == ("desk_team_reopen", "team:reopen:INT-1")
+    notices_before = len(slack.posted(DM))
+
+    # The merchant, or anyone outside the team, is refused; nothing changes.
+    updates_before = len(slack.fake.calls_of("chat.update"))
+    for stranger in (OUTSIDER, MERCHANT):
+        status, _ = await slack.press(stranger, resolved, "Reopen")
+        assert status == 200
+        await slack.settle()
+    refusals = [c.params for c in slack.fake.calls_of("chat.postEphemeral")][-2:]
+    assert [r["user"] for r in refusals] == [OUTSIDER, MERCHANT]
+    assert all("integration team only" in r["text"] for r in refusals)
+    assert len(slack.fake.calls_of("chat.update")) == updates_before
+    assert await status_of(slack) == Status.resolved
+
+    await slack.press(MEMBER, resolved, "Reopen")
+    await slack.settle()
+    assert await status_of(slack) == Status.open
+    reopened = slack.fake.messages[(TEAM_CHANNEL, alert.ts)]
+    assert buttons(reopened) == ["Acknowledge", "Take", "Resolve", "Reply to merchant"]
+    thread = [m.text for m in slack.posted(TEAM_CHANNEL, alert.ts)]
+    assert thread.count("🔁 INT-1 reopened by juma") == 1
+    told = [m.text for m in slack.posted(DM)[notices_before:]]
+    assert len(told) == 1
+    assert told[0].startswith("Your ticket INT-1 (Payouts reversed) was reopened")
+
+    # Pressed again on a copy still showing Reopen: told so, nothing more is sent.
+    updates_before = len(slack.fake.calls_of("chat.update"))
+    await slack.press(MEMBER, resolved, "Reopen")
+    await slack.settle()
+    answered = json.dumps([c.params for c in slack.fake.calls_of("chat.postEphemeral")][-1])
+    assert "INT-1 is already open again." in answered
+    assert len(slack.fake.calls_of("chat.update")) == updates_before
+    assert [m.text for m in slack.posted(TEAM_CHANNEL, alert.ts)] == thread
+    assert len(slack.posted(DM)) == notices_before + 1

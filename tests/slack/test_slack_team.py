@@ -140,7 +140,7 @@ async def test_take_then_resolve_updates_alert_and_notifies(slack: SlackHarness)
     labels = [
         e["text"]["text"] for b in final.blocks if b["type"] == "actions" for e in b["elements"]
     ]
-    assert labels == ["Reply to merchant"]
+    assert labels == ["Reopen", "Reply to merchant"]
     assert "resolved by juma" in json.dumps(final.blocks)
     assert any("resolved" in text for text in merchant_texts(slack))
 

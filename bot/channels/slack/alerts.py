@@ -15,7 +15,9 @@ from .blocks import BLOCK_TEXT_LIMIT, Block, block_text, button, plain, section,
 from .mrkdwn import escape_clipped
 
 TEAM_BLOCK = "desk_team"
-TEAM_ACTION = re.compile(r"^desk_team_(ack|take|resolve|reply)$")
+TEAM_ACTION = re.compile(r"^desk_team_(ack|take|resolve|reopen|reply)$")
+# What an alert button may do; `reply` opens a modal, the others run the team command.
+BUTTON_ACTIONS = ("ack", "take", "resolve", "reopen")
 
 _SEVERITY_MARK = {"critical": "🔴", "major": "🟠", "minor": "🟡"}
 _STYLE = {"ack": "primary", "resolve": "danger"}
@@ -28,7 +30,7 @@ def _team_buttons(choices: list[dict[str, Any]], reference: str, status: str) ->
         value = str(choice.get("value", ""))
         kind, _, rest = value.partition(":")
         action = rest.partition(":")[0]
-        if kind != "team" or action not in ("ack", "take", "resolve"):
+        if kind != "team" or action not in BUTTON_ACTIONS:
             continue
         elements.append(
             button(
@@ -90,6 +92,6 @@ def parse_team_value(value: str) -> tuple[str, str] | None:
     """`team:ack:INT-42` -> (`ack`, `INT-42`)."""
     kind, _, rest = value.partition(":")
     action, _, reference = rest.partition(":")
-    if kind != "team" or action not in ("ack", "take", "resolve", "reply") or not reference:
+    if kind != "team" or action not in (*BUTTON_ACTIONS, "reply") or not reference:
         return None
     return action, reference

@@ -1,7 +1,7 @@
 """attachment: the id of the message that brought it, where the bot may delete that message
 
-Revision ID: 0012_attachment_deletable
-Revises: 0011_attachments
+Revision ID: 0013_attachment_deletable
+Revises: 0012_conversation_version
 Create Date: 2026-11-30 12:00:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0012_attachment_deletable"
-down_revision: str | None = "0011_attachments"
+revision: str = "0013_attachment_deletable"
+down_revision: str | None = "0012_conversation_version"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
