@@ -309,6 +309,9 @@ class Desk:
             )
             ticket = await open_ticket(turn, clean)
             created_replies(turn, ticket)
+            # A form has no upload step (the chat flow's "send screenshots or logs now"):
+            # files sent next in this conversation go to the ticket just filed.
+            attachments.expect_files(turn, ticket)
             hidden.tell(turn, ticket.reference)
 
         return await self._unit(incoming, reply_to, work)
@@ -342,11 +345,17 @@ class Desk:
         work runs in the person's language, and its answers join the same transaction."""
         async with self.store.transaction() as tx:
             turn = await self._turn(tx, incoming)
+            state = turn.state
+            before = (state.flow, state.step, dict(state.data))
             if not await self._first_delivery(turn):
                 self._redelivered()
                 return []
             with speaking(turn.language):
                 await work(turn)
+            if (state.flow, state.step, state.data) != before:
+                await tx.conversations.save(
+                    incoming.channel, incoming.chat_id, incoming.user_id, state, turn.now
+                )
             await self._queue_replies(turn, reply_to)
         self._committed(tx)
         return turn.replies
@@ -399,11 +408,12 @@ class Desk:
         incoming = storable_incoming(incoming)
         state = await tx.start_turn(incoming.channel, incoming.chat_id, incoming.user_id)
         now = self.clock.now()
-        probe = hidden.language_probe(incoming)
+        findings = hidden.secrets(incoming)
+        probe = hidden.language_probe(incoming, findings)
         spoken = await language.resolve(tx, probe, self.settings.default_language, now)
         # Secrets are hidden here, before any flow sees the text: nothing after this point
         # (conversation state, tickets, the outbox, logs) can hold them.
-        incoming, kinds = hidden.clean(incoming, spoken)
+        incoming, kinds = hidden.clean(incoming, spoken, findings)
         turn = Turn(self, incoming, tx, state, now, spoken, hidden=kinds)
         await self._learn_name(turn)
         return turn

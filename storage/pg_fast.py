@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
@@ -74,6 +74,21 @@ async def fetchrow(session: AsyncSession, sql: str, *args: Any) -> Any:
         return await driver(session).fetchrow(sql, *args)  # type: ignore[union-attr]
     except (asyncpg.PostgresError, asyncpg.InterfaceError) as error:
         raise _translated(session, sql, args, error) from error
+
+
+async def begin(session: AsyncSession) -> None:
+    """Open the unit of work's transaction now, as SQLAlchemy's adapter does before its own
+    first statement (and commits or rolls back with the unit), for a statement that must run
+    inside it (a row lock held until the commit)."""
+    sync = core_connection(session).sync_connection
+    adapter: Any = sync.connection.dbapi_connection  # type: ignore[union-attr]
+    if adapter._transaction is None:
+        await adapter._start_transaction()
+
+
+async def execute(session: AsyncSession, sql: str, *args: Any) -> None:
+    """A statement returning nothing, on the unit of work's asyncpg connection."""
+    await _execute(session, sql, args)
 
 
 async def _execute(
@@ -157,7 +172,7 @@ def combined(writes: list[_Write], relaxed: bool) -> tuple[str, tuple[Any, ...]]
     # is_local: for this statement's own transaction only.
     selected = ["set_config('synchronous_commit', 'off', true)" if relaxed else "1"]
     for number, write in enumerate(writes):
-        sql = _PARAM.sub(partial(_shift, len(args)), write.sql)
+        sql = _renumbered(write.sql, len(args))
         parts.append(f"w{number} AS ({sql})")
         args.extend(write.args)
         if write.lost is not None:
@@ -167,6 +182,12 @@ def combined(writes: list[_Write], relaxed: bool) -> tuple[str, tuple[Any, ...]]
             # transaction; `_execute` turns that error into `lost`.
             selected.append(f"1 / (SELECT count(*) FROM w{number})")
     return f"WITH {', '.join(parts)} SELECT {', '.join(selected)}", tuple(args)
+
+
+@lru_cache(maxsize=256)
+def _renumbered(sql: str, offset: int) -> str:
+    # The same few statements come back on every message.
+    return _PARAM.sub(partial(_shift, offset), sql) if offset else sql
 
 
 def _shift(offset: int, match: re.Match[str]) -> str:
