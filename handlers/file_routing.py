@@ -172,7 +172,10 @@ def expect_files(turn: Turn, ticket: Ticket) -> None:
         turn.replies[-1] = replace(last, text=f"{last.text}\n{offer}")
     else:
         turn.say(offer)
-    turn.go(FLOW, "expecting", expecting=ticket.reference)
+    if turn.state.flow in (None, FLOW):
+        # A conversation the merchant is in the middle of (a chat report) keeps its own place.
+        turn.reset()
+        turn.go(FLOW, "expecting", expecting=ticket.reference)
 
 
 async def to_expecting(turn: Turn, rows: list[Attachment]) -> bool:
