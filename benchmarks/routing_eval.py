@@ -91,6 +91,12 @@ def load(name: str) -> list[Sample]:
     }
     samples = []
     for number, m in enumerate(data.get("message", []), 1):
+        unknown = [k for k in m.get("tickets", []) if k not in topics]
+        if unknown:
+            raise SetError(
+                f"{path.name}, message {number}: unknown ticket {unknown[0]!r} (define it in "
+                f"tickets.toml or in the set's [tickets.{unknown[0]}])"
+            )
         try:
             tickets = tuple(topics[k] for k in m.get("tickets", []))
             samples.append(Sample(m["text"], tickets, Label(m["label"])))

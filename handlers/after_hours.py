@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from handlers.escalation.policy import SEVERITIES, EscalationPolicy
+from handlers.escalation.policy import SEVERITIES, EscalationPolicy, default_policy
 from handlers.i18n.dates import short_when, spoken_duration
 from handlers.messages import t
 from handlers.turn import Turn
@@ -18,7 +18,7 @@ HOUR = timedelta(hours=1)
 def policy_of(turn: Turn) -> EscalationPolicy:
     """The desk's escalation policy (its business hours, holidays and SLA), or the default one
     in the desk's time zone."""
-    return turn.desk.policy or EscalationPolicy(timezone=turn.desk.settings.timezone)
+    return turn.desk.policy or default_policy(turn.desk.settings.timezone)
 
 
 def expectation(turn: Turn, ticket: Ticket) -> list[str]:

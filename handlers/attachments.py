@@ -10,7 +10,7 @@ or a report starts.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from handlers.events import Choice, IncomingFile
@@ -29,6 +29,8 @@ MB = 1024 * 1024
 OPEN_CHOICES = 5
 # Longest caption shown with the team's copy of a file; the whole text is in the transcript.
 CAPTION_SHOWN = 600
+# The name an over-long pasted text (report details, a follow-up) is attached under.
+DETAILS_FILE = "details.txt"
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ async def receive(turn: Turn, *, internal: bool = False) -> list[Attachment]:
             owner_name=turn.actor_name,
             channel=incoming.channel,
             chat_id=incoming.chat_id,
+            deletable_id=incoming.deletable_id,
             internal=internal,
             kind=file.kind,
             platform_file_id=file.platform_file_id,
@@ -130,9 +133,11 @@ async def attach(
     caption: str = "",
     *,
     transcript: bool = True,
+    message_id: int | None = None,
 ) -> list[Attachment]:
     """Put the rows `ids` on `ticket` (locked here for their numbers); the ones already stored
-    go to the team now, the others when their bytes arrive. Returns the rows attached."""
+    go to the team now, the others when their bytes arrive. Returns the rows attached. Without
+    a transcript line of their own, `message_id` is the message they belong to."""
     tx = turn.tx
     locked = await tx.tickets.get(ticket.reference, for_update=True)
     ticket = locked or ticket
@@ -163,7 +168,7 @@ async def attach(
                 row.id,  # type: ignore[arg-type]
                 ticket.id,  # type: ignore[arg-type]
                 number,
-                message.id if message else None,
+                message.id if message else message_id,
             )
         else:
             status = await tx.attachments.move(row.id, ticket.id, number)  # type: ignore[arg-type]
@@ -341,8 +346,37 @@ async def received(turn: Turn) -> None:
     rows = await receive(turn)
     if turn.state.flow == report.FLOW:
         await report.files_received(turn, rows)
-    elif rows:
+    elif rows and not await _to_expecting(turn, rows):
         await route(turn, rows)
+
+
+def expect_files(turn: Turn, ticket: Ticket) -> None:
+    """After a report filed from a form: offer to send files (a line under the confirmation),
+    and send the next ones to the ticket."""
+    offer = t("report.files.after_form", reference=ticket.reference)
+    last = turn.replies[-1] if turn.replies else None
+    if last is not None and not last.choices:
+        turn.replies[-1] = replace(last, text=f"{last.text}\n{offer}")
+    else:
+        turn.say(offer)
+    turn.go(FLOW, "expecting", expecting=ticket.reference)
+
+
+async def _to_expecting(turn: Turn, rows: list[Attachment]) -> bool:
+    """Files right after a form report (one message or several in a row): onto that ticket,
+    with the usual undo."""
+    state = turn.state
+    expecting = state.data.get("expecting") if state.flow == FLOW else None
+    if not expecting:
+        return False
+    ticket = await turn.tx.tickets.get(str(expecting))
+    if ticket is None or not turn.owns(ticket) or ticket.status not in _OPEN:
+        return False
+    if ticket.updated_at < turn.now - turn.desk.settings.followup_window:
+        return False  # no longer what the merchant is busy with: routed as usual
+    await _attach_and_offer_undo(turn, ticket, rows)
+    turn.state.data["expecting"] = ticket.reference
+    return True
 
 
 async def team_files(turn: Turn, reference: str) -> None:

@@ -2,10 +2,12 @@
 (in order within each chat), and each outcome is written as soon as it is known: sent, or
 scheduled again with backoff when the platform is rate-limiting, failing or down.
 
-Crash window: a lease lasts seconds and is renewed while its batch is in flight, and a message
-is marked sent in the first commit after the platform accepted it (outcomes that arrive together
-share one commit). A process killed mid-batch therefore leaves at most the messages the platform
-had just accepted unmarked; they are sent again when the lease runs out (LEASE), by any process.
+Crash window: a lease lasts seconds and is renewed while its batch is in flight (until each
+outcome is written, not just known: a platform answering late or a slow commit is no crash),
+and a message is marked sent in the first commit after the platform accepted it (outcomes that
+arrive together share one commit). A process killed mid-batch therefore leaves at most the
+messages the platform had just accepted unmarked; they are sent again when the lease runs out
+(LEASE), by any process.
 """
 
 from __future__ import annotations
@@ -14,13 +16,14 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from datetime import timedelta
 from typing import Protocol
 
 from handlers import faults
 from handlers.clock import Clock
+from handlers.delivery_book import AlertKey, Book, Ledger
 from handlers.messages import t
 from handlers.notify import (
     ALERT,
@@ -84,99 +87,8 @@ def rank(item: Delivery) -> int:
     return 0 if urgent else 1
 
 
-AlertKey = tuple[str, str, str]  # ticket reference, channel, chat
 # Posted messages worth tying back to their ticket: a reply to any of them is about that ticket.
 LINKED = (ALERT, TIMELINE, PAGE)
-
-
-class _Ledger:
-    """Outcomes of every batch in flight, written as they come: while one commit runs, the
-    outcomes that arrive meanwhile gather for the next, so a burst costs few commits and a lone
-    message is marked sent right after the platform took it."""
-
-    def __init__(self, dispatcher: OutboxDispatcher) -> None:
-        self.dispatcher = dispatcher
-        self._outcomes: list[tuple[Delivery, Outcome]] = []
-        self._links: list[Link] = []
-        self._writer: asyncio.Task[None] | None = None
-        self._queued = 0  # outcomes handed in so far
-        self._done = 0  # outcomes written (or given up on)
-        self._progress = asyncio.Event()
-
-    def add(self, item: Delivery, outcome: Outcome, link: Link | None) -> int:
-        """Queue an outcome for the next commit; returns its place in line for `written`."""
-        self._outcomes.append((item, outcome))
-        if link is not None:
-            self._links.append(link)
-        self._queued += 1
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.create_task(self._write())
-        return self._queued
-
-    async def written(self, place: int) -> None:
-        while self._done < place:
-            writer = self._writer
-            if writer is None or writer.done():
-                # The writer was stopped (cancelled at shutdown): nobody will write these; their
-                # rows go again when the lease ends. Waiting on would hang the shutdown.
-                return
-            progress = self._progress
-            await progress.wait()
-
-    async def _write(self) -> None:
-        try:
-            await self._write_all()
-        finally:
-            # Wakes `written` even when cancelled; a fresh event, or a waiter would spin on
-            # the set one while a later writer works.
-            self._progress.set()
-            self._progress = asyncio.Event()
-
-    async def _write_all(self) -> None:
-        failures = 0
-        while self._outcomes:
-            taken, links = self._outcomes, self._links
-            self._outcomes, self._links = [], []
-            try:
-                await self.dispatcher._record(taken, links)
-            except Exception:
-                failures += 1
-                if failures <= 3:
-                    self._outcomes[:0], self._links[:0] = taken, links
-                    await asyncio.sleep(0.2 * failures)
-                    continue
-                # The database is gone: these rows are sent again once their lease ends.
-                log.exception("could not record %d outbox outcomes", len(taken))
-            self._done += len(taken)
-            self._progress.set()
-            self._progress = asyncio.Event()
-        if self.dispatcher._held:
-            self.dispatcher._wake.set()  # rows held behind these chats may go now
-
-
-class _Book:
-    """One batch in flight: its rows still open (their lease is renewed), alerts it posted."""
-
-    def __init__(self, ledger: _Ledger, batch: list[Delivery]) -> None:
-        self.ledger = ledger
-        self.items = {item.id: item for item in batch}
-        self.open = set(self.items)
-        self.alerts: dict[AlertKey, str] = {}
-        self.sent = 0
-        self._last = 0
-
-    def add(self, outcome: Outcome, link: Link | None = None) -> None:
-        self.open.discard(outcome.id)
-        if outcome.status == SENT:
-            self.sent += 1
-        self._last = self.ledger.add(self.items[outcome.id], outcome, link)
-
-    def settled(self, item_id: int) -> None:
-        """A row settled elsewhere (a cancelled page): no outcome to write, no lease to renew."""
-        self.open.discard(item_id)
-
-    async def close(self) -> None:
-        await self.ledger.written(self._last)
 
 
 class OutboxDispatcher:
@@ -187,17 +99,21 @@ class OutboxDispatcher:
         clock: Clock,
         notifier: Notifier | None = None,
         lease: timedelta = LEASE,
+        pause: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.store = store
         self.lease = lease
+        # Between lease renewals (tests drive it instead of waiting).
+        self._pause = pause
         self.senders = dict(senders)
         self.clock = clock
         # Tells the team when a notice cannot reach its reporter; None: nobody to tell.
         self.notifier = notifier
         self._wake = asyncio.Event()
         self._batches = 0  # batches being delivered by this process
+        self._flying: set[int] = set()  # their rows
         self._direct: set[asyncio.Task[int]] = set()
-        self._ledger = _Ledger(self)
+        self._ledger = Ledger(self)
         # Rows may be waiting behind this process's leases: worth a claim when a batch lands.
         self._held = True
         self._quiet = asyncio.Event()
@@ -237,6 +153,14 @@ class OutboxDispatcher:
             batch = await tx.outbox.claim_due(
                 list(self.senders), self.clock.now(), self.lease, BATCH
             )
+            # A row this process is still sending whose lease ran out (the loop too busy to
+            # renew it in time; the claim just renewed it) is not sent a second time, and
+            # nothing after it in its chat goes before it.
+            busy = {(item.channel, item.chat_id) for item in batch if item.id in self._flying}
+            if busy:
+                later = [i for i in batch if (i.channel, i.chat_id) in busy]
+                await tx.outbox.unclaim([i.id for i in later if i.id not in self._flying])
+                batch = [i for i in batch if (i.channel, i.chat_id) not in busy]
             pages = [item.id for item in batch if item.kind == PAGE]
             cancelled = set(await tx.outbox.cancel_acknowledged_pages(pages))
         if not batch and not batches:
@@ -246,7 +170,8 @@ class OutboxDispatcher:
     async def deliver(self, batch: list[Delivery]) -> int:
         """Send rows this process has leased: chats side by side, each chat in order. Returns
         how many were sent."""
-        book = _Book(self._ledger, batch)
+        book = Book(self._ledger, batch)
+        self._flying.update(book.items)
         self._batches += 1
         self._quiet.clear()
         renewer = asyncio.create_task(self._renew(book))
@@ -259,17 +184,21 @@ class OutboxDispatcher:
                 *(self._send_chat(items, book, claimed_at) for items in chats.values())
             )
         finally:
-            renewer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await renewer
-            await book.close()
+            try:
+                # The lease holds until the outcomes are written, not just known.
+                await book.close()
+            finally:
+                renewer.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await renewer
+            self._flying.difference_update(book.items)
             self._report_taken_over(batch, book)
             self._batches -= 1
             if not self._batches:
                 self._quiet.set()
         return book.sent
 
-    def _report_taken_over(self, batch: list[Delivery], book: _Book) -> None:
+    def _report_taken_over(self, batch: list[Delivery], book: Book) -> None:
         """One line after a crash: the messages a stopped sender held, delivered again once
         its lease ran out (the reliability tests await this line too)."""
         taken = [item for item in batch if item.taken_over]
@@ -290,12 +219,12 @@ class OutboxDispatcher:
                 return
             await self._quiet.wait()
 
-    async def _renew(self, book: _Book) -> None:
+    async def _renew(self, book: Book) -> None:
         while True:
-            await asyncio.sleep(min(RENEW_EVERY, self.lease.total_seconds() / 3))
+            await self._pause(min(RENEW_EVERY, self.lease.total_seconds() / 3))
             try:
                 async with self.store.transaction() as tx:
-                    await tx.outbox.renew(sorted(book.open), self.clock.now() + self.lease)
+                    await tx.outbox.renew(book.leased(), self.clock.now() + self.lease)
             except Exception:
                 log.exception("could not renew the outbox lease")
 
@@ -325,7 +254,7 @@ class OutboxDispatcher:
                     )
                 self.notifier.timeline(tx, ticket, text, self.clock.now())
 
-    async def _send_chat(self, items: list[Delivery], book: _Book, claimed_at: float) -> None:
+    async def _send_chat(self, items: list[Delivery], book: Book, claimed_at: float) -> None:
         """Send one chat's messages in order; after a failure the rest wait for the same retry,
         so a chat never sees them out of order."""
         for index, item in enumerate(items):

@@ -46,6 +46,8 @@ from handlers.program.view import progress
 from handlers.routing import act as routing
 from handlers.tickets import Draft, created_replies, open_ticket
 from handlers.turn import TicketObserver, Turn
+from storage.conversations import ConversationChanged
+from storage.database import after_commit
 from storage.files import FileStore
 from storage.models import Ticket
 from storage.outbox import Delivery
@@ -59,6 +61,10 @@ FLOWS = {
     program_request.FLOW: program_request,
     program_uat.FLOW: program_uat,
 }
+# How many times one event is run again after losing the race for its person's conversation
+# (each loss means another of their turns won, so a few are plenty); the last try's error
+# propagates.
+RERUNS = 3
 # What to ask again, in the new language, when someone switches language in the middle of a flow.
 REPROMPTS = {report.FLOW: report.reprompt, ask.FLOW: ask.reprompt, ask.FEEDBACK: ask.reprompt}
 
@@ -150,6 +156,17 @@ class Desk:
         return replies
 
     async def _handle(self, incoming: Incoming, reply_to: ReplyTo | None) -> list[Message]:
+        for _ in range(RERUNS):
+            try:
+                return await self._handle_once(incoming, reply_to)
+            except ConversationChanged:
+                # Another turn of this person (a double tap reaching another process) committed
+                # after this one read where they stood; nothing of this run was kept. Run the
+                # event again from where they stand now, as if it had come second.
+                continue
+        return await self._handle_once(incoming, reply_to)
+
+    async def _handle_once(self, incoming: Incoming, reply_to: ReplyTo | None) -> list[Message]:
         async with self.store.transaction() as tx:
             turn = await self._turn(tx, incoming)
             state = turn.state
@@ -292,6 +309,9 @@ class Desk:
             )
             ticket = await open_ticket(turn, clean)
             created_replies(turn, ticket)
+            # A form has no upload step (the chat flow's "send screenshots or logs now"):
+            # files sent next in this conversation go to the ticket just filed.
+            attachments.expect_files(turn, ticket)
             hidden.tell(turn, ticket.reference)
 
         return await self._unit(incoming, reply_to, work)
@@ -325,11 +345,17 @@ class Desk:
         work runs in the person's language, and its answers join the same transaction."""
         async with self.store.transaction() as tx:
             turn = await self._turn(tx, incoming)
+            state = turn.state
+            before = (state.flow, state.step, dict(state.data))
             if not await self._first_delivery(turn):
                 self._redelivered()
                 return []
             with speaking(turn.language):
                 await work(turn)
+            if (state.flow, state.step, state.data) != before:
+                await tx.conversations.save(
+                    incoming.channel, incoming.chat_id, incoming.user_id, state, turn.now
+                )
             await self._queue_replies(turn, reply_to)
         self._committed(tx)
         return turn.replies
@@ -382,11 +408,12 @@ class Desk:
         incoming = storable_incoming(incoming)
         state = await tx.start_turn(incoming.channel, incoming.chat_id, incoming.user_id)
         now = self.clock.now()
-        probe = hidden.language_probe(incoming)
+        findings = hidden.secrets(incoming)
+        probe = hidden.language_probe(incoming, findings)
         spoken = await language.resolve(tx, probe, self.settings.default_language, now)
         # Secrets are hidden here, before any flow sees the text: nothing after this point
         # (conversation state, tickets, the outbox, logs) can hold them.
-        incoming, kinds = hidden.clean(incoming, spoken)
+        incoming, kinds = hidden.clean(incoming, spoken, findings)
         turn = Turn(self, incoming, tx, state, now, spoken, hidden=kinds)
         await self._learn_name(turn)
         return turn
@@ -399,7 +426,8 @@ class Desk:
             return
         if self._learned.get(member) != name:
             await turn.tx.members.learn(member, name, turn.now)
-            self._learned[member] = name
+            # Only once stored: a unit of work run again must store it again.
+            after_commit(turn.tx.session, lambda: self._learned.__setitem__(member, name))
 
     async def _first_delivery(self, turn: Turn) -> bool:
         delivery = turn.incoming.delivery_id
@@ -535,5 +563,7 @@ class Desk:
             return
         flow = FLOWS.get(turn.state.flow or "")
         if flow is not None and await flow.step(turn, "", value):
+            return
+        if report.pressed_again(turn, value):
             return
         turn.say(t("stale_choice"))

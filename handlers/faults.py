@@ -2,9 +2,9 @@
 kills itself (SIGKILL, as a crash or an OOM kill would) the first time it reaches that point;
 `<point>@<n>` waits for the n-th time. Unset, `reach` is one comparison.
 
-Points: `telegram.fetched` (updates fetched from Telegram, nothing done yet), `work.committed`
-(an update's work and its replies committed, nothing sent yet), `reply.accepted` (the platform
-accepted an outbox message, not yet marked sent).
+Points: `telegram.fetched` (an update fetched from Telegram, nothing done yet; counted per
+update), `work.committed` (an update's work and its replies committed, nothing sent yet),
+`reply.accepted` (the platform accepted an outbox message, not yet marked sent).
 """
 
 from __future__ import annotations

@@ -12,7 +12,17 @@ from dataclasses import replace
 from handlers.events import Incoming, Message
 from handlers.messages import t
 from handlers.ops import metrics
-from handlers.redaction import CARD, CREDENTIALS, CVV, KINDS, Redacted, redact, without_secrets
+from handlers.redaction import (
+    CARD,
+    CREDENTIALS,
+    CVV,
+    KINDS,
+    Finding,
+    Redacted,
+    find_secrets,
+    redact,
+    without_secrets,
+)
 from handlers.turn import Turn
 from storage.database import after_commit
 
@@ -20,15 +30,26 @@ from storage.database import after_commit
 DELETE_HINT = "delete_message"
 
 
-def language_probe(incoming: Incoming) -> Incoming:
-    """`incoming` with its secrets cut out, for guessing the language it is written in (the
-    markers are written in that language, so they come after)."""
-    probe = without_secrets(incoming.text)
-    return incoming if probe == incoming.text else replace(incoming, text=probe)
+def secrets(incoming: Incoming) -> list[Finding]:
+    """The secrets in what someone sent (scanned once per turn: the probe and the cleaning
+    both need them)."""
+    return find_secrets(incoming.text)
 
 
-def clean(incoming: Incoming, language: str) -> tuple[Incoming, tuple[str, ...]]:
-    result = redact(incoming.text, language)
+def language_probe(incoming: Incoming, findings: list[Finding]) -> Incoming:
+    """`incoming` with its secrets (`findings`) cut out, for guessing the language it is
+    written in (the markers are written in that language, so they come after)."""
+    if not findings:
+        return incoming
+    return replace(incoming, text=without_secrets(incoming.text, findings))
+
+
+def clean(
+    incoming: Incoming, language: str, findings: list[Finding]
+) -> tuple[Incoming, tuple[str, ...]]:
+    if not findings:
+        return incoming, ()
+    result = redact(incoming.text, language, findings)
     if not result.changed:
         return incoming, ()
     return replace(incoming, text=result.text), result.kinds

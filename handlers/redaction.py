@@ -60,10 +60,13 @@ def marker(kind: str, language: str | None = None) -> str:
     return translate(language, "redaction.marker").format(what=what)
 
 
-def redact(text: str, language: str | None = None) -> Redacted:
+def redact(
+    text: str, language: str | None = None, findings: list[Finding] | None = None
+) -> Redacted:
     """`text` with every secret found replaced by its marker (in `language`, else the current
-    turn's language)."""
-    findings = find_secrets(text)
+    turn's language). `findings`: `find_secrets(text)`, when the caller has them already."""
+    if findings is None:
+        findings = find_secrets(text)
     if not findings:
         return Redacted(text)
     parts, kinds, position = [], [], 0
@@ -78,9 +81,10 @@ def redact(text: str, language: str | None = None) -> Redacted:
     return Redacted("".join(parts), ordered)
 
 
-def without_secrets(text: str) -> str:
+def without_secrets(text: str, findings: list[Finding] | None = None) -> str:
     """`text` with its secrets cut out, no marker left (to detect a language on)."""
-    findings = find_secrets(text)
+    if findings is None:
+        findings = find_secrets(text)
     if not findings:
         return text
     parts, position = [], 0

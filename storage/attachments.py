@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import case, func, or_, update
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -115,6 +115,23 @@ class AttachmentRepository:
         query = select(Attachment).where(col(Attachment.id).in_(ids)).order_by(col(Attachment.id))
         rows = await self.session.exec(query.execution_options(populate_existing=True))
         return list(rows.all())
+
+    async def remove_with_message(self, message_id: int) -> None:
+        """Take the rows that came with a transcript message off its ticket (that message is
+        being taken back), keeping no reference to it."""
+        await self.session.flush()
+        await core_connection(self.session).execute(
+            update(_t)
+            .where(_t.c.message_id == message_id)
+            .values(
+                status=REMOVED,
+                # Its status, kept to restore it (as `remove` does), unless removed already.
+                reason=case((_t.c.status == REMOVED, _t.c.reason), else_=_t.c.status),
+                ticket_id=None,
+                number=None,
+                message_id=None,
+            )
+        )
 
     async def for_ticket(self, ticket_id: int) -> Sequence[Attachment]:
         await self.session.flush()

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.pool import StaticPool
+from sqlalchemy.util import greenlet_spawn
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import inline_sqlite
@@ -121,6 +122,18 @@ def core_connection(session: AsyncSession) -> AsyncConnection:
     """The connection a session's transaction runs on, for Core statements on hot paths (asking
     the session for it again costs a round through SQLAlchemy's greenlet bridge)."""
     return session.info[_CONNECTION]  # type: ignore[no-any-return]
+
+
+def _end(connection: Connection, commit: bool) -> None:
+    """Commit (or roll back) and return the connection to the pool, in one pass through the
+    greenlet bridge."""
+    try:
+        if commit:
+            connection.commit()
+        else:
+            connection.rollback()
+    finally:
+        connection.close()
 
 
 class Database:
@@ -237,14 +250,13 @@ class Database:
             session = self._sessions(bind=connection)
             session.info[_CONNECTION] = connection
             session.info[DURABLE_STEPS] = self.durable_steps
+            sync = connection.sync_connection
             try:
                 yield session
-                await connection.commit()
             except BaseException:
-                await connection.rollback()
+                await greenlet_spawn(_end, sync, False)
                 raise
-            finally:
-                await connection.close()
+            await greenlet_spawn(_end, sync, True)
         finally:
             if writer is not None:
                 writer.release()
@@ -264,21 +276,28 @@ class Database:
         deadline = time.monotonic() + wait
         delay = 0.001
         while True:
-            connection = self.engine.connect()
             try:
-                await connection.start()
-                if exclusive:
-                    await connection.execution_options(**{_BEGIN_MODE: "EXCLUSIVE"})
-                await connection.begin()
-                return connection
+                sync = await greenlet_spawn(self._connect, exclusive)
+                return AsyncConnection(self.engine, sync)
             except OperationalError as error:
-                # Locked while connecting (the WAL pragma on a new database) leaves nothing open.
-                if connection.sync_connection is not None:
-                    await connection.close()
                 if not _is_locked(error) or time.monotonic() > deadline:
                     raise
             await self._pause(delay)
             delay = min(delay * 2, 0.05)
+
+    def _connect(self, exclusive: bool) -> Connection:
+        # Checkout and BEGIN in one pass through SQLAlchemy's greenlet bridge (each pass costs
+        # as much as a short statement, and every message pays for these).
+        sync = self.engine.sync_engine.connect()
+        try:
+            if exclusive:
+                sync.execution_options(**{_BEGIN_MODE: "EXCLUSIVE"})
+            sync.begin()
+        except BaseException:
+            # Locked while connecting (the WAL pragma on a new database) leaves nothing open.
+            sync.close()
+            raise
+        return sync
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -149,6 +149,8 @@ class Conversation(SQLModel, table=True):
     step: str | None = None
     data: str = Field(default="{}", sa_column=Column(Text, nullable=False))
     updated_at: datetime = Field(sa_column=_utc(nullable=False))
+    # Counts the writes: a turn saves only over the version it read (storage/conversations.py).
+    version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class Person(SQLModel, table=True):
@@ -330,6 +332,9 @@ class Attachment(SQLModel, table=True):
     owner_name: str = ""
     channel: str
     chat_id: str
+    # The platform's id of the message that brought it, kept only where the bot may delete
+    # that message (Telegram private chats): deleted when the file's text held a secret.
+    deletable_id: str | None = Field(default=None, sa_column=Column(Text))
     internal: bool = False
     kind: str = "document"
     platform_file_id: str = ""

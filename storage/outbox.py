@@ -237,6 +237,13 @@ class OutboxRepository:
                 _RENEW, [{"b_id": i, "b_until": until} for i in ids]
             )
 
+    async def unclaim(self, ids: Sequence[int]) -> None:
+        """End the leases just taken on rows this process will not send now."""
+        if ids:
+            await core_connection(self.session).execute(
+                update(_t).where(_t.c.id.in_(ids)).values(claimed_until=None)
+            )
+
     async def release(self, channel: str, chat_id: str) -> None:
         """End the leases on one chat's rows: for a chat only this process serves (a console
         user), a lease left by a killed predecessor need not be waited out."""

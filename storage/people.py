@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage import pg_fast
 from storage.database import core_connection, sqlite_driver
 from storage.models import Person, Ticket
+from storage.types import sqlite_time
 
 _table = Person.__table__  # type: ignore[attr-defined]
 # Both dialects' inserts share on_conflict_do_update and excluded; the mapping's value type is
@@ -36,6 +37,8 @@ _PG_SET = (
 _PG_CARRY = (
     "UPDATE ticket SET reporter_language = $3 WHERE reporter_channel = $1 AND reporter_user_id = $2"
 )
+# SQLite runs them at once, on its sqlite3 connection (numbered parameters: ?3 is $3).
+_SQLITE_SET, _SQLITE_CARRY = _PG_SET.replace("$", "?"), _PG_CARRY.replace("$", "?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +80,12 @@ class PersonRepository:
             pg_fast.defer(self.session, key, _PG_SET, values, relaxed=True)
             carry = (channel, user_id, choice.language)
             pg_fast.defer(self.session, (*key, "tickets"), _PG_CARRY, carry, relaxed=True)
+            return
+        sqlite = await sqlite_driver(self.session)
+        if sqlite is not None:
+            stored = (channel, user_id, choice.language, choice.source, sqlite_time(now))
+            sqlite.execute(_SQLITE_SET, stored)
+            sqlite.execute(_SQLITE_CARRY, (channel, user_id, choice.language))
             return
         connection = core_connection(self.session)
         statement = _INSERT[connection.dialect.name](_table).values(

@@ -15,6 +15,10 @@ How it stays correct:
   of the unit). If the unit opened a transaction (a ticket, an outbox row, a lock), they run inside
   it and commit with it. If not, they are one statement (several writes become data-modifying
   CTEs of one statement), which PostgreSQL commits atomically on its own.
+- A write may be conditional (`lost`: the conversation saved only over the version the turn read).
+  Its statement returns a row when it wrote; if it matched none, the combined statement fails on
+  purpose (see `combined`), so whatever else the unit wrote is undone with it, inside a
+  transaction or alone, and `lost` is raised for the caller to run the event again.
 - Such a unit only changed where people stand in a conversation and the language they speak
   (`relaxed` writes), so it commits without waiting for the WAL flush (`synchronous_commit` off,
   for that one transaction; `[desk] durable_steps` turns this off). A crash of the PostgreSQL
@@ -27,7 +31,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
@@ -47,6 +51,8 @@ class _Write:
     sql: str  # one INSERT / UPDATE, parameters $1..$n
     args: tuple[Any, ...]
     relaxed: bool
+    # Conditional: `sql` returns a row when it wrote; when it did not, this is raised.
+    lost: Exception | None = None
 
 
 def driver(session: AsyncSession) -> Any | None:
@@ -70,9 +76,30 @@ async def fetchrow(session: AsyncSession, sql: str, *args: Any) -> Any:
         raise _translated(session, sql, args, error) from error
 
 
-async def _execute(session: AsyncSession, sql: str, args: tuple[Any, ...]) -> None:
+async def begin(session: AsyncSession) -> None:
+    """Open the unit of work's transaction now, as SQLAlchemy's adapter does before its own
+    first statement (and commits or rolls back with the unit), for a statement that must run
+    inside it (a row lock held until the commit)."""
+    sync = core_connection(session).sync_connection
+    adapter: Any = sync.connection.dbapi_connection  # type: ignore[union-attr]
+    if adapter._transaction is None:
+        await adapter._start_transaction()
+
+
+async def execute(session: AsyncSession, sql: str, *args: Any) -> None:
+    """A statement returning nothing, on the unit of work's asyncpg connection."""
+    await _execute(session, sql, args)
+
+
+async def _execute(
+    session: AsyncSession, sql: str, args: tuple[Any, ...], lost: Exception | None = None
+) -> None:
     try:
         await driver(session).execute(sql, *args)  # type: ignore[union-attr]
+    except asyncpg.DivisionByZeroError as error:
+        if lost is None:
+            raise _translated(session, sql, args, error) from error
+        raise lost from error
     except (asyncpg.PostgresError, asyncpg.InterfaceError) as error:
         raise _translated(session, sql, args, error) from error
 
@@ -90,13 +117,21 @@ def _translated(session: AsyncSession, sql: str, args: tuple[Any, ...], error: E
 
 
 def defer(
-    session: AsyncSession, key: object, sql: str, args: tuple[Any, ...], *, relaxed: bool
+    session: AsyncSession,
+    key: object,
+    sql: str,
+    args: tuple[Any, ...],
+    *,
+    relaxed: bool,
+    lost: Exception | None = None,
 ) -> None:
     """Write at the end of the unit of work. A later write with the same `key` replaces this
-    one (the newest conversation state, the newest language pick)."""
+    one (the newest conversation state, the newest language pick). With `lost`, `sql` must
+    return a row when it writes (RETURNING); when it writes nothing, the whole unit of work is
+    undone and `lost` raised."""
     writes: dict[object, _Write] = session.info.setdefault(_WRITES, {})
     writes.pop(key, None)
-    writes[key] = _Write(sql, args, relaxed)
+    writes[key] = _Write(sql, args, relaxed, lost)
 
 
 async def flush(session: AsyncSession) -> None:
@@ -114,7 +149,8 @@ async def flush(session: AsyncSession) -> None:
         and all(w.relaxed for w in writes.values())
     )
     sql, args = combined(list(writes.values()), relaxed)
-    await _execute(session, sql, args)
+    lost = next((w.lost for w in writes.values() if w.lost is not None), None)
+    await _execute(session, sql, args, lost)
 
 
 def insert_rows(table: str, rows: list[dict[str, Any]]) -> tuple[str, tuple[Any, ...]]:
@@ -133,13 +169,25 @@ def combined(writes: list[_Write], relaxed: bool) -> tuple[str, tuple[Any, ...]]
     """One statement running every write (data-modifying CTEs always run, referenced or not)."""
     parts: list[str] = []
     args: list[Any] = []
+    # is_local: for this statement's own transaction only.
+    selected = ["set_config('synchronous_commit', 'off', true)" if relaxed else "1"]
     for number, write in enumerate(writes):
-        sql = _PARAM.sub(partial(_shift, len(args)), write.sql)
+        sql = _renumbered(write.sql, len(args))
         parts.append(f"w{number} AS ({sql})")
         args.extend(write.args)
-    # is_local: for this statement's own transaction only.
-    tail = "SELECT set_config('synchronous_commit', 'off', true)" if relaxed else "SELECT 1"
-    return f"WITH {', '.join(parts)} {tail}", tuple(args)
+        if write.lost is not None:
+            # A conditional write that wrote nothing fails the statement with a division by
+            # zero (plain SQL has no RAISE; the count is known only at run time, so the planner
+            # cannot fold it into an error every time), undoing every write in it and in its
+            # transaction; `_execute` turns that error into `lost`.
+            selected.append(f"1 / (SELECT count(*) FROM w{number})")
+    return f"WITH {', '.join(parts)} SELECT {', '.join(selected)}", tuple(args)
+
+
+@lru_cache(maxsize=256)
+def _renumbered(sql: str, offset: int) -> str:
+    # The same few statements come back on every message.
+    return _PARAM.sub(partial(_shift, offset), sql) if offset else sql
 
 
 def _shift(offset: int, match: re.Match[str]) -> str:

@@ -14,8 +14,9 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import pg_fast
-from storage.database import core_connection
+from storage.database import core_connection, sqlite_driver
 from storage.models import UNRESOLVED, Reporter, Severity, Ticket
+from storage.types import from_sqlite_time, sqlite_time
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,15 @@ _PG_STANDING = (
     f"count(*) FILTER (WHERE {_CRITICAL}), min(created_at) FILTER (WHERE {_CRITICAL}) "
     "FROM ticket WHERE reporter_channel = $1 AND reporter_user_id = $2"
 )
+# SQLite runs them straight on its sqlite3 connection (storage.database.sqlite_driver), where
+# SQLAlchemy's bridge costs several times the statement. Times are compared as stored (text).
+_SQLITE_STANDING = _PG_STANDING.replace("$", "?")
+
+_PG_LOCK = (
+    "INSERT INTO reporter (channel, user_id) VALUES ($1, $2) ON CONFLICT (channel, user_id) "
+    "DO UPDATE SET blocked_by = reporter.blocked_by"
+)
+_SQLITE_LOCK = _PG_LOCK.replace("$", "?")
 
 
 class ReporterRepository:
@@ -77,6 +87,15 @@ class ReporterRepository:
         processes cannot both pass a limit check on the same count. One statement: an upsert
         that changes nothing still locks the row on PostgreSQL (and takes SQLite's write lock,
         which its transactions hold from the start anyway)."""
+        if pg_fast.driver(self.session) is not None:
+            # Inside the transaction (the lock lasts until its end), straight on asyncpg.
+            await pg_fast.begin(self.session)
+            await pg_fast.execute(self.session, _PG_LOCK, channel, user_id)
+            return
+        sqlite = await sqlite_driver(self.session)
+        if sqlite is not None:
+            sqlite.execute(_SQLITE_LOCK, (channel, user_id))
+            return
         dialect = self.session.bind.dialect.name  # type: ignore[union-attr]
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
         statement = insert(Reporter).values(channel=channel, user_id=user_id)
@@ -144,6 +163,17 @@ class ReporterRepository:
         if pg_fast.driver(self.session) is not None:
             return Standing(
                 *await pg_fast.fetchrow(self.session, _PG_STANDING, channel, user_id, since)
+            )
+        sqlite = await sqlite_driver(self.session)
+        if sqlite is not None:
+            row = sqlite.execute(_SQLITE_STANDING, (channel, user_id, sqlite_time(since)))
+            opened, recent, recent_oldest, critical, critical_oldest = row.fetchone()
+            return Standing(
+                opened,
+                recent,
+                from_sqlite_time(recent_oldest),
+                critical,
+                from_sqlite_time(critical_oldest),
             )
         found = await core_connection(self.session).execute(
             _STANDING, {"channel": channel, "user_id": user_id, "since": since}

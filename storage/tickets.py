@@ -9,16 +9,45 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import exists, func, insert, or_
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import pg_fast
-from storage.database import core_connection
+from storage.attachments import AttachmentRepository
+from storage.database import core_connection, sqlite_driver
 from storage.models import UNRESOLVED, ChannelMessage, Page, Ticket, TicketEvent, TicketMessage
+from storage.types import sqlite_time
 
 ALERT_PURPOSE = "alert"
+
+_ticket_table = Ticket.__table__  # type: ignore[attr-defined]
+_PG_DIALECT = postgresql.dialect()  # type: ignore[no-untyped-call]
+_CREATE_COLUMNS = [c.name for c in _ticket_table.columns if c.name not in ("id", "reference")]
+# The id comes from the column's own sequence, so the reference is written with the row. The
+# casts give each parameter its column's type (an INSERT ... SELECT does not infer them).
+_PG_CREATE = (
+    f"INSERT INTO ticket (id, reference, {', '.join(_CREATE_COLUMNS)}) "
+    "SELECT n.id, $1::text || n.id, "
+    + ", ".join(
+        f"${number}::{_ticket_table.c[name].type.compile(dialect=_PG_DIALECT)}"
+        for number, name in enumerate(_CREATE_COLUMNS, start=2)
+    )
+    + " FROM (SELECT nextval(pg_get_serial_sequence('ticket', 'id')) AS id) AS n RETURNING id"
+)
+# SQLite: the id is the row's, known once it is written (the transaction holds the write lock).
+_SQLITE_CREATE = (
+    f"INSERT INTO ticket (reference, {', '.join(_CREATE_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in range(len(_CREATE_COLUMNS) + 1))})"
+)
+_SQLITE_REFERENCE = "UPDATE ticket SET reference = ? WHERE id = ?"
+
+
+def _sqlite_value(value: Any) -> Any:
+    return sqlite_time(value) if isinstance(value, datetime) else value
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,13 +81,29 @@ class TicketRepository:
             self._events = []
 
     async def create(self, ticket: Ticket, actor: str) -> Ticket:
-        """Store a new ticket; its reference is the prefix and the row id (`INT-42`)."""
-        # A placeholder of its own until the id is known: with one shared placeholder ("") the
-        # unique index made every other process's new ticket wait for this transaction to end.
-        ticket.reference = f"new:{uuid.uuid4().hex}"
+        """Store a new ticket; its reference is the prefix and the row id (`INT-42`).
+
+        Straight on the driver (through the ORM it was an INSERT, an UPDATE for the reference
+        and a flush's worth of work); the ticket is then attached to the session as if loaded,
+        so a later change to it in this unit of work (the escalator's due times) is an UPDATE
+        at the flush."""
+        sqlite = await sqlite_driver(self.session)
+        if sqlite is not None:
+            # A placeholder of its own until the id is known: with one shared placeholder ("")
+            # the unique index made every other process's new ticket wait for this transaction.
+            values = [_sqlite_value(getattr(ticket, name)) for name in _CREATE_COLUMNS]
+            placeholder = f"new:{uuid.uuid4().hex}"
+            ticket.id = sqlite.execute(_SQLITE_CREATE, (placeholder, *values)).lastrowid
+            ticket.reference = f"{self.prefix}-{ticket.id}"
+            sqlite.execute(_SQLITE_REFERENCE, (ticket.reference, ticket.id))
+        else:
+            await pg_fast.begin(self.session)
+            values = [getattr(ticket, name) for name in _CREATE_COLUMNS]
+            row = await pg_fast.fetchrow(self.session, _PG_CREATE, f"{self.prefix}-", *values)
+            ticket.id = row[0]
+            ticket.reference = f"{self.prefix}-{ticket.id}"
+        make_transient_to_detached(ticket)
         self.session.add(ticket)
-        await self.session.flush()
-        ticket.reference = f"{self.prefix}-{ticket.id}"
         self.record(ticket, actor, "created", ticket.created_at, new=ticket.status)
         return ticket
 
@@ -215,6 +260,8 @@ class TicketRepository:
         if message is None:
             return None
         text = message.text
+        # What came with it (an over-long follow-up's details.txt) is taken back too.
+        await AttachmentRepository(self.session).remove_with_message(message_id)
         await self.session.delete(message)
         return text
 

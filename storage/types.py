@@ -31,3 +31,13 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def sqlite_time(moment: datetime) -> str:
+    """The text form UTCDateTime stores on SQLite (naive UTC, as SQLAlchemy writes it), for
+    statements run straight on the sqlite3 connection."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def from_sqlite_time(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import ProcessedUpdate
@@ -26,3 +27,10 @@ class ProcessedUpdateRepository:
         )
         result = await self.session.exec(statement)
         return bool(result.rowcount == 1)
+
+    async def seen(self, source: str, update_id: str) -> bool:
+        """Whether the delivery was recorded already (its work committed)."""
+        query = select(ProcessedUpdate.update_id).where(
+            ProcessedUpdate.source == source, ProcessedUpdate.update_id == update_id
+        )
+        return (await self.session.exec(query)).first() is not None

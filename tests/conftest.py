@@ -46,6 +46,15 @@ def store(database: Database) -> Store:
 
 
 @pytest.fixture
+async def other_store(database_url: str, database: Database) -> AsyncIterator[Store]:
+    """The `database` fixture's database through an engine and pool of its own, as a second bot
+    process would reach it (the race tests; see tests/racing.py)."""
+    other = Database(database_url)
+    yield Store(other, "INT")
+    await other.close()
+
+
+@pytest.fixture
 def sent() -> RecordingSender:
     return RecordingSender()
 

@@ -1,76 +1,18 @@
 """Two bot processes on one database: two members acting on the same ticket at the same moment
 change it once, and the merchant and the team hear about it once.
 
-The two desks run on two `Database` objects (two engines, two connection pools), as two processes
-would, and their presses run truly concurrently (`asyncio.gather`): on PostgreSQL both
-transactions are open at once, so a plain SELECT would let both see an unacknowledged ticket.
+Setup in tests/racing.py: on PostgreSQL both transactions are open at once, so a plain SELECT
+would let both see an unacknowledged ticket.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
-from collections import Counter
-from collections.abc import AsyncIterator
-
-import pytest
-from sqlmodel import col, select
 
 from handlers.clock import FakeClock
-from handlers.desk import Desk, DeskSettings
-from handlers.limits import Limits
-from handlers.notify import Target
-from storage import Database, Store
-from storage.models import OutboxItem, TicketEvent
-from tests.conftest import TEAM
+from storage import Store
+from tests.racing import ROUNDS, desk_on, written
 from tests.support import Chat
-
-ROUNDS = 8
-
-
-@pytest.fixture
-async def other_store(database_url: str, database: Database) -> AsyncIterator[Store]:
-    # The `database` fixture's database, through an engine of its own.
-    other = Database(database_url)
-    yield Store(other, "INT")
-    await other.close()
-
-
-NO_LIMITS = Limits(open_tickets=0, tickets_per_hour=0, critical_per_hour=0, messages_per_minute=0)
-
-
-def desk_on(store: Store, clock: FakeClock) -> Desk:
-    return Desk(
-        store,
-        # One reporter files every round's Critical ticket: [limits] off, the race is the point.
-        DeskSettings(members=TEAM, leads=("console:lead",), limits=NO_LIMITS),
-        team_targets=[Target("console", "team")],
-        clock=clock,
-    )
-
-
-async def written(store: Store, reference: str) -> tuple[Counter[str], list[str], list[str]]:
-    """Outbox kinds, reporter notices and status changes recorded for one ticket."""
-    async with store.transaction() as tx:
-        ticket = await tx.tickets.get(reference)
-        assert ticket is not None
-        items = (
-            await tx.session.exec(
-                select(OutboxItem)
-                .where(OutboxItem.ticket_reference == reference)
-                .order_by(col(OutboxItem.id))
-            )
-        ).all()
-        events = (
-            await tx.session.exec(
-                select(TicketEvent)
-                .where(TicketEvent.ticket_id == ticket.id, TicketEvent.field == "status")
-                .order_by(col(TicketEvent.id))
-            )
-        ).all()
-    kinds = Counter(item.kind for item in items)
-    notices = [json.loads(item.payload)["text"] for item in items if item.kind == "notice"]
-    return kinds, notices, [str(event.new_value) for event in events]
 
 
 async def test_two_members_acknowledging_at_once_acknowledge_once(

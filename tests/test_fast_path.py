@@ -16,7 +16,7 @@ from handlers.desk import Desk, DeskSettings
 from handlers.events import Incoming
 from handlers.notify import Target
 from storage import Database, Store
-from storage.conversations import ConversationState
+from storage.conversations import ConversationChanged, ConversationState
 from storage.database import sqlite_driver
 from storage.people import LanguageChoice
 from tests.databases import on_postgres
@@ -81,6 +81,41 @@ async def test_a_unit_of_work_that_fails_writes_none_of_its_steps(
         assert list(await tx.outbox.items()) == []
 
 
+@pytest.mark.parametrize("alone", [True, False], ids=["step-alone", "with-outbox"])
+async def test_a_save_over_a_state_changed_since_it_was_read_undoes_the_unit(
+    store: Store, clock: FakeClock, alone: bool
+) -> None:
+    """Two turns of one person read the same state; the first saves. The second's save (alone,
+    or with other writes in a transaction) loses: it raises, and nothing of its unit stays."""
+    now = clock.now()
+    async with store.transaction() as tx:
+        await tx.conversations.save("console", "alice", "alice", ConversationState("report"), now)
+    async with store.transaction() as tx:
+        stale = await tx.start_turn("console", "alice", "alice")
+    async with store.transaction() as tx:
+        first = await tx.start_turn("console", "alice", "alice")
+        first.step = "title"
+        await tx.conversations.save("console", "alice", "alice", first, now)
+    with pytest.raises(ConversationChanged):
+        async with store.transaction() as tx:
+            stale.step = "details"
+            await tx.conversations.save("console", "alice", "alice", stale, now)
+            await tx.people.set_language("console", "alice", LanguageChoice("sw", "picked"), now)
+            if not alone:
+                tx.outbox.add(
+                    key="k", channel="console", chat_id="alice", kind="direct", payload={}, now=now
+                )
+    async with store.transaction() as tx:
+        state = await tx.start_turn("console", "alice", "alice")
+        assert (state.step, state.version) == ("title", 2)
+        assert await tx.people.language("console", "alice") is None
+        assert list(await tx.outbox.items()) == []
+    # A state saved where there was none loses the same way to one saved meanwhile.
+    with pytest.raises(ConversationChanged):
+        async with store.transaction() as tx:
+            await tx.conversations.save("console", "alice", "alice", ConversationState(), now)
+
+
 async def test_a_step_writes_state_language_outbox_and_events_together(
     store: Store, clock: FakeClock
 ) -> None:
@@ -89,6 +124,7 @@ async def test_a_step_writes_state_language_outbox_and_events_together(
         Incoming(**ALICE, text="/report"),
         Incoming(**ALICE, text="Malipo yamekwama kwenye simu"),
         Incoming(**ALICE, text="initiate returns 500"),
+        Incoming(**ALICE, choice="files:continue"),
         Incoming(**ALICE, choice="env:production"),
         Incoming(**ALICE, choice="sev:major"),
         Incoming(**ALICE, choice="confirm:yes"),
@@ -145,6 +181,7 @@ async def test_a_conversation_step_costs_two_round_trips(database_url: str, dura
         assert [sql.split()[0] for sql in work] == ["SELECT", "INSERT"]
     for incoming in (
         Incoming(**ALICE, text="initiate returns 500"),
+        Incoming(**ALICE, choice="files:continue"),
         Incoming(**ALICE, choice="env:production"),
         Incoming(**ALICE, choice="sev:major"),
     ):

@@ -6,31 +6,12 @@ replying to an unacknowledged ticket acknowledge it once."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-
-import pytest
-from sqlmodel import func, select
 
 from handlers.clock import FakeClock
-from storage import Database, Store
+from storage import Store
 from storage.models import TicketEvent, TicketFeedback
+from tests.racing import ROUNDS, count, desk_on, written
 from tests.support import Chat
-from tests.test_concurrent_team_actions import ROUNDS, desk_on, written
-
-
-@pytest.fixture
-async def other_store(database_url: str, database: Database) -> AsyncIterator[Store]:
-    other = Database(database_url)
-    yield Store(other, "INT")
-    await other.close()
-
-
-async def count(store: Store, model: type, **where: object) -> int:
-    async with store.transaction() as tx:
-        query = select(func.count()).select_from(model)
-        for name, value in where.items():
-            query = query.where(getattr(model, name) == value)
-        return int((await tx.session.exec(query)).one())
 
 
 async def test_two_presses_of_reopen_and_the_team_at_once_reopen_once(

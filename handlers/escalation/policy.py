@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from handlers.escalation.business_hours import (
@@ -115,3 +116,9 @@ class EscalationPolicy:
             raise KeyError(f"unknown severity {severity!r}")
         policy: SeverityPolicy = getattr(self, key)
         return policy
+
+
+@lru_cache(maxsize=8)
+def default_policy(timezone: str = "Africa/Dar_es_Salaam") -> EscalationPolicy:
+    """The default policy (in `timezone`): frozen, so built once instead of on every ticket."""
+    return EscalationPolicy(timezone=timezone)

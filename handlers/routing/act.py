@@ -40,7 +40,7 @@ async def route(turn: Turn, text: str) -> None:
         )
     )
     limit = turn.desk.settings.limits.max_followup_length
-    if tickets and len(text.strip()) > limit:
+    if tickets and len(text.strip()) > limit and turn.desk.files is None:
         # It could be about one of them, and no ticket takes a message this long.
         turn.reset()
         turn.say(t("report.too_long", length=len(text.strip()), limit=limit))
@@ -183,7 +183,7 @@ def _which(turn: Turn, text: str, tickets: Sequence[Ticket], intent: str) -> Non
 async def _record(turn: Turn, ticket: Ticket, text: str) -> int | None:
     turn.reset()
     limit = turn.desk.settings.limits.max_followup_length
-    if len(text) > limit:
+    if len(text) > limit and turn.desk.files is None:
         turn.say(t("report.too_long", length=len(text), limit=limit))
         return None
     return await merchant.record_followup(turn, ticket, text)

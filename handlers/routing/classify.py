@@ -123,6 +123,8 @@ def normalise(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _correct(token: str) -> str:
+    if token in lexicon.SHORTHAND:
+        return lexicon.SHORTHAND[token]
     if len(token) < 4 or token in _VOCABULARY or token.isdigit():
         return token
     limit = 2 if len(token) >= 9 else 1
@@ -174,13 +176,17 @@ def _content(text: str) -> set[str]:
     }
 
 
-def overlaps(normalised: str, topics: Sequence[Topic], strong: bool = False) -> bool:
+LOOSE, NORMAL, STRONG = 0, 1, 2  # how much topic a message must share to be tied to a ticket
+
+
+def overlaps(normalised: str, topics: Sequence[Topic], strength: int = NORMAL) -> bool:
     """Whether the message shares the topic of an active ticket: two telling words, or one in
-    a short message ("payouts REVERSED now") unless `strong`."""
+    a short message ("payouts REVERSED now"); STRONG always wants two, LOOSE only one."""
     words = _content(normalised)
     if not words:
         return False
-    needed = 1 if len(normalised.split()) <= 6 and not strong else 2
+    short = len(normalised.split()) <= 6
+    needed = 1 if strength == LOOSE or (short and strength == NORMAL) else 2
     for topic in topics:
         if len(words & _content(normalise(f"{topic.title} {topic.description[:600]}"))) >= needed:
             return True
@@ -206,14 +212,14 @@ def _pasted(text: str) -> bool:
     )
 
 
-def tied(text: str, topics: Sequence[Topic], strong: bool = False) -> tuple[int, ...]:
-    """The active tickets `text` is tied to: it shares their topic (`strong`: by two words at
-    least) or names their details."""
+def tied(text: str, topics: Sequence[Topic], strength: int = NORMAL) -> tuple[int, ...]:
+    """The active tickets `text` is tied to: it shares their topic (as much as `strength` asks)
+    or names their details."""
     s, mine = normalise(text), _details(text)
     return tuple(
         i
         for i, topic in enumerate(topics)
-        if overlaps(s, (topic,), strong)
+        if overlaps(s, (topic,), strength)
         or mine & _details(f"{topic.title} {topic.description[:600]}")
     )
 
@@ -227,7 +233,9 @@ def decide(text: str, active: Sequence[Topic] = ()) -> Decision:
     label = classify(text, active)
     if not active or label not in (Label.question, Label.new_issue):
         return Decision(label)
-    found = tied(text, active)
+    # One shared word is enough to ask ("what is wrong with the checksum thing?"): the question
+    # costs a tap, an unrelated answer to a follow-up costs the merchant their ticket.
+    found = tied(text, active, LOOSE)
     if not found:
         s = normalise(text)
         signals = (_FOLLOWUP, _FOLLOWUP_WEAK)
@@ -268,7 +276,7 @@ def classify(text: str, active: Sequence[Topic] = ()) -> Label:
             return Label.followup
         # A statement squarely on the ticket's topic (two of its words, or its details), asking
         # nothing, adds to it; one shared word ("need sandbox keys for payouts") is too little.
-        if not how_to and not _any(_QUESTION, s) and tied(text, active, strong=True):
+        if not how_to and not _any(_QUESTION, s) and tied(text, active, STRONG):
             return Label.followup
     if _any(_URGENT, s) or (s.count("!") >= 3 and _any(_PROBLEM, s)):
         return Label.urgent

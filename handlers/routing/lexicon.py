@@ -28,7 +28,9 @@ ACKNOWLEDGE = (
     r"alright|all right|perfect|awesome|bye|goodbye|kwaheri|see you|cheers|lol|haha|hahaha|"
     r"test|testing|hmm+|yes|no|yeah|yep|nope|ndiyo|ndio|hapana|sure|done|nimeelewa|"
     r"tumeelewa|nimekupata|good|excellent|welcome|karibu|sorry|samahani|my bad|never ?mind|"
-    r"ignore (that|this|it)|disregard|wrong (chat|group|window|person|place|number)"
+    r"ignore (that|this|it)|disregard|wrong (chat|group|window|person|place|number)|"
+    r"have a (nice|good|great|lovely|blessed) (day|weekend|week|evening|night|one)|"
+    r"(wikendi|weekend|siku|jioni|wiki) njema|usiku mwema"
 )
 
 STATUS = [
@@ -38,8 +40,19 @@ STATUS = [
     r"^(status|update|progress|eta|news)\b",
     r"\b(status|update|progress|news) (on|of|for|about) (my|our|the|this|that) "
     r"(ticket|issue|problem|case|request|report|complaint)\b",
-    r"\bhow long\b",
-    r"\bhow much longer\b",
+    # "How long is the token valid?" asks how a thing lasts: a question for the knowledge base.
+    r"\bhow (long|much longer)\b(?!.{0,40}\b(valid|expire|expires|expiry|last|lasts|kept|stored|"
+    r"retained|live)\b)",
+    r"\beta\b",
+    r"\bchecking in\b",
+    r"\b(is|has) (someone|anyone|somebody|any one) (been )?(assigned|on it|on this|looking)\b",
+    r"\b(did|have|has) (you|u|anyone|someone|the team)( guys)? (find|found|figure|figured|"
+    r"identify|identified|discover|discovered)\b",
+    r"\b(kuna )?(update|updates|habari|taarifa|jibu|maendeleo) (yoyote|zozote|lolote|mpya)\b",
+    r"\bkuna update\b",
+    r"\b(mmepata|mmeshapata|mmegundua|mmeshagundua|mmeona|mmefanikiwa) (suluhisho|ufumbuzi|"
+    r"jibu|chanzo|kiini|tatizo)\b",
+    r"\b(bado )?(mnashughulikia|mnaishughulikia|mnalishughulikia|mnaifanyia kazi)\b.*\?",
     r"\bwhen (will|would|can|do|are|is|shall)\b.{0,40}\b(fix|fixed|resolve|resolved|solved|"
     r"done|ready|back|working|sorted|hear|respond|reply|answer|get back|finish|finished|"
     r"look|check|solve)\b",
@@ -83,6 +96,7 @@ STATUS = [
 # With an active ticket, a message naming "my ticket" or "this issue" is about that ticket.
 OWN_TICKET = (
     r"\b(my|our|the|this|that) (ticket|issue|problem|case|report|complaint|request)\b|"
+    r"\b(my|our|the|this|that) ([a-z0-9]+ ){1,2}(ticket|case)\b|"
     r"\b(tiketi|ripoti|tatizo|shida|ishu|ombi|malalamiko) (yangu|yetu|letu|langu|hii|hili|"
     r"hilo|hiyo|lile|ile)\b"
 )
@@ -188,7 +202,11 @@ PROBLEM = [
     # "is not generated", "never receives": a negated action is a problem however it is spelt.
     r"\b(not|nt|never|isnt|arent|doesnt|dont|didnt|wont|havent|hasnt|wasnt|werent) "
     r"(been |being |yet )?[a-z]{3,}(ed|ing|es)\b",
-    r"\b(stays?|stuck|remains?|hangs?) (in |at |on )?(processing|pending|queued)\b",
+    r"\b(stays?|stuck|remains?|hangs?|still) (in |at |on )?(processing|pending|queued)\b",
+    r"\b(imebaki|yamebaki|zimebaki|limebaki|bado iko|bado ziko|bado yako) (pending|processing)\b",
+    r"\b(stopped|stops|stop) (working|responding|sending|arriving|loading)\b",
+    r"\b(retry after|rate limit|rate limited|too many requests|throttled|twice|double|"
+    r"mara mbili)\b",
     r"\b(not|nt|never|isnt|arent|doesnt|dont|didnt|wont|havent|hasnt) (working|work|"
     r"receiving|received|arriving|arrive|coming|reaching|getting|showing|going|updating|"
     r"reflecting|possible|able|accepted|valid|delivered|sent|loading)\b",
@@ -215,6 +233,17 @@ DOMAIN = (
     r"akaunti|funguo|tokeni|ufunguo|ada|salio|mteja|wateja|namba|simu|mfumo|majaribio|"
     r"uzalishaji|hati|nyaraka)\b"
 )
+
+# Chat shorthand read as the word it stands for ("xaxa vp" is "sasa vipi").
+SHORTHAND = {
+    "xaxa": "sasa",
+    "vp": "vipi",
+    "ur": "your",
+    "plz": "please",
+    "pliz": "please",
+    "thnx": "thanks",
+    "tnks": "thanks",
+}
 
 # Words too common to tie a message to a ticket by topic (classify.overlaps).
 _STOP = """the and for with that this from have has had are was were will would can could not our

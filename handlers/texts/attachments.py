@@ -40,6 +40,12 @@ EN: dict[str, str] = {
         "you confirm."
     ),
     "report.files": ("Send screenshots or logs now (as many as you like), or tap Continue."),
+    "report.files.console": (
+        "Send screenshots or logs now with attach PATH (as many as you like), or type continue."
+    ),
+    "report.files.after_form": (
+        "Screenshots or logs? Send them here and I will add them to {reference}."
+    ),
     "report.files.continue": "Continue",
     "report.files.got": (
         "Got {names} ({count} so far). Send more screenshots or logs now, or tap Continue."
@@ -50,6 +56,10 @@ EN: dict[str, str] = {
     ),
     "report.files.kept": "Got {names}; it will be attached to this report.",
     "report.summary.files": "Attachments: {count}",
+    "followup.long": (
+        "Your message is {length} characters: the first part is added to {reference} and the "
+        "whole text is attached as details.txt."
+    ),
     "report.details.long": (
         "Your text is {length} characters: the first part is kept as the details and the "
         "whole text is attached as details.txt."

@@ -65,6 +65,10 @@ EN: dict[str, str] = {
     "report.confirm": "Confirm",
     "report.cancel": "Cancel",
     "report.created": "Thank you. Your issue is logged as {reference} ({severity}, {environment}).",
+    # Confirm pressed again (a double tap) after the report was filed.
+    "report.already_filed": (
+        "You pressed Confirm again: this report was already logged as {reference}."
+    ),
     "report.next.other": (
         "The integration team has been notified. I'll tell you here when someone picks it up "
         "and when it is resolved."

@@ -17,7 +17,7 @@ import json
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
@@ -30,6 +30,15 @@ from tests.fakes.telegram_methods import ApiCall, ApiError, BotApiMethods, keybo
 from tests.fakes.telegram_objects import JSON, FakeChat, FakeUser, bot_user, command_entities
 
 DEFAULT_TOKEN = "777000111:AAHfakeTokenForLoopbackTestsOnly"
+
+
+@dataclass
+class Gate:
+    """Answers held by `FakeTelegramAPI.hold`: `arrived` once a call is waiting, `release` to
+    let it (and every later one) answer."""
+
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    release: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 @dataclass
@@ -66,6 +75,7 @@ class FakeTelegramAPI(LoopbackServer, BotFileMethods, DeleteMethods, BotApiMetho
         self._per_chat = 0.0  # messages a second into one chat; 0: unlimited
         self._chat_free: dict[str, float] = {}
         self._malformed: dict[str, int] = {}
+        self._gates: dict[str, Gate] = {}
         self._changed = asyncio.Condition()
         self._closing = False
         self.long_polls = 0  # getUpdates calls that found nothing and started waiting
@@ -321,7 +331,18 @@ class FakeTelegramAPI(LoopbackServer, BotFileMethods, DeleteMethods, BotApiMetho
             return await self._finish(call, error)
         except (KeyError, ValueError) as error:
             return await self._finish(call, ApiError(400, f"Bad Request: {error}"))
+        gate = self._gates.get(method.lower())
+        if gate is not None:
+            gate.arrived.set()
+            await gate.release.wait()
         return await self._finish(call, result)
+
+    def hold(self, method: str) -> Gate:
+        """Hold back the answers to `method` (done, the message posted) until the gate is
+        released: a slow API, as long as a test needs, without waiting on a clock."""
+        gate = Gate()
+        self._gates[method.lower()] = gate
+        return gate
 
     def limit_per_chat(self, per_second: float) -> None:
         """Like Telegram's flood control: at most `per_second` messages into one chat (sent or

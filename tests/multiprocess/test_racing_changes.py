@@ -1,63 +1,80 @@
 """Two bot processes on one database, one person or two members doing the same thing at the
-same moment: the change happens once, with one notice and one event.
-
-As in tests/test_concurrent_team_actions.py, the two desks run on two `Database` objects (two
-engines, two pools) and the two presses run truly concurrently (`asyncio.gather`). On SQLite
-the write lock already puts them one after the other; the same tests run there too.
+same moment: the change happens once, with one notice and one event (setup in tests/racing.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
-from collections.abc import AsyncIterator
+from datetime import timedelta
 
-import pytest
 from sqlalchemy import func
 from sqlmodel import col, select
 
 from handlers.clock import FakeClock
-from handlers.desk import Desk, DeskSettings
-from handlers.limits import Limits
-from handlers.notify import Target
-from storage import Database, Store
-from storage.models import OutboxItem
+from handlers.desk import Desk
+from storage import Store
+from storage.models import OutboxItem, Ticket, TicketEvent, TicketMessage
 from storage.program_models import Project, ProjectEvent, UatCase
-from tests.conftest import TEAM
 from tests.program.helpers import request
+from tests.racing import count, desk_on, notices
 from tests.support import Chat
 
 ROUNDS = 6
-NO_LIMITS = Limits(open_tickets=0, tickets_per_hour=0, critical_per_hour=0, messages_per_minute=0)
 
 
-@pytest.fixture
-async def other_store(database_url: str, database: Database) -> AsyncIterator[Store]:
-    other = Database(database_url)
-    yield Store(other, "INT")
-    await other.close()
+async def test_a_merchant_confirming_twice_at_once_files_one_ticket(
+    store: Store, other_store: Store, clock: FakeClock
+) -> None:
+    """A double tap on Confirm, each tap reaching another process: one ticket, one
+    confirmation, one alert; the second tap is told the report was filed already."""
+    desk_a, desk_b = desk_on(store, clock), desk_on(other_store, clock)
+    for round_ in range(1, ROUNDS + 1):
+        merchant = f"amina{round_}"
+        on_a, on_b = Chat(desk_a, merchant), Chat(desk_b, merchant)
+        await on_a.say("/report")
+        await on_a.say(f"Payouts stuck, round {round_}")
+        await on_a.say("Every payout since 09:00 is pending")
+        await on_a.press_label("Continue")
+        await on_a.press_label("Production")
+        await on_a.press_label("Critical")
+        confirm = next(c.value for m in on_a.last for c in m.choices if c.label == "Confirm")
+        answers = await asyncio.gather(on_a.press(confirm), on_b.press(confirm))
+        assert await count(store, Ticket, reporter_user_id=merchant) == 1
+        async with store.transaction() as tx:
+            ticket = (
+                await tx.session.exec(select(Ticket).where(Ticket.reporter_user_id == merchant))
+            ).one()
+        reference = ticket.reference
+        assert await count(store, OutboxItem, kind="alert", ticket_reference=reference) == 1
+        filed = [a for a in answers if f"is logged as {reference}" in a]
+        again = [a for a in answers if f"already logged as {reference}" in a]
+        assert (len(filed), len(again)) == (1, 1), answers
 
 
-def desk_on(store: Store, clock: FakeClock) -> Desk:
-    return Desk(
-        store,
-        DeskSettings(members=TEAM, leads=("console:lead",), limits=NO_LIMITS),
-        team_targets=[Target("console", "team")],
-        clock=clock,
-    )
-
-
-async def _count(store: Store, query: object) -> int:
-    async with store.transaction() as tx:
-        return int((await tx.session.exec(query)).one())  # type: ignore[call-overload]
-
-
-async def _notices(store: Store, chat_id: str) -> list[str]:
-    async with store.transaction() as tx:
-        rows = await tx.session.exec(
-            select(OutboxItem).where(OutboxItem.chat_id == chat_id).order_by(col(OutboxItem.id))
+async def test_a_follow_up_pressed_twice_at_once_is_added_once(
+    store: Store, other_store: Store, clock: FakeClock
+) -> None:
+    desk_a, desk_b = desk_on(store, clock), desk_on(other_store, clock)
+    on_a, on_b = Chat(desk_a, "baraka"), Chat(desk_b, "baraka")
+    await on_a.report(title="Card checkout declines every card")
+    for round_ in range(1, ROUNDS + 1):
+        # Past the follow-up window: the message is held and offered, not added at once.
+        clock.advance(timedelta(hours=25))
+        await on_a.say(f"Still failing at {round_}:00, request id r-{round_}")
+        value = next(
+            c.value for m in on_a.last for c in m.choices if c.value.startswith("followup:")
         )
-        return [json.loads(row.payload)["text"] for row in rows.all()]
+        answers = await asyncio.gather(on_a.press(value), on_b.press(value))
+        assert sum("Added to INT-1" in a for a in answers) == 1, answers
+        assert sum("no longer have that message" in a for a in answers) == 1, answers
+    async with store.transaction() as tx:
+        texts = (
+            await tx.session.exec(
+                select(TicketMessage.text).where(col(TicketMessage.text).startswith("Still"))
+            )
+        ).all()
+    assert len(texts) == len(set(texts)) == ROUNDS
+    assert await count(store, TicketEvent, action="followup") == ROUNDS
 
 
 async def _accepted_project(desk: Desk) -> tuple[Chat, str]:
@@ -74,10 +91,10 @@ async def test_a_member_taking_a_project_twice_at_once_takes_it_once(
     desk_a, desk_b = desk_on(store, clock), desk_on(other_store, clock)
     await _accepted_project(desk_a)
     on_a, on_b = Chat(desk_a, "lead"), Chat(desk_b, "lead")
-    before = await _notices(store, "duka")
+    before = await notices(store, "duka")
     answers = await asyncio.gather(on_a.say("take PRJ-1"), on_b.say("take PRJ-1"))
     assert sum("is now with" in a for a in answers) == 1, answers
-    after = (await _notices(store, "duka"))[len(before) :]
+    after = (await notices(store, "duka"))[len(before) :]
     assert len(after) == 1, after
     async with store.transaction() as tx:
         project = (await tx.session.exec(select(Project))).one()
@@ -164,13 +181,13 @@ async def test_a_member_taking_a_ticket_twice_at_once_is_heard_once(
     for round_ in range(1, ROUNDS + 1):
         await alice.report(title=f"Settlement report empty, round {round_}")
         reference = f"INT-{round_}"
-        before = len(await _notices(store, "alice"))
+        before = len(await notices(store, "alice"))
         answers = await asyncio.gather(
             on_a.press(f"team:take:{reference}"), on_b.press(f"team:take:{reference}")
         )
         assert sum(f"{reference} is already with Lead" in a for a in answers) == 1, answers
-        notices = (await _notices(store, "alice"))[before:]
-        assert len(notices) == 1 and "was acknowledged" in notices[0], notices
+        told = (await notices(store, "alice"))[before:]
+        assert len(told) == 1 and "was acknowledged" in told[0], told
         async with store.transaction() as tx:
             timeline = (
                 await tx.session.exec(

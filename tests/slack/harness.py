@@ -90,10 +90,14 @@ class SlackHarness:
         self._work += 1
         return ack
 
-    async def settle(self) -> None:
-        """All acknowledged work done, then everything the desk queued delivered."""
+    async def work_done(self) -> None:
+        """All acknowledged work done (nothing sent from the outbox yet)."""
         assert self.service.bridge is not None
         await self.service.bridge.wait_finished(self._work)
+
+    async def settle(self) -> None:
+        """All acknowledged work done, then everything the desk queued delivered."""
+        await self.work_done()
         if self.downloads is not None:
             await self.downloads.settle()
         await self.dispatcher.deliver_due()

@@ -12,7 +12,13 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.slack_api import PostedMessage
-from tests.slack.harness import MERCHANT, SlackHarness, report_values, running_slack
+from tests.slack.harness import (
+    MERCHANT,
+    SHARED_CHANNEL,
+    SlackHarness,
+    report_values,
+    running_slack,
+)
 
 DM = f"D{MERCHANT}"
 
@@ -55,7 +61,8 @@ async def test_a_press_survives_slack_failing_the_edit_of_the_pressed_message(
 ) -> None:
     await say(slack, "report")
     await say(slack, "Checksum mismatch on payout callbacks")
-    where = await say(slack, "HMAC over sorted keys still mismatches")
+    await say(slack, "HMAC over sorted keys still mismatches")
+    where = await say(slack, "continue")
     await slack.press(MERCHANT, where, "Production")
     await slack.settle()
     severity = slack.posted(DM)[-1]
@@ -110,3 +117,33 @@ async def test_socket_mode_acknowledges_an_event_after_its_work(tmp_path: Path) 
         assert slack.service.bridge.finished == 1
         async with slack.store.transaction() as tx:
             assert [row.chat_id for row in await tx.outbox.items()] == [DM]
+
+
+async def test_a_form_sent_again_to_another_process_after_a_crash_files_nothing_new(
+    tmp_path: Path,
+) -> None:
+    """The process that filed the report dies before Slack hears its 200; the person submits
+    the same form again and it reaches a fresh process on the same database. Nothing is filed or
+    posted again (no second headline in the shared channel), the form closes (a plain 200), and
+    the person gets the one confirmation the first process wrote."""
+    values = report_values("Refunds stuck", "Every refund stays PENDING")
+    async with running_slack(tmp_path) as first:
+        opened = first.fake.wait_for("views.open")
+        await first.command(MERCHANT, "report", channel=SHARED_CHANNEL)
+        await first.settle()
+        view = {**(await opened).params["view"], "id": "V0CRASH1"}
+        # Work committed; the process dies before its answers go out (the dispatcher never
+        # runs) and before Slack hears back.
+        assert (await first.submit(MERCHANT, view, values))[0] == 200
+        await first.work_done()
+        headlines = first.posted(SHARED_CHANNEL)
+        assert len(headlines) == 1
+    async with running_slack(tmp_path) as second:
+        status, body = await second.submit(MERCHANT, view, values)
+        assert (status, body) == (200, "")
+        await second.settle()
+        async with second.store.transaction() as tx:
+            assert await tx.tickets.count() == 1
+        assert second.posted(SHARED_CHANNEL) == []
+        told = [m for m in second.posted(SHARED_CHANNEL, headlines[0].ts) if "INT-1" in m.text]
+        assert len(told) == 1, told

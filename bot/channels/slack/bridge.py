@@ -215,6 +215,18 @@ class SlackBridge:
         async with self._desk_slots, self.store.transaction() as tx:
             return await tx.updates.first_time(CHANNEL, event_id, self.desk.clock.now())
 
+    async def handled_before(self, delivery: str | None) -> bool:
+        """Whether a form with this delivery id (`view:<view id>`) was filed already: the same
+        form submitted again, after a crash or a slow answer, perhaps to another process. Its
+        answers are in the outbox since its work committed; the sender is woken for them."""
+        if not delivery:
+            return False
+        async with self._desk_slots, self.store.transaction() as tx:
+            seen = await tx.updates.seen(CHANNEL, delivery)
+        if seen and self.desk.on_outbox is not None:
+            self.desk.on_outbox()
+        return seen
+
     # ---- the desk, one slot at a time ---------------------------------------------------------
 
     # With `reply_to`, the answers are written to the outbox with the work and sent from there.

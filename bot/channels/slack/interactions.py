@@ -274,6 +274,11 @@ class Interactions:
         self, user_id: str, origin: dict[str, str], form: ReportForm, view_id: str | None
     ) -> None:
         bridge = self.bridge
+        delivery = f"view:{view_id}" if view_id else None
+        # Submitted again: its headline is posted and its work done (the work's own transaction
+        # records the view id, so a resend racing the first still files once).
+        if await bridge.handled_before(delivery):
+            return
         with speaking(origin.get(LANGUAGE) or bridge.desk.settings.default_language):
             headline = t(
                 "slack.report.headline",
@@ -289,7 +294,6 @@ class Interactions:
             severity=form.severity.split(":", 1)[-1],
             environment=form.environment.split(":", 1)[-1],
         )
-        delivery = f"view:{view_id}" if view_id else None
         await bridge.submit_report(
             incoming(user_id, where, name=name, delivery=delivery),
             draft,
@@ -326,12 +330,14 @@ class Interactions:
     ) -> None:
         bridge = self.bridge
         channel = origin.get("channel", "")
+        delivery = f"view:{view_id}" if view_id else None
+        if await bridge.handled_before(delivery):  # submitted again (see _file_report)
+            return
         # The project's notices go to the DM, or to a thread in the shared channel it came from.
         headline = t("slack.integrate.headline", user=mention(user_id))
         where = await anchor_home(bridge, user_id, channel, headline)
         name = await bridge.name_of(user_id)
         async with bridge.lock(where.chat_id, user_id):
-            delivery = f"view:{view_id}" if view_id else None
             await bridge.desk.submit_integration(
                 incoming(user_id, where, name=name, delivery=delivery), data, answer_in(where)
             )
