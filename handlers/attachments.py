@@ -374,8 +374,8 @@ async def _to_expecting(turn: Turn, rows: list[Attachment]) -> bool:
         return False
     if ticket.updated_at < turn.now - turn.desk.settings.followup_window:
         return False  # no longer what the merchant is busy with: routed as usual
-    await _attach_and_offer_undo(turn, ticket, rows)
-    turn.state.data["expecting"] = ticket.reference
+    await _attach_and_offer_undo(turn, ticket, rows, turn.incoming.text)
+    turn.go(FLOW, "expecting", expecting=ticket.reference)
     return True
 
 
