@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from handlers.filetypes import human_size
+from handlers.filetypes import human_size, names_of
 from handlers.messages import t
 from handlers.notify import Notifier, Target
 from handlers.render import one_line
@@ -34,10 +34,6 @@ class AttachmentSettings:
 
 def settings_of(turn: Turn) -> AttachmentSettings:
     return turn.desk.settings.attachments
-
-
-def names_of(rows: Sequence[Attachment]) -> str:
-    return ", ".join(row.name for row in rows)
 
 
 async def attach(
@@ -87,6 +83,7 @@ async def attach(
         else:
             status = await tx.attachments.move(row.id, ticket.id, number)  # type: ignore[arg-type]
         row.ticket_id, row.number = ticket.id, number
+        row.message_id = message.id if message else row.message_id
         if status == STORED:
             await team_copy(turn.desk.notifier, tx, ticket, row, turn.now)
         tx.tickets.record(ticket, turn.actor, "attachment", turn.now, new=row.name)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from handlers import file_routing
-from handlers.attaching import attach, names_of, settings_of
+from handlers.attaching import attach, settings_of
 from handlers.events import IncomingFile
-from handlers.filetypes import clean_name, human_size
+from handlers.filetypes import clean_name, human_size, names_of
 from handlers.messages import t
 from handlers.turn import Turn
 from storage.attachments import PENDING, STORED

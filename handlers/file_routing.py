@@ -1,17 +1,18 @@
 """Files sent outside a report: routed like a follow-up, onto the sender's one open ticket
-(with "Not about INT-4" to take them back), or the sender picks the ticket when several are
-open, or a report starts. Right after a report filed from a form (which has no upload step),
-the files sent next go to that ticket."""
+(with "Not about INT-4" to take them back, handlers/not_about.py), or the sender picks the
+ticket when several are open, or a report starts. Right after a report filed from a form
+(which has no upload step), the files sent next go to that ticket."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
 
-from handlers.attaching import attach, names_of
+from handlers.attaching import attach
 from handlers.events import Choice
+from handlers.filetypes import names_of
 from handlers.messages import t
-from handlers.render import one_line
+from handlers.not_about import Taken, button
 from handlers.turn import Turn
 from storage.models import Attachment, Status, Ticket
 
@@ -31,7 +32,7 @@ async def route(turn: Turn, rows: list[Attachment]) -> None:
         await start_report(turn, rows)
         return
     if len(open_tickets) == 1:
-        await _attach_and_offer_undo(turn, open_tickets[0], rows)
+        await _attach_and_offer_undo(turn, open_tickets[0], rows, incoming.text)
         return
     turn.reset()
     turn.go(FLOW, "which", files=ids, caption=incoming.text)
@@ -47,14 +48,15 @@ def _offer_tickets(turn: Turn, rows: Sequence[Attachment], tickets: Sequence[Tic
     turn.say(t("attach.which", names=names_of(rows)), tuple(choices))
 
 
-async def _attach_and_offer_undo(turn: Turn, ticket: Ticket, rows: list[Attachment]) -> None:
+async def _attach_and_offer_undo(
+    turn: Turn, ticket: Ticket, rows: list[Attachment], caption: str
+) -> None:
     ids = [row.id for row in rows if row.id is not None]
-    kept = await attach(turn, ticket, ids, turn.incoming.text)
+    kept = await attach(turn, ticket, ids, caption)
     if not kept:
         return
     turn.reset()
-    ref = ticket.reference
-    turn.go(FLOW, "added", files=[row.id for row in kept], reference=ref)
+    choices = () if kept[0].message_id is None else (button(ticket, kept[0].message_id),)
     turn.say(
         t(
             "attach.added",
@@ -62,11 +64,7 @@ async def _attach_and_offer_undo(turn: Turn, ticket: Ticket, rows: list[Attachme
             reference=ticket.reference,
             status=t.word("status", ticket.status),
         ),
-        (
-            Choice(
-                t("attach.not_about", reference=ticket.reference), f"attach:undo:{ticket.reference}"
-            ),
-        ),
+        choices,
     )
 
 
@@ -82,11 +80,13 @@ async def start_report(turn: Turn, rows: list[Attachment]) -> None:
 
 
 async def choice(turn: Turn, value: str) -> bool:
-    """`attach:to:INT-4`, `attach:new`, `attach:undo:INT-4`; False for anything else."""
+    """`attach:to:INT-4`, `attach:new`; False for anything else."""
     action, _, reference = value.partition(":")
     state = turn.state
     ids = [int(i) for i in state.data.get("files", [])] if state.flow == FLOW else []
-    if action not in ("to", "new", "undo"):
+    # Read before the conversation is reset below.
+    caption = str(state.data.get("caption", "")) if state.flow == FLOW else ""
+    if action not in ("to", "new"):
         return False
     if not ids:
         turn.say(t("attach.expired"))
@@ -96,8 +96,6 @@ async def choice(turn: Turn, value: str) -> bool:
         turn.reset()
         turn.say(t("attach.expired"))
         return True
-    if action == "undo":
-        return await _undo(turn, reference, rows)
     turn.reset()
     if action == "new":
         await start_report(turn, rows)
@@ -106,61 +104,16 @@ async def choice(turn: Turn, value: str) -> bool:
     if ticket is None or not turn.owns(ticket) or ticket.status not in _OPEN:
         turn.say(t("attach.expired"))
         return True
-    caption = str(state.data.get("caption", ""))
-    await _attach_and_offer_undo_caption(turn, ticket, rows, caption)
+    await _attach_and_offer_undo(turn, ticket, rows, caption)
     return True
 
 
-async def _attach_and_offer_undo_caption(
-    turn: Turn, ticket: Ticket, rows: list[Attachment], caption: str
-) -> None:
-    ids = [row.id for row in rows if row.id is not None]
-    kept = await attach(turn, ticket, ids, caption)
-    if kept:
-        turn.say(
-            t(
-                "attach.added",
-                names=names_of(kept),
-                reference=ticket.reference,
-                status=t.word("status", ticket.status),
-            )
-        )
-
-
-async def _undo(turn: Turn, reference: str, rows: list[Attachment]) -> bool:
-    state = turn.state
-    if state.step != "added" or state.data.get("reference") != reference:
-        turn.say(t("attach.expired"))
-        return True
-    ticket = await turn.tx.tickets.get(reference, for_update=True)
-    if ticket is None or not turn.owns(ticket):
-        turn.say(t("attach.expired"))
-        return True
-    for row in rows:
-        await turn.tx.attachments.remove(row.id)  # type: ignore[arg-type]
-    turn.tx.tickets.record(ticket, turn.actor, "attachment_removed", turn.now, old=names_of(rows))
-    desk = turn.desk
-    with desk.notifier.for_team():
-        entry = t(
-            "timeline.attachment_removed",
-            reporter=one_line(turn.actor_name),
-            names=names_of(rows),
-            reference=reference,
-        )
-    desk.notifier.timeline(turn.tx, ticket, entry, turn.now)
-    turn.say(t("attach.removed", names=names_of(rows), reference=reference))
-    incoming = turn.incoming
-    others = [
-        tk
-        for tk in await turn.tx.tickets.for_reporter(
-            incoming.channel, incoming.user_id, unresolved_only=True, limit=OPEN_CHOICES + 1
-        )
-        if tk.reference != reference
-    ][:OPEN_CHOICES]
+def offer_again(turn: Turn, taken: Taken) -> None:
+    """After "Not about INT-4" took files back: held while their sender picks where they go."""
+    turn.say(t("attach.removed", names=names_of(taken.files), reference=taken.ticket.reference))
     turn.reset()
-    turn.go(FLOW, "which", files=[row.id for row in rows], caption="")
-    _offer_tickets(turn, rows, others)
-    return True
+    turn.go(FLOW, "which", files=[row.id for row in taken.files], caption=taken.text)
+    _offer_tickets(turn, taken.files, taken.others)
 
 
 def expect_files(turn: Turn, ticket: Ticket) -> None:
@@ -190,6 +143,6 @@ async def to_expecting(turn: Turn, rows: list[Attachment]) -> bool:
         return False
     if ticket.updated_at < turn.now - turn.desk.settings.followup_window:
         return False  # no longer what the merchant is busy with: routed as usual
-    await _attach_and_offer_undo(turn, ticket, rows)
-    turn.state.data["expecting"] = ticket.reference
+    await _attach_and_offer_undo(turn, ticket, rows, turn.incoming.text)
+    turn.go(FLOW, "expecting", expecting=ticket.reference)
     return True

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from handlers import attaching, attachments, limits
 from handlers.events import Choice
+from handlers.filetypes import names_of
 from handlers.messages import SEVERITY_DEFINITIONS, t
 from handlers.tickets import Draft, created_replies, open_ticket
 from handlers.turn import Turn
@@ -253,7 +254,7 @@ async def files_received(turn: Turn, rows: list[Attachment]) -> None:
     current question as typed text would."""
     data = turn.state.data
     data.setdefault("files", []).extend(row.id for row in rows)
-    names = attaching.names_of(rows)
+    names = names_of(rows)
     caption = turn.incoming.text
     if not rows:
         if caption.strip():
