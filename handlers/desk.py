@@ -16,6 +16,7 @@ from handlers import (
     blocking,
     commands,
     faults,
+    file_routing,
     hidden,
     language,
     limits,
@@ -26,7 +27,7 @@ from handlers import (
     team,
     team_view,
 )
-from handlers.attachments import AttachmentSettings
+from handlers.attaching import AttachmentSettings
 from handlers.clock import Clock, SystemClock
 from handlers.escalation.policy import EscalationPolicy
 from handlers.events import Incoming, Message, storable, storable_incoming
@@ -311,7 +312,7 @@ class Desk:
             created_replies(turn, ticket)
             # A form has no upload step (the chat flow's "send screenshots or logs now"):
             # files sent next in this conversation go to the ticket just filed.
-            attachments.expect_files(turn, ticket)
+            file_routing.expect_files(turn, ticket)
             hidden.tell(turn, ticket.reference)
 
         return await self._unit(incoming, reply_to, work)
@@ -554,7 +555,7 @@ class Desk:
         elif kind in ("reopen", "csat"):
             await (reopen.choice if kind == "reopen" else satisfaction.choice)(turn, value)
             return
-        elif (kind == "attach" and await attachments.choice(turn, rest)) or (
+        elif (kind == "attach" and await file_routing.choice(turn, rest)) or (
             kind == "kb" and await ask.feedback_choice(turn, value)
         ):
             return

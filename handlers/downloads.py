@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
 
-from handlers.attachments import AttachmentSettings, team_copy
+from handlers.attaching import AttachmentSettings, team_copy
 from handlers.clock import Clock
 from handlers.delivery import backoff
 from handlers.events import Message

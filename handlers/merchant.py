@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from handlers import attachments, commands, facts
+from handlers import attaching, attachments, commands, facts
 from handlers.attachments import listing
 from handlers.events import Choice
 from handlers.members import name_of
@@ -195,6 +195,6 @@ async def record_followup(turn: Turn, ticket: Ticket, text: str) -> int:
     if whole is not None:
         row = await attachments.stored_text(turn, attachments.DETAILS_FILE, whole)
         ids = [row.id] if row.id is not None else []
-        await attachments.attach(turn, ticket, ids, transcript=False, message_id=message_id)
+        await attaching.attach(turn, ticket, ids, transcript=False, message_id=message_id)
         turn.say(t("followup.long", length=len(whole), reference=ticket.reference))
     return message_id

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from handlers import attachments, limits
+from handlers import attaching, attachments, limits
 from handlers.events import Choice
+from handlers.filetypes import names_of
 from handlers.messages import SEVERITY_DEFINITIONS, t
 from handlers.tickets import Draft, created_replies, open_ticket
 from handlers.turn import Turn
@@ -253,7 +254,7 @@ async def files_received(turn: Turn, rows: list[Attachment]) -> None:
     current question as typed text would."""
     data = turn.state.data
     data.setdefault("files", []).extend(row.id for row in rows)
-    names = attachments.names_of(rows)
+    names = names_of(rows)
     caption = turn.incoming.text
     if not rows:
         if caption.strip():
@@ -360,7 +361,7 @@ async def _confirm(turn: Turn, choice: str | None, text: str) -> bool:
     )
     files = [int(i) for i in data.get("files", [])]
     if files:
-        await attachments.attach(turn, ticket, files, transcript=False)
+        await attaching.attach(turn, ticket, files, transcript=False)
     turn.reset()
     turn.state.data[FILED] = ticket.reference
     created_replies(turn, ticket)

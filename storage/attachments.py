@@ -91,16 +91,30 @@ class AttachmentRepository:
         row = found.first()
         return None if row is None else str(row[0])
 
-    async def remove(self, attachment_id: int) -> bool:
-        """Take a row off its ticket; its status is kept in `reason` to restore it."""
+    async def take_off(self, ticket_id: int, message_id: int, owner: str) -> list[Attachment]:
+        """Take the files `owner` sent with one message off its ticket ("Not about INT-4"); their
+        status is kept in `reason` to restore it, and the message can then be deleted. The
+        caller holds the ticket's row lock, so two presses take them off once."""
         await self.session.flush()
         found = await core_connection(self.session).execute(
             update(_t)
-            .where(_t.c.id == attachment_id, _t.c.status != REMOVED)
-            .values(status=REMOVED, reason=_t.c.status, ticket_id=None, number=None)
+            .where(
+                _t.c.ticket_id == ticket_id,
+                _t.c.message_id == message_id,
+                _t.c.owner == owner,
+                _t.c.status != REMOVED,
+            )
+            .values(
+                status=REMOVED, reason=_t.c.status, ticket_id=None, number=None, message_id=None
+            )
             .returning(_t.c.id)
         )
-        return found.first() is not None
+        ids = [int(row[0]) for row in found]
+        if not ids:
+            return []
+        query = select(Attachment).where(col(Attachment.id).in_(ids)).order_by(col(Attachment.id))
+        rows = await self.session.exec(query.execution_options(populate_existing=True))
+        return list(rows.all())
 
     async def remove_with_message(self, message_id: int) -> None:
         """Take the rows that came with a transcript message off its ticket (that message is

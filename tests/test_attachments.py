@@ -13,7 +13,7 @@ from bot.channels.console import ConsoleFetcher, attached_file
 from bot.cli_attachments import run as attachments_cli
 from bot.cli_tickets import run as tickets_cli
 from bot.config import parse_config
-from handlers.attachments import AttachmentSettings
+from handlers.attaching import AttachmentSettings
 from handlers.clock import FakeClock
 from handlers.delivery import OutboxDispatcher
 from handlers.desk import Desk, DeskSettings

@@ -139,3 +139,15 @@ async def test_a_form_report_says_where_to_send_files_in_swahili(fdesk: Desk) ->
     await neema.say("lugha sw")
     filed = await submit_form(fdesk, "neema", "Malipo yamekwama")
     assert sw("report.files.after_form", reference="INT-1") in filed
+
+
+async def test_a_form_report_leaves_a_chat_report_in_progress_alone(fdesk: Desk) -> None:
+    alice = Chat(fdesk, "alice", channel="slack")
+    await alice.say("/report")
+    await alice.say("Checkout error")
+    filed = await submit_form(fdesk, "alice", "Payout reversed")
+    assert "I will add them to INT-1" in filed
+    # The chat report goes on where it was: the details question.
+    assert await alice.say("The page shows 500") == (
+        "Send screenshots or logs now (as many as you like), or tap Continue."
+    )

@@ -22,7 +22,6 @@ EN: dict[str, str] = {
         "I could not fetch {name} to add it to {reference}. Please send it again."
     ),
     "attach.added": "Added {names} to {reference} ({status}). The team will see it.",
-    "attach.not_about": "Not about {reference}",
     "attach.which": "Which ticket is {names} about?",
     "attach.to": "Add to {reference}: {title}",
     "attach.new_report": "Report a new issue with it",
