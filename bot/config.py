@@ -22,7 +22,7 @@ from bot.config_ops import OpsConfig, ReportsConfig, parse_ops, parse_reports
 from bot.config_program import parse_program
 from bot.config_section import Section, secret
 from bot.database_url import masked
-from handlers.attachments import AttachmentSettings
+from handlers.attaching import AttachmentSettings
 from handlers.escalation.durations import DurationError, parse_duration
 from handlers.i18n.catalogs import LANGUAGES
 from handlers.limits import Limits

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.config_error import ConfigError
-from handlers.attachments import AttachmentSettings
+from handlers.attaching import AttachmentSettings
 
 # Slack takes files up to 1 GB; past 100 MB a chat is the wrong way to hand over a file.
 _MAX_BYTES = (1, 100 * 1024 * 1024)

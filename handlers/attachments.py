@@ -1,50 +1,25 @@
-"""Files people send: checked when announced, written as attachment rows (their bytes follow
-through the download queue, handlers/downloads.py), and put on the right ticket.
-
-In the report flow they wait on the draft and join the ticket when it is filed. Outside a flow
-they are routed like a follow-up: onto the sender's one open ticket (with "Not about INT-4" to
-take them back), or the sender picks the ticket when several are open, or a report starts.
+"""Files people send: checked when announced and written as attachment rows (their bytes
+follow through the download queue, handlers/downloads.py), then handed on: in the report flow
+they wait on the draft (handlers/report.py), outside it they are routed
+(handlers/file_routing.py), and a team member's are internal attachments of the ticket. Where
+they go on a ticket: handlers/attaching.py. Also the ticket's list of attachments.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 
-from handlers.events import Choice, IncomingFile
-from handlers.filetypes import clean_name, human_size
+from handlers import file_routing
+from handlers.attaching import attach, settings_of
+from handlers.events import IncomingFile
+from handlers.filetypes import clean_name, human_size, names_of
 from handlers.messages import t
-from handlers.notify import Notifier, Target
-from handlers.render import one_line
 from handlers.turn import Turn
 from storage.attachments import PENDING, STORED
-from storage.models import Attachment, Status, Ticket
-from storage.store import Transaction
+from storage.models import Attachment
 
-FLOW = "attach"
-MB = 1024 * 1024
-OPEN_CHOICES = 5
-# Longest caption shown with the team's copy of a file; the whole text is in the transcript.
-CAPTION_SHOWN = 600
-
-
-@dataclass(frozen=True)
-class AttachmentSettings:
-    """`[attachments]` in the config."""
-
-    # Telegram's bot download limit; a larger file cannot be fetched from Telegram anyway.
-    max_bytes: int = 20 * MB
-    path: str = "attachments"
-    max_per_ticket: int = 50
-
-
-def settings_of(turn: Turn) -> AttachmentSettings:
-    return turn.desk.settings.attachments
-
-
-def names_of(rows: Sequence[Attachment]) -> str:
-    return ", ".join(row.name for row in rows)
+# The name an over-long pasted text (report details, a follow-up) is attached under.
+DETAILS_FILE = "details.txt"
 
 
 def refusal(file: IncomingFile, name: str, limit: int) -> str | None:
@@ -79,6 +54,7 @@ async def receive(turn: Turn, *, internal: bool = False) -> list[Attachment]:
             owner_name=turn.actor_name,
             channel=incoming.channel,
             chat_id=incoming.chat_id,
+            deletable_id=incoming.deletable_id,
             internal=internal,
             kind=file.kind,
             platform_file_id=file.platform_file_id,
@@ -122,260 +98,6 @@ async def stored_text(turn: Turn, name: str, text: str) -> Attachment:
     return await turn.tx.attachments.add(row)
 
 
-# Putting files on a ticket ----------------------------------------------------------------
-
-
-async def attach(
-    turn: Turn,
-    ticket: Ticket,
-    ids: Sequence[int],
-    caption: str = "",
-    *,
-    transcript: bool = True,
-) -> list[Attachment]:
-    """Put the rows `ids` on `ticket` (locked here for their numbers); the ones already stored
-    go to the team now, the others when their bytes arrive. Returns the rows attached."""
-    tx = turn.tx
-    locked = await tx.tickets.get(ticket.reference, for_update=True)
-    ticket = locked or ticket
-    limit = settings_of(turn).max_per_ticket
-    rows = [row for row in [await tx.attachments.get(i) for i in ids] if row is not None]
-    count = await tx.attachments.count(ticket.id)  # type: ignore[arg-type]
-    kept = []
-    for row in rows:
-        if limit and count >= limit:
-            turn.say(t("attach.too_many", reference=ticket.reference, limit=limit, name=row.name))
-            continue
-        count += 1
-        kept.append(row)
-    if not kept:
-        return []
-    internal = kept[0].internal
-    message = None
-    if transcript:
-        text = caption or "📎 " + names_of(kept)
-        message = tx.tickets.add_message(
-            ticket, turn.actor, turn.actor_name, text, public=not internal, now=turn.now
-        )
-        await tx.session.flush()
-    for row in kept:
-        number = await tx.attachments.next_number(ticket.id)  # type: ignore[arg-type]
-        if row.ticket_id is None and row.status != "removed":
-            status = await tx.attachments.link(
-                row.id,  # type: ignore[arg-type]
-                ticket.id,  # type: ignore[arg-type]
-                number,
-                message.id if message else None,
-            )
-        else:
-            status = await tx.attachments.move(row.id, ticket.id, number)  # type: ignore[arg-type]
-        row.ticket_id, row.number = ticket.id, number
-        if status == STORED:
-            await team_copy(turn.desk.notifier, tx, ticket, row, turn.now)
-        tx.tickets.record(ticket, turn.actor, "attachment", turn.now, new=row.name)
-    ticket.updated_at = turn.now
-    tx.session.add(ticket)
-    return kept
-
-
-async def team_copy(
-    notifier: Notifier,
-    tx: Transaction,
-    ticket: Ticket,
-    row: Attachment,
-    now: datetime,
-) -> None:
-    """Queue the team's copy of a stored file, unless the same bytes are on the ticket already.
-    A file posted in a team place (a member's file in the alert's thread) is not sent back
-    there: that place shows it already."""
-    earlier = await tx.attachments.first_with_hash(
-        ticket.id,  # type: ignore[arg-type]
-        row.sha256 or "",
-        row.id,  # type: ignore[arg-type]
-    )
-    if earlier is not None:
-        await tx.attachments.mark_duplicate(row.id)  # type: ignore[arg-type]
-        return
-    caption = row.caption.strip()
-    if len(caption) > CAPTION_SHOWN:
-        caption = caption[:CAPTION_SHOWN].rstrip() + "…"
-    with notifier.for_team():
-        text = t(
-            "timeline.attachment_internal" if row.internal else "timeline.attachment",
-            reference=ticket.reference,
-            sender=one_line(row.owner_name or ticket.reporter_name),
-            name=row.name,
-            mime=row.mime_type or "?",
-            size=human_size(row.size or 0),
-            caption=f"\n{caption}" if caption else "",
-        )
-    posted_in = Target(row.channel, row.chat_id)
-    notifier.attachment(tx, ticket, text, file_facts(row), now, skip=posted_in)
-
-
-def file_facts(row: Attachment) -> dict[str, object]:
-    return {
-        "id": row.id,
-        "number": row.number,
-        "name": row.name,
-        "kind": row.kind,
-        "mime_type": row.mime_type,
-        "size": row.size,
-        "storage_name": row.storage_name,
-        "channel": row.channel,
-        "platform_file_id": row.platform_file_id,
-    }
-
-
-# Files outside a flow ---------------------------------------------------------------------
-
-
-async def route(turn: Turn, rows: list[Attachment]) -> None:
-    """Files sent outside a flow: to the one open ticket, a choice of several, or a report."""
-    incoming = turn.incoming
-    ids = [row.id for row in rows]
-    open_tickets = await turn.tx.tickets.for_reporter(
-        incoming.channel, incoming.user_id, unresolved_only=True, limit=OPEN_CHOICES
-    )
-    if not open_tickets:
-        await start_report(turn, rows)
-        return
-    if len(open_tickets) == 1:
-        await _attach_and_offer_undo(turn, open_tickets[0], rows)
-        return
-    turn.reset()
-    turn.go(FLOW, "which", files=ids, caption=incoming.text)
-    _offer_tickets(turn, rows, open_tickets)
-
-
-def _offer_tickets(turn: Turn, rows: Sequence[Attachment], tickets: Sequence[Ticket]) -> None:
-    choices = [
-        Choice(t("attach.to", reference=tk.reference, title=tk.title), f"attach:to:{tk.reference}")
-        for tk in tickets
-    ]
-    choices.append(Choice(t("attach.new_report"), "attach:new"))
-    turn.say(t("attach.which", names=names_of(rows)), tuple(choices))
-
-
-async def _attach_and_offer_undo(turn: Turn, ticket: Ticket, rows: list[Attachment]) -> None:
-    ids = [row.id for row in rows if row.id is not None]
-    kept = await attach(turn, ticket, ids, turn.incoming.text)
-    if not kept:
-        return
-    turn.reset()
-    ref = ticket.reference
-    turn.go(FLOW, "added", files=[row.id for row in kept], reference=ref)
-    turn.say(
-        t(
-            "attach.added",
-            names=names_of(kept),
-            reference=ticket.reference,
-            status=t.word("status", ticket.status),
-        ),
-        (
-            Choice(
-                t("attach.not_about", reference=ticket.reference), f"attach:undo:{ticket.reference}"
-            ),
-        ),
-    )
-
-
-async def start_report(turn: Turn, rows: list[Attachment]) -> None:
-    from handlers import report
-
-    caption = turn.incoming.text.strip()
-    turn.say(t("attach.start_report", names=names_of(rows)))
-    title = caption if 0 < len(caption) <= turn.desk.settings.max_title_length else ""
-    await report.start(turn, title)
-    if turn.state.flow == report.FLOW:
-        turn.state.data["files"] = [row.id for row in rows]
-
-
-async def choice(turn: Turn, value: str) -> bool:
-    """`attach:to:INT-4`, `attach:new`, `attach:undo:INT-4`; False for anything else."""
-    action, _, reference = value.partition(":")
-    state = turn.state
-    ids = [int(i) for i in state.data.get("files", [])] if state.flow == FLOW else []
-    if action not in ("to", "new", "undo"):
-        return False
-    if not ids:
-        turn.say(t("attach.expired"))
-        return True
-    rows = [r for r in [await turn.tx.attachments.get(i) for i in ids] if r is not None]
-    if not rows or any(r.owner != turn.actor for r in rows):
-        turn.reset()
-        turn.say(t("attach.expired"))
-        return True
-    if action == "undo":
-        return await _undo(turn, reference, rows)
-    turn.reset()
-    if action == "new":
-        await start_report(turn, rows)
-        return True
-    ticket = await turn.tx.tickets.get(reference)
-    if ticket is None or not turn.owns(ticket) or ticket.status not in _OPEN:
-        turn.say(t("attach.expired"))
-        return True
-    caption = str(state.data.get("caption", ""))
-    await _attach_and_offer_undo_caption(turn, ticket, rows, caption)
-    return True
-
-
-_OPEN = (Status.open, Status.acknowledged, Status.in_progress)
-
-
-async def _attach_and_offer_undo_caption(
-    turn: Turn, ticket: Ticket, rows: list[Attachment], caption: str
-) -> None:
-    ids = [row.id for row in rows if row.id is not None]
-    kept = await attach(turn, ticket, ids, caption)
-    if kept:
-        turn.say(
-            t(
-                "attach.added",
-                names=names_of(kept),
-                reference=ticket.reference,
-                status=t.word("status", ticket.status),
-            )
-        )
-
-
-async def _undo(turn: Turn, reference: str, rows: list[Attachment]) -> bool:
-    state = turn.state
-    if state.step != "added" or state.data.get("reference") != reference:
-        turn.say(t("attach.expired"))
-        return True
-    ticket = await turn.tx.tickets.get(reference, for_update=True)
-    if ticket is None or not turn.owns(ticket):
-        turn.say(t("attach.expired"))
-        return True
-    for row in rows:
-        await turn.tx.attachments.remove(row.id)  # type: ignore[arg-type]
-    turn.tx.tickets.record(ticket, turn.actor, "attachment_removed", turn.now, old=names_of(rows))
-    desk = turn.desk
-    with desk.notifier.for_team():
-        entry = t(
-            "timeline.attachment_removed",
-            reporter=one_line(turn.actor_name),
-            names=names_of(rows),
-            reference=reference,
-        )
-    desk.notifier.timeline(turn.tx, ticket, entry, turn.now)
-    turn.say(t("attach.removed", names=names_of(rows), reference=reference))
-    incoming = turn.incoming
-    others = [
-        tk
-        for tk in await turn.tx.tickets.for_reporter(
-            incoming.channel, incoming.user_id, unresolved_only=True, limit=OPEN_CHOICES + 1
-        )
-        if tk.reference != reference
-    ][:OPEN_CHOICES]
-    turn.reset()
-    turn.go(FLOW, "which", files=[row.id for row in rows], caption="")
-    _offer_tickets(turn, rows, others)
-    return True
-
-
 def unsupported(turn: Turn) -> None:
     turn.say(t("attach.unsupported"))
 
@@ -390,8 +112,8 @@ async def received(turn: Turn) -> None:
     rows = await receive(turn)
     if turn.state.flow == report.FLOW:
         await report.files_received(turn, rows)
-    elif rows:
-        await route(turn, rows)
+    elif rows and not await file_routing.to_expecting(turn, rows):
+        await file_routing.route(turn, rows)
 
 
 async def team_files(turn: Turn, reference: str) -> None:

@@ -16,6 +16,7 @@ from handlers import (
     blocking,
     commands,
     faults,
+    file_routing,
     hidden,
     language,
     limits,
@@ -26,7 +27,7 @@ from handlers import (
     team,
     team_view,
 )
-from handlers.attachments import AttachmentSettings
+from handlers.attaching import AttachmentSettings
 from handlers.clock import Clock, SystemClock
 from handlers.escalation.policy import EscalationPolicy
 from handlers.events import Incoming, Message, storable, storable_incoming
@@ -309,6 +310,9 @@ class Desk:
             )
             ticket = await open_ticket(turn, clean)
             created_replies(turn, ticket)
+            # A form has no upload step (the chat flow's "send screenshots or logs now"):
+            # files sent next in this conversation go to the ticket just filed.
+            file_routing.expect_files(turn, ticket)
             hidden.tell(turn, ticket.reference)
 
         return await self._unit(incoming, reply_to, work)
@@ -342,11 +346,17 @@ class Desk:
         work runs in the person's language, and its answers join the same transaction."""
         async with self.store.transaction() as tx:
             turn = await self._turn(tx, incoming)
+            state = turn.state
+            before = (state.flow, state.step, dict(state.data))
             if not await self._first_delivery(turn):
                 self._redelivered()
                 return []
             with speaking(turn.language):
                 await work(turn)
+            if (state.flow, state.step, state.data) != before:
+                await tx.conversations.save(
+                    incoming.channel, incoming.chat_id, incoming.user_id, state, turn.now
+                )
             await self._queue_replies(turn, reply_to)
         self._committed(tx)
         return turn.replies
@@ -545,7 +555,7 @@ class Desk:
         elif kind in ("reopen", "csat"):
             await (reopen.choice if kind == "reopen" else satisfaction.choice)(turn, value)
             return
-        elif (kind == "attach" and await attachments.choice(turn, rest)) or (
+        elif (kind == "attach" and await file_routing.choice(turn, rest)) or (
             kind == "kb" and await ask.feedback_choice(turn, value)
         ):
             return

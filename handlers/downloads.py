@@ -16,14 +16,14 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
-from handlers.attachments import AttachmentSettings, team_copy
+from handlers.attaching import AttachmentSettings, team_copy
 from handlers.clock import Clock
 from handlers.delivery import backoff
 from handlers.events import Message
 from handlers.filetypes import human_size, is_text, matches_extension, sniff
-from handlers.hidden import listed
+from handlers.hidden import DELETE_HINT, listed
 from handlers.messages import speaking, t
 from handlers.notify import NOTICE, Notifier, payload
 from handlers.ops import metrics
@@ -40,6 +40,10 @@ BATCH = 20
 PARALLEL = 4
 # A download that keeps failing this many times is given up (about a day with the backoff cap).
 MAX_ATTEMPTS = 300
+# Text attachments longer than this (characters) are redacted in a worker thread: inline, a
+# 1 MB log held the event loop about 1.2 s, through a thread its longest stall was 0.25 s;
+# below about 16 KB the hand-over costs as much as the work (benchmarks/redaction_thread.py).
+THREAD_ABOVE = 16 * 1024
 
 # Reasons a file is not kept, each with a text for its sender.
 TOO_BIG, EMPTY, MISMATCH, UNAVAILABLE = "too_big", "empty", "mismatch", "unavailable"
@@ -172,7 +176,7 @@ class DownloadQueue:
             # Secrets are cut before the bytes touch the disk: no copy is ever stored.
             language = await self._language(row)
             with speaking(language):
-                result = self.text_filter(data.decode("utf-8"), language)
+                result = await self._filtered(data.decode("utf-8"), language)
             data, hidden = result.text.encode("utf-8"), result.kinds
         name = await self.files.put(data)
         now = self.clock.now()
@@ -197,6 +201,13 @@ class DownloadQueue:
             metrics.redacted(hidden)
         self._woke_outbox(tx)
 
+    async def _filtered(self, text: str, language: str) -> Redacted:
+        """The text filter's result; a long text's in a worker thread (which gets a copy of the
+        context, so the markers are still in `language`)."""
+        if len(text) <= THREAD_ABOVE:
+            return self.text_filter(text, language)
+        return await asyncio.to_thread(self.text_filter, text, language)
+
     async def _tell_hidden(
         self, tx: Transaction, row: Attachment, kinds: tuple[str, ...], ticket: Ticket | None
     ) -> None:
@@ -210,12 +221,16 @@ class DownloadQueue:
                 lines.append(t("redaction.rotate"))
             if CARD in kinds or CVV in kinds:
                 lines.append(t("redaction.card"))
+            deletable = row.deletable_id is not None
+            lines.append(t("redaction.deleted" if deletable else "redaction.delete_yourself"))
+        # The message that brought the file goes with this notice, as for a typed secret.
+        hints: dict[str, Any] = {DELETE_HINT: row.deletable_id} if row.deletable_id else {}
         tx.outbox.add(
             key=f"{NOTICE}:attachment-redacted:{row.id}",
             channel=row.channel,
             chat_id=row.chat_id,
             kind=NOTICE,
-            payload=payload(Message("\n".join(lines))),
+            payload=payload(Message("\n".join(lines)), **hints),
             now=self.clock.now(),
             thread_id=ticket.reporter_thread_id if ticket is not None else None,
         )

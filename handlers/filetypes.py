@@ -10,6 +10,9 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Sequence
+
+from storage.models import Attachment
 
 OCTET = "application/octet-stream"
 TEXT = "text/plain"
@@ -161,3 +164,8 @@ def human_size(size: int) -> str:
     if size >= 1024:
         return f"{size // 1024} KB"
     return f"{size} B"
+
+
+def names_of(rows: Sequence[Attachment]) -> str:
+    """Files' names for a sentence: "server.log, shot.png"."""
+    return ", ".join(row.name for row in rows)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from handlers import commands, facts
+from handlers import attaching, attachments, commands, facts
 from handlers.attachments import listing
 from handlers.events import Choice
 from handlers.members import name_of
@@ -161,13 +161,19 @@ async def add_followup(turn: Turn, reference: str) -> None:
 
 
 async def record_followup(turn: Turn, ticket: Ticket, text: str) -> int:
-    """Add the reporter's `text` to `ticket` and tell the team; the message's id (for undo)."""
+    """Add the reporter's `text` to `ticket` and tell the team; the message's id (for undo).
+    A text past `max_followup_length` (a pasted log) keeps its first part inline and is
+    attached whole as details.txt, like over-long report details."""
     tx, now = turn.tx, turn.now
+    limit = turn.desk.settings.limits.max_followup_length
+    whole = text if len(text) > limit and turn.desk.files is not None else None
+    if whole is not None:
+        text = whole[: limit - 1].rstrip() + "…"
     message = tx.tickets.add_message(
         ticket, turn.actor, turn.actor_name, text, public=True, now=now
     )
     tx.tickets.record(ticket, turn.actor, "followup", now)
-    found = facts.dumps(facts.merged(facts.loads(ticket.facts), facts.extract(text)))
+    found = facts.dumps(facts.merged(facts.loads(ticket.facts), facts.extract(whole or text)))
     new_facts = found != facts.dumps(facts.loads(ticket.facts))
     if new_facts:
         tx.tickets.change(ticket, turn.actor, now, facts=found)
@@ -185,4 +191,10 @@ async def record_followup(turn: Turn, ticket: Ticket, text: str) -> int:
         turn.desk.notifier.ticket_changed(tx, ticket, entry, now)
     else:
         turn.desk.notifier.timeline(tx, ticket, entry, now)
-    return await tx.tickets.message_id(message)
+    message_id = await tx.tickets.message_id(message)
+    if whole is not None:
+        row = await attachments.stored_text(turn, attachments.DETAILS_FILE, whole)
+        ids = [row.id] if row.id is not None else []
+        await attaching.attach(turn, ticket, ids, transcript=False, message_id=message_id)
+        turn.say(t("followup.long", length=len(whole), reference=ticket.reference))
+    return message_id

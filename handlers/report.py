@@ -1,11 +1,13 @@
-"""Report an issue: title, details, environment, severity, confirm."""
+"""Report an issue: title, details, files (optional: screenshots and logs, or Continue),
+environment, severity, confirm."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from handlers import attachments, limits
+from handlers import attaching, attachments, limits
 from handlers.events import Choice
+from handlers.filetypes import names_of
 from handlers.messages import SEVERITY_DEFINITIONS, t
 from handlers.tickets import Draft, created_replies, open_ticket
 from handlers.turn import Turn
@@ -45,10 +47,24 @@ TYPED = {
     "sev:minor": ("minor", "ndogo"),
     "confirm:yes": ("confirm", "yes", "ndiyo", "ndio", "thibitisha"),
     "confirm:no": ("cancel", "no", "hapana", "ghairi"),
-    "files:continue": ("continue", "next", "done", "skip", "endelea", "ruka", "tayari"),
+    # "no" to "send screenshots or logs now" means there are none: go on.
+    "files:continue": (
+        "continue",
+        "next",
+        "done",
+        "skip",
+        "no",
+        "none",
+        "nothing",
+        "no files",
+        "endelea",
+        "ruka",
+        "tayari",
+        "hapana",
+        "sina",
+        "hakuna",
+    ),
 }
-# The name an over-long pasted text is attached under.
-DETAILS_FILE = "details.txt"
 
 
 def files_choices() -> tuple[Choice, ...]:
@@ -133,7 +149,7 @@ def reprompt(turn: Turn) -> None:
     elif current == "details":
         ask_details(turn)
     elif current == "files":
-        turn.say(t("report.files"), files_choices())
+        ask_files(turn)
     elif current == "environment":
         turn.say(t("report.environment"), environment_choices())
     elif current == "severity":
@@ -185,14 +201,14 @@ async def _details(turn: Turn, text: str) -> None:
     if len(text) > limit and turn.desk.files is not None:
         # Pasted logs run long: the first part stays readable inline, the whole is attached.
         description = text[: limit - 1].rstrip() + "…"
-        row = await attachments.stored_text(turn, DETAILS_FILE, text)
+        row = await attachments.stored_text(turn, attachments.DETAILS_FILE, text)
         turn.state.data.setdefault("files", []).append(row.id)
         turn.say(t("report.details.long", length=len(text)))
     elif len(text) > limit:
         turn.say(t("report.too_long", length=len(text), limit=limit))
         return
-    turn.go(FLOW, "environment", description=description)
-    turn.say(t("report.environment"), environment_choices())
+    turn.go(FLOW, "files", description=description, resume="environment")
+    ask_files(turn)
 
 
 def ask_details(turn: Turn) -> None:
@@ -200,10 +216,17 @@ def ask_details(turn: Turn) -> None:
     turn.say(t("report.details", limit=limit) + "\n" + t("report.files.hint"))
 
 
+def ask_files(turn: Turn) -> None:
+    """The optional step: every report offers it, so merchants who did not think of attaching
+    a screenshot are asked once. The console has no upload button: it names its command."""
+    key = "report.files.console" if turn.incoming.channel == "console" else "report.files"
+    turn.say(t(key), files_choices())
+
+
 def _files_step(turn: Turn, choice: str | None, text: str) -> bool:
-    """The optional step for screenshots and logs, entered when the first file arrives: more
-    files are kept, typed text is added to the details, Continue goes back to the question
-    the report was at."""
+    """The optional step for screenshots and logs, after the details (and again when a file
+    arrives at a later step): files are kept, typed text is added to the details, Continue
+    (or "no", "skip") goes on to the question the report was at."""
     data = turn.state.data
     if match_choice(files_choices(), choice, text) is not None:
         turn.state.step = str(data.pop("resume", "environment"))
@@ -231,7 +254,7 @@ async def files_received(turn: Turn, rows: list[Attachment]) -> None:
     current question as typed text would."""
     data = turn.state.data
     data.setdefault("files", []).extend(row.id for row in rows)
-    names = attachments.names_of(rows)
+    names = names_of(rows)
     caption = turn.incoming.text
     if not rows:
         if caption.strip():
@@ -250,10 +273,10 @@ async def files_received(turn: Turn, rows: list[Attachment]) -> None:
         return
     if current == "details":
         await _details(turn, caption)
-        if turn.state.step != "environment":
+        if turn.state.step != "files":
             return  # the caption was refused; the question stands
-        turn.replies.pop()  # the environment question comes after Continue
-        current = "environment"
+        turn.replies.pop()  # "got" below asks for more files or Continue
+        current = "files"
     elif current == "files" and caption.strip():
         _files_step(turn, None, caption)
         turn.replies.pop()
@@ -338,7 +361,7 @@ async def _confirm(turn: Turn, choice: str | None, text: str) -> bool:
     )
     files = [int(i) for i in data.get("files", [])]
     if files:
-        await attachments.attach(turn, ticket, files, transcript=False)
+        await attaching.attach(turn, ticket, files, transcript=False)
     turn.reset()
     turn.state.data[FILED] = ticket.reference
     created_replies(turn, ticket)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import case, func, or_, update
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -91,16 +91,47 @@ class AttachmentRepository:
         row = found.first()
         return None if row is None else str(row[0])
 
-    async def remove(self, attachment_id: int) -> bool:
-        """Take a row off its ticket; its status is kept in `reason` to restore it."""
+    async def take_off(self, ticket_id: int, message_id: int, owner: str) -> list[Attachment]:
+        """Take the files `owner` sent with one message off its ticket ("Not about INT-4"); their
+        status is kept in `reason` to restore it, and the message can then be deleted. The
+        caller holds the ticket's row lock, so two presses take them off once."""
         await self.session.flush()
         found = await core_connection(self.session).execute(
             update(_t)
-            .where(_t.c.id == attachment_id, _t.c.status != REMOVED)
-            .values(status=REMOVED, reason=_t.c.status, ticket_id=None, number=None)
+            .where(
+                _t.c.ticket_id == ticket_id,
+                _t.c.message_id == message_id,
+                _t.c.owner == owner,
+                _t.c.status != REMOVED,
+            )
+            .values(
+                status=REMOVED, reason=_t.c.status, ticket_id=None, number=None, message_id=None
+            )
             .returning(_t.c.id)
         )
-        return found.first() is not None
+        ids = [int(row[0]) for row in found]
+        if not ids:
+            return []
+        query = select(Attachment).where(col(Attachment.id).in_(ids)).order_by(col(Attachment.id))
+        rows = await self.session.exec(query.execution_options(populate_existing=True))
+        return list(rows.all())
+
+    async def remove_with_message(self, message_id: int) -> None:
+        """Take the rows that came with a transcript message off its ticket (that message is
+        being taken back), keeping no reference to it."""
+        await self.session.flush()
+        await core_connection(self.session).execute(
+            update(_t)
+            .where(_t.c.message_id == message_id)
+            .values(
+                status=REMOVED,
+                # Its status, kept to restore it (as `remove` does), unless removed already.
+                reason=case((_t.c.status == REMOVED, _t.c.reason), else_=_t.c.status),
+                ticket_id=None,
+                number=None,
+                message_id=None,
+            )
+        )
 
     async def for_ticket(self, ticket_id: int) -> Sequence[Attachment]:
         await self.session.flush()

@@ -335,6 +335,9 @@ class Attachment(SQLModel, table=True):
     owner_name: str = ""
     channel: str
     chat_id: str
+    # The platform's id of the message that brought it, kept only where the bot may delete
+    # that message (Telegram private chats): deleted when the file's text held a secret.
+    deletable_id: str | None = Field(default=None, sa_column=Column(Text))
     internal: bool = False
     kind: str = "document"
     platform_file_id: str = ""

@@ -17,6 +17,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import pg_fast
+from storage.attachments import AttachmentRepository
 from storage.database import core_connection, sqlite_driver
 from storage.models import UNRESOLVED, ChannelMessage, Page, Ticket, TicketEvent, TicketMessage
 from storage.types import sqlite_time
@@ -288,6 +289,8 @@ class TicketRepository:
         if message is None:
             return None
         text = message.text
+        # What came with it (an over-long follow-up's details.txt) is taken back too.
+        await AttachmentRepository(self.session).remove_with_message(message_id)
         await self.session.delete(message)
         return text
 

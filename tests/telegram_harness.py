@@ -87,11 +87,18 @@ class DeskOnTelegram:
             after=after,
         )
 
+    async def past_files(self, user: FakeUser, offer: ApiCall, label: str = "Continue") -> ApiCall:
+        """Continue past the report's optional files step; returns the environment question."""
+        mark = await self.press(user, offer, label)
+        return await self.answer(user.id, after=mark, with_buttons=None)
+
     async def report(self, user: FakeUser, title: str, severity: str = "Critical") -> ApiCall:
         """A full report by buttons; returns the team alert it produced."""
         await self.say(user, "/report")
         await self.say(user, title)
         question = await self.say(user, "Payments fail with 500 since 09:00, request id r-77")
+        mark = await self.press(user, question, "Continue")
+        question = await self.answer(user.id, after=mark, with_buttons="Production")
         mark = await self.press(user, question, "Production")
         question = await self.answer(user.id, after=mark, with_buttons=severity)
         mark = await self.press(user, question, severity)

@@ -49,6 +49,7 @@ async def test_over_long_title_and_details_can_be_retried(alice: Chat, store: St
     await alice.say("A fine title")
     assert "keep it to 4000" in await alice.say("y" * 10_000)
     await alice.say("z" * 4000)
+    await alice.press_label("Continue")
     await alice.press_label("Staging")
     await alice.press_label("Minor")
     await alice.press_label("Confirm")

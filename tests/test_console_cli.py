@@ -48,6 +48,7 @@ def test_piped_console_session_files_a_critical_production_issue(tmp_path: Path)
             "report",
             "Payouts stuck in PROCESSING",
             "Since 09:00 every payout stays PROCESSING; order ref ORD123",
+            "continue",  # no screenshots or logs
             "2",  # Production, by number
             "critical",  # by label
             "1",  # Confirm
@@ -81,7 +82,7 @@ def test_piped_console_session_files_a_critical_production_issue(tmp_path: Path)
 
 
 def test_team_member_acknowledges_from_the_console(tmp_path: Path) -> None:
-    deskbot(tmp_path, "chat", "--user", "amina", stdin="report\nT\nD\n1\n3\n1\n")
+    deskbot(tmp_path, "chat", "--user", "amina", stdin="report\nT\nD\n1\n1\n3\n1\n")
     chat = deskbot(tmp_path, "chat", "--user", "lead", stdin="ack INT-1\nlist\n")
     assert "INT-1 acknowledged by lead." in chat.stdout
     assert "[to amina] Your ticket INT-1 (T) was acknowledged" in chat.stdout
@@ -97,7 +98,7 @@ def test_tickets_show_unknown_reference(tmp_path: Path) -> None:
 
 
 def test_export_csv_and_json(tmp_path: Path) -> None:
-    deskbot(tmp_path, "chat", "--user", "amina", stdin='report\nA, "quoted" title\nD\n1\n3\n1\n')
+    deskbot(tmp_path, "chat", "--user", "amina", stdin='report\nA, "quoted" title\nD\n1\n1\n3\n1\n')
     csv_out = deskbot(tmp_path, "tickets", "export", "--format", "csv").stdout.splitlines()
     assert csv_out[0].startswith("reference,kind,title")
     assert csv_out[1].startswith('INT-1,issue,"A, ""quoted"" title"')
@@ -129,7 +130,9 @@ async def test_killed_mid_report_resumes_at_the_same_step(tmp_path: Path) -> Non
         *args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_env(), cwd=tmp_path
     )
     assert first.stdin is not None and first.stdout is not None
-    first.stdin.write(b"report\nCallback never arrives\nWebhook for PAYMENT RECEIVED missing\n")
+    first.stdin.write(
+        b"report\nCallback never arrives\nWebhook for PAYMENT RECEIVED missing\ncontinue\n"
+    )
     await first.stdin.drain()
     await _read_until(first.stdout, "Where does it happen?")
     first.send_signal(signal.SIGKILL)

@@ -124,6 +124,7 @@ async def test_a_step_writes_state_language_outbox_and_events_together(
         Incoming(**ALICE, text="/report"),
         Incoming(**ALICE, text="Malipo yamekwama kwenye simu"),
         Incoming(**ALICE, text="initiate returns 500"),
+        Incoming(**ALICE, choice="files:continue"),
         Incoming(**ALICE, choice="env:production"),
         Incoming(**ALICE, choice="sev:major"),
         Incoming(**ALICE, choice="confirm:yes"),
@@ -180,6 +181,7 @@ async def test_a_conversation_step_costs_two_round_trips(database_url: str, dura
         assert [sql.split()[0] for sql in work] == ["SELECT", "INSERT"]
     for incoming in (
         Incoming(**ALICE, text="initiate returns 500"),
+        Incoming(**ALICE, choice="files:continue"),
         Incoming(**ALICE, choice="env:production"),
         Incoming(**ALICE, choice="sev:major"),
     ):

@@ -83,7 +83,9 @@ async def test_a_report_entirely_by_typed_swahili_words(alice: Chat, store: Stor
     assert await alice.say("Malipo yamekwama") == sw("report.details", limit=4000) + "\n" + sw(
         "report.files.hint"
     )
-    assert await alice.say("Kila malipo yanabaki PROCESSING") == sw("report.environment")
+    assert await alice.say("Kila malipo yanabaki PROCESSING") == sw("report.files.console")
+    assert alice.choices == [sw("report.files.continue")]
+    assert await alice.say("ruka") == sw("report.environment")
     assert alice.choices == [sw("report.environment.staging"), sw("report.environment.production")]
     severity = await alice.say("majaribio")
     assert severity.startswith("Tatizo lina uzito gani?")
@@ -143,7 +145,8 @@ async def test_switching_language_mid_flow_asks_the_same_question_in_the_new_lan
 ) -> None:
     await alice.say("report")
     await alice.say("Payouts stuck")
-    assert await alice.say("Every payout stays PROCESSING") == EN["report.environment"]
+    assert await alice.say("Every payout stays PROCESSING") == EN["report.files.console"]
+    assert await alice.say("continue") == EN["report.environment"]
     assert await alice.say("lugha") == EN["language.prompt"]
     await alice.press("lang:sw")
     assert [m.text for m in alice.last] == [sw("language.set"), sw("report.environment")]
@@ -243,6 +246,7 @@ async def test_team_texts_in_the_configured_team_language(store: Store, clock: F
     await bob.say("report")
     await bob.say("Payouts stuck")
     await bob.say("Every payout stays PROCESSING")
+    await bob.press("files:continue")
     await bob.press("env:production")
     await bob.press("sev:major")
     assert (await bob.press("confirm:yes")).startswith("Thank you.")

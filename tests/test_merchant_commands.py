@@ -118,6 +118,7 @@ async def test_followup_offer_can_start_a_report_with_the_text_as_title(alice: C
     answer = await alice.press_label("Report an issue")
     assert answer.startswith("What happened?")
     await alice.say("details")
+    await alice.press_label("Continue")
     await alice.press_label("Staging")
     summary = await alice.press_label("Minor")
     assert "Title: Refunds show REVERSED" in summary

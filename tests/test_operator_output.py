@@ -32,10 +32,10 @@ def test_control_characters_become_visible() -> None:
 
 def test_operator_output_is_inert(tmp_path: Path) -> None:
     chat = deskbot(
-        tmp_path, "chat", "--user", "amina", stdin=f"report\n{ESC_TITLE}\n{FORMULA}\n1\n3\n1\n"
+        tmp_path, "chat", "--user", "amina", stdin=f"report\n{ESC_TITLE}\n{FORMULA}\n1\n1\n3\n1\n"
     )
     assert chat.returncode == 0, chat.stderr
-    second = "report\n@SUM(A1:A2)\n+1 cmd|' /C calc'!A0\n1\n3\n1\n"
+    second = "report\n@SUM(A1:A2)\n+1 cmd|' /C calc'!A0\n1\n1\n3\n1\n"
     deskbot(tmp_path, "chat", "--user", "amina", stdin=second)
     outputs = {
         "chat": chat.stdout,

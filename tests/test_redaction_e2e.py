@@ -83,6 +83,8 @@ async def test_three_secrets_are_hidden_everywhere_and_leave_no_trace(
         # The merchant's message is gone from the chat, the flow goes on.
         await api.wait_call("deleteMessage", after=mark)
         assert api.was_deleted(MERCHANT.id, details_id)
+        files = await env.answer(MERCHANT.id, after=mark, with_buttons="Continue")
+        mark = await env.press(MERCHANT, files, "Continue")
         environment = await env.answer(MERCHANT.id, after=mark, with_buttons="Production")
         mark = await env.press(MERCHANT, environment, "Production")
         severity = await env.answer(MERCHANT.id, after=mark, with_buttons="Major")

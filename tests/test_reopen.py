@@ -101,6 +101,7 @@ async def test_something_new_starts_a_report_with_the_text_filled_in(
     answer = await alice.press_label("It's something new")
     assert answer.startswith("What happened?")  # the title is taken: details next
     await alice.say("Refund API returns 500 for every card refund")
+    await alice.press_label("Continue")
     await alice.press_label("Production")
     await alice.press_label("Major")
     assert "INT-2" in await alice.press_label("Confirm")

@@ -9,6 +9,8 @@ async def test_report_flow_files_a_ticket(alice: Chat, store: Store) -> None:
     assert "one line" in await alice.say("/report")
     assert "What happened" in await alice.say("USSD push fails")
     await alice.say("initiate returns 500; request id r-1")
+    assert alice.choices == ["Continue"]  # screenshots or logs now, or go on
+    await alice.press_label("Continue")
     assert alice.choices == ["Staging", "Production"]
     await alice.press_label("Production")
     assert alice.choices == ["Critical", "Major", "Minor"]
@@ -42,6 +44,7 @@ async def test_typed_text_is_accepted_for_choices(alice: Chat, store: Store) -> 
     await alice.say("report")
     await alice.say("Webhook not received")
     await alice.say("PAYMENT RECEIVED never arrives")
+    await alice.say("continue")
     await alice.say("staging")
     await alice.say("MINOR")
     assert "INT-1" in await alice.say("confirm")
@@ -54,6 +57,7 @@ async def test_wrong_answer_at_a_choice_step_repeats_the_question(alice: Chat) -
     await alice.say("/report")
     await alice.say("title")
     await alice.say("details")
+    await alice.say("skip")
     answer = await alice.say("in the cloud")
     assert "Please choose one of the options: Staging, Production." in answer
     assert alice.choices == ["Staging", "Production"]
@@ -63,6 +67,7 @@ async def test_cancel_leaves_the_flow_from_any_step(alice: Chat, store: Store) -
     await alice.say("/report")
     await alice.say("title")
     await alice.say("details")
+    await alice.press_label("Continue")
     await alice.press_label("Staging")
     assert "Cancelled" in await alice.say("cancel")
     assert "nothing to cancel" in await alice.say("/cancel")
@@ -74,6 +79,7 @@ async def test_cancel_button_on_summary_saves_nothing(alice: Chat, store: Store)
     await alice.say("/report")
     await alice.say("title")
     await alice.say("details")
+    await alice.press_label("Continue")
     await alice.press_label("Staging")
     await alice.press_label("Major")
     assert "Cancelled" in await alice.press_label("Cancel")
@@ -85,6 +91,7 @@ async def test_old_button_from_an_earlier_step_is_ignored(alice: Chat) -> None:
     await alice.say("/report")
     await alice.say("title")
     await alice.say("details")
+    await alice.press_label("Continue")
     await alice.press_label("Production")
     answer = await alice.press("env:staging")
     assert "earlier question" in answer

@@ -168,6 +168,7 @@ async def test_no_confident_answer_offers_a_report_with_the_title_filled(alice: 
     assert alice.choices == ["Report an issue", "Ask the team"]
     assert (await alice.press_label("Report an issue")).startswith("What happened?")
     await alice.say("Branch B shows as A since Monday")
+    await alice.press_label("Continue")
     await alice.press_label("Staging")
     summary = await alice.press_label("Minor")
     assert "Title: the settlement report shows the wrong branch name" in summary
@@ -234,6 +235,7 @@ async def test_urgent_alone_asks_for_the_report_with_critical_kept(alice: Chat) 
     assert "Severity: Critical" in answer and "In one line, what is wrong?" in answer
     await alice.say("Payouts down")
     await alice.say("Every payout returns 500 since 06:00")
+    await alice.press_label("Continue")
     summary = await alice.press_label("Production")
     assert "Severity: Critical" in summary and "Title: Payouts down" in summary
 

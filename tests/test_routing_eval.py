@@ -9,16 +9,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from routing_eval import evaluate, load  # noqa: E402
+from routing_eval import evaluate, load, names, train  # noqa: E402
 
 from handlers.knowledge import KnowledgeBase  # noqa: E402
 from handlers.routing import Label, Topic, classify, decide  # noqa: E402
+from handlers.routing.learned import MODEL  # noqa: E402
 
 KB = KnowledgeBase.load(ROOT / "kb")
-# Measured: tuned 100%, holdout 98.6%, holdout2 100% and holdout3 100% (both tuned on since;
-# holdout3's first, blind figure was 85.0%).
-FLOORS = {"tuned": 0.98, "holdout": 0.95, "holdout2": 0.95, "holdout3": 0.95}
-SETS = tuple(FLOORS)
+SETS = tuple(names())
+# Leave one set out (benchmarks/routing_eval.py --cross), measured when these were set: tuned
+# 94.5%, holdout 97.1%, holdout2 97.9%, holdout3 97.5%, holdout4 88.8%, overall 94.8% (402/424).
+# Floors a little under: a change that only fits the sets it learned from shows here.
+CROSS_FLOORS = {
+    "tuned": 0.92,
+    "holdout": 0.94,
+    "holdout2": 0.95,
+    "holdout3": 0.95,
+    "holdout4": 0.86,
+}
+CROSS_OVERALL = 0.92
 
 
 def test_the_labelled_sets_have_the_required_shape() -> None:
@@ -31,28 +40,47 @@ def test_the_labelled_sets_have_the_required_shape() -> None:
     assert sum(any(w in s.text.lower() for w in swahili) for s in samples) >= 30
 
 
-def test_accuracy_floor_per_set_and_overall() -> None:
-    # Floors a little under the figures measured when they were set (README, "Free text"), so a
-    # rule change that only fits one set shows in the others.
-    reports = {name: evaluate(load(name), KB) for name in SETS}
+def test_the_committed_model_is_trained_on_every_set() -> None:
+    # A set added or relabelled without `routing_eval.py --write-model` would leave it stale.
+    every = [s for name in SETS for s in load(name)]
+    assert MODEL.read_text("utf-8") == train(every).to_json()
+
+
+def test_leave_one_set_out_accuracy_floor() -> None:
+    # The honest figure: each set routed by a model that never saw it.
+    every = {name: load(name) for name in SETS}
+    reports = {
+        name: evaluate(
+            samples, KB, train([s for other, v in every.items() if other != name for s in v])
+        )
+        for name, samples in every.items()
+    }
     right = sum(r.correct for r in reports.values())
     total = sum(r.count for r in reports.values())
-    assert right / total >= 0.97
-    for name, floor in FLOORS.items():
-        assert reports[name].accuracy >= floor, (name, reports[name].misses)
-    for report in reports.values():
-        assert report.to_unrelated_entry == []
+    assert right / total >= CROSS_OVERALL
+    for name, report in reports.items():
+        assert report.accuracy >= CROSS_FLOORS.get(name, 0.85), (name, report.misses)
+        assert report.to_unrelated_entry == [], name
+
+
+def test_the_committed_model_fits_its_sets_and_never_sends_a_followup_to_an_entry() -> None:
+    reports = {name: evaluate(load(name), KB) for name in SETS}
+    right = sum(r.correct for r in reports.values())
+    assert right / sum(r.count for r in reports.values()) >= 0.97
+    for name, report in reports.items():
+        assert report.to_unrelated_entry == [], name
 
 
 def test_a_ticket_bound_message_never_goes_straight_to_the_knowledge_base() -> None:
     # The guard, without the knowledge base: a follow-up or status message written with an
-    # active ticket either reaches the ticket or is asked "About INT-4 or something new?".
+    # active ticket either reaches the ticket or is asked "About INT-4 or something new?"; read
+    # as urgent, it is offered a Critical report beside its ticket, never an entry.
     for name in SETS:
         for sample in load(name):
             if sample.label in (Label.followup, Label.status) and sample.tickets:
                 decision = decide(sample.text, sample.tickets)
-                bound = decision.label in (Label.followup, Label.status)
-                assert bound or decision.confirm, (name, sample.text)
+                to_kb = decision.label in (Label.question, Label.new_issue)
+                assert not to_kb or decision.confirm, (name, sample.text)
 
 
 def test_the_issue_texts_route_as_the_issue_asks() -> None:

@@ -292,15 +292,21 @@ async def test_secrets_in_a_text_attachment_are_hidden_before_it_is_stored(tmp_p
         alert = await env.report(MERCHANT, "Payments fail with 401")
         reference = await env.alert_linked(alert)
         mark = env.api.mark()
-        await send_file(
-            env, MERCHANT, "document", MESSAGE.encode(), file_name="setup.txt", caption="our setup"
+        update = env.api.make_file_update(
+            MERCHANT, "document", MESSAGE.encode(), file_name="setup.txt", caption="our setup"
         )
+        await env.deliver(update)
         told = await env.api.wait_call(
             "sendMessage",
             lambda c: c.chat_id == MERCHANT.id and "setup.txt before saving it" in c.params["text"],
             after=mark,
         )
         assert "API key" in told.params["text"] and "replace it now" in told.params["text"]
+        # As for a typed secret: the message that brought the file is deleted from the chat.
+        assert "I deleted your original message from this chat." in told.params["text"]
+        deleted = await env.api.wait_call("deleteMessage", after=mark)
+        assert int(deleted.params["message_id"]) == update["message"]["message_id"]
+        assert env.api.was_deleted(MERCHANT.id, update["message"]["message_id"])
         # The team gets the stored copy, uploaded: not the merchant's original by file_id.
         document = await team_file(env, "sendDocument", mark)
         sent = document.files["document"]

@@ -55,7 +55,9 @@ async def test_a_press_survives_telegram_failing_its_callback_answer(tmp_path: P
     async with desk_on_telegram(tmp_path) as env:
         await env.say(MERCHANT, "/report")
         await env.say(MERCHANT, "Payouts stuck")
-        question = await env.say(MERCHANT, "Every payout stays PROCESSING")
+        question = await env.past_files(
+            MERCHANT, await env.say(MERCHANT, "Every payout stays PROCESSING")
+        )
         mark = await env.press(MERCHANT, question, "Production")
         severity = await env.answer(MERCHANT.id, after=mark, with_buttons="Critical")
         mark = await env.press(MERCHANT, severity, "Critical")

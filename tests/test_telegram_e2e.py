@@ -26,7 +26,9 @@ async def test_critical_production_report_by_buttons_alert_acknowledge_and_merch
         question = await env.say(MERCHANT, "/report")
         assert "what is wrong" in question.params["text"]
         await env.say(MERCHANT, "USSD push returns 500")
-        environment = await env.say(MERCHANT, "Every initiate-ussd-push-request fails")
+        files = await env.say(MERCHANT, "Every initiate-ussd-push-request fails")
+        assert files.button_labels == ["Continue"]
+        environment = await env.past_files(MERCHANT, files)
         assert environment.button_labels == ["Staging", "Production"]
 
         mark = await env.press(MERCHANT, environment, "Production")
@@ -69,6 +71,7 @@ async def test_typed_text_is_accepted_where_a_choice_is_expected(tmp_path: Path)
         await env.say(MERCHANT, "/report")
         await env.say(MERCHANT, "Checksum mismatch")
         await env.say(MERCHANT, "Webhook checksum never matches")
+        await env.say(MERCHANT, "continue")
         severity = await env.say(MERCHANT, "staging")
         assert "Critical" in severity.button_labels
         summary = await env.say(MERCHANT, "minor")
@@ -208,6 +211,7 @@ async def test_long_summary_is_split_and_the_keyboard_stays_under_it(tmp_path: P
         await env.say(MERCHANT, "/report")
         await env.say(MERCHANT, "Payout API 500")
         await env.say(MERCHANT, details)
+        await env.say(MERCHANT, "skip")
         question = await env.say(MERCHANT, "production")
         mark = env.api.mark()
         await env.deliver(

@@ -52,7 +52,7 @@ async def test_confirm_under_a_full_length_summary_files_the_ticket(tmp_path: Pa
     async with desk_on_telegram(tmp_path) as env:
         await env.say(MERCHANT, "/report")
         await env.say(MERCHANT, "Payouts stuck")
-        environment = await env.say(MERCHANT, "x" * 100)
+        environment = await env.past_files(MERCHANT, await env.say(MERCHANT, "x" * 100))
         mark = await env.press(MERCHANT, environment, "Production")
         severity = await env.answer(MERCHANT.id, after=mark, with_buttons="Critical")
         mark = await env.press(MERCHANT, severity, "Critical")
@@ -62,7 +62,7 @@ async def test_confirm_under_a_full_length_summary_files_the_ticket(tmp_path: Pa
         await env.say(MERCHANT, "/cancel")
         await env.say(MERCHANT, "/report")
         await env.say(MERCHANT, "Payouts stuck")
-        environment = await env.say(MERCHANT, details)
+        environment = await env.past_files(MERCHANT, await env.say(MERCHANT, details))
         mark = await env.press(MERCHANT, environment, "Production")
         severity = await env.answer(MERCHANT.id, after=mark, with_buttons="Critical")
         mark = await env.press(MERCHANT, severity, "Critical")
@@ -84,7 +84,9 @@ async def test_a_refused_edit_does_not_lose_the_press(tmp_path: Path) -> None:
     async with desk_on_telegram(tmp_path) as env:
         await env.say(MERCHANT, "/report")
         await env.say(MERCHANT, "Payouts stuck")
-        environment = await env.say(MERCHANT, "Every payout stays PROCESSING")
+        environment = await env.past_files(
+            MERCHANT, await env.say(MERCHANT, "Every payout stays PROCESSING")
+        )
         env.api.fail_next("editMessageText", 400, "Bad Request: message can't be edited")
         mark = await env.press(MERCHANT, environment, "Production")
         severity = await env.answer(MERCHANT.id, after=mark, with_buttons="Critical")

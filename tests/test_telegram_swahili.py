@@ -61,7 +61,10 @@ async def test_a_swahili_merchant_does_everything_in_swahili(tmp_path: Path) -> 
         assert shown(env, details) == "\n".join(
             (sw("report.details", limit=4000), sw("report.files.hint"))
         )
-        where = await env.say(NEEMA, "Kila ombi linarudisha 500 tangu saa tatu, request id r-9")
+        files = await env.say(NEEMA, "Kila ombi linarudisha 500 tangu saa tatu, request id r-9")
+        assert shown(env, files) == sw("report.files")
+        assert files.button_labels == ["Endelea"]
+        where = await env.past_files(NEEMA, files, "Endelea")
         assert shown(env, where) == sw("report.environment")
         assert where.button_labels == ["Majaribio (Staging)", "Uzalishaji (Production)"]
         mark = await env.press(NEEMA, where, "Uzalishaji (Production)")
@@ -93,6 +96,7 @@ async def test_a_swahili_merchant_does_everything_in_swahili(tmp_path: Path) -> 
         await env.say(NEEMA, "ripoti")
         await env.say(NEEMA, "Webhook haifiki")
         await env.say(NEEMA, "Hatupokei webhook yoyote kwenye majaribio")
+        assert shown(env, await env.say(NEEMA, "hapana")) == sw("report.environment")
         assert (await env.say(NEEMA, "majaribio")).button_labels == ["Hatari", "Kubwa", "Ndogo"]
         assert (await env.say(NEEMA, "ndogo")).button_labels == ["Thibitisha", "Ghairi"]
         done = await env.say(NEEMA, "ndiyo")
@@ -104,13 +108,16 @@ async def test_a_swahili_merchant_does_everything_in_swahili(tmp_path: Path) -> 
         await env.say(NEEMA, "ripoti")
         await env.say(NEEMA, "Salio halionekani")
         await env.say(NEEMA, "Salio linaonyesha sifuri")
+        await env.say(NEEMA, "endelea")
         await env.say(NEEMA, "uzalishaji")
         summary = await env.say(NEEMA, "kubwa")
         mark = await env.press(NEEMA, summary, "Ghairi")
         assert shown(env, await env.answer(NEEMA.id, after=mark)) == sw("cancelled")
         assert await env.ticket_count() == 2
 
-        # Status, with the date in Swahili and the desk's time zone.
+        # A minute later (three reports' messages leave the per-minute window): status, with
+        # the date in Swahili and the desk's time zone.
+        env.runtime.desk.clock.advance(60)  # type: ignore[attr-defined]
         ticket = await env.ticket("INT-1")
         status = await env.say(NEEMA, "hali INT-1")
         assert shown(env, status) == sw(
@@ -166,7 +173,9 @@ async def test_switching_to_swahili_mid_report_on_telegram(tmp_path: Path) -> No
     async with desk_on_telegram(tmp_path) as env:
         await env.say(english, "/report")
         await env.say(english, "Payouts stuck")
-        where = await env.say(english, "Every payout stays PROCESSING")
+        where = await env.past_files(
+            english, await env.say(english, "Every payout stays PROCESSING")
+        )
         assert where.button_labels == ["Staging", "Production"]
         offer = await env.say(english, "/lugha")
         assert offer.button_labels == ["English", "Kiswahili"]

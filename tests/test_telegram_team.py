@@ -138,7 +138,9 @@ async def test_old_keyboard_pressed_again_changes_nothing(tmp_path: Path) -> Non
     async with desk_on_telegram(tmp_path) as env:
         await env.say(MERCHANT, "/report")
         await env.say(MERCHANT, "Token 401")
-        environment = await env.say(MERCHANT, "Bearer Bearer in the header?")
+        environment = await env.past_files(
+            MERCHANT, await env.say(MERCHANT, "Bearer Bearer in the header?")
+        )
         mark = await env.press(MERCHANT, environment, "Staging")
         await env.answer(MERCHANT.id, after=mark, with_buttons="Critical")
         # A second client still showing the old keyboard presses Production.

@@ -19,7 +19,7 @@ async def report(env: DeskOnTelegram, title: str, details: str) -> ApiCall:
     """A report typed and pressed in the merchant's private chat; returns the team alert."""
     await env.say(MERCHANT, "/report")
     await env.say(MERCHANT, title)
-    question = await env.say(MERCHANT, details)
+    question = await env.past_files(MERCHANT, await env.say(MERCHANT, details))
     mark = await env.press(MERCHANT, question, "Production")
     question = await env.answer(MERCHANT.id, after=mark, with_buttons="Major")
     mark = await env.press(MERCHANT, question, "Major")

@@ -94,7 +94,7 @@ async def test_program_history_shows_local_times(alice: Chat, lead: Chat) -> Non
 
 def test_cli_show_is_local_and_json_stays_iso_with_offset(tmp_path: Path) -> None:
     deskbot(
-        tmp_path, "chat", "--user", "amina", stdin="report\nPayouts stuck\nSince 6am\n1\n3\n1\n"
+        tmp_path, "chat", "--user", "amina", stdin="report\nPayouts stuck\nSince 6am\n1\n1\n3\n1\n"
     )
     text = deskbot(tmp_path, "tickets", "show", "INT-1").stdout
     assert " EAT" in text and "+00:00" not in text

@@ -1,7 +1,8 @@
 """What the desk does with a merchant's free text once `classify` has said where it goes.
 
 A message about an active ticket (unresolved, touched within `[desk] followup_window`) is added
-to it at once, with a "Not about INT-4" button that takes it back and asks where it belongs;
+to it at once, with a "Not about INT-4" button (handlers/not_about.py, shared with files) that
+takes it back and asks where it belongs;
 status questions also get the ticket's status. Questions and problem reports go to the knowledge
 base; without a confident answer the merchant is offered to report it (title pre-filled) or to
 ask the team. Urgent messages are offered a Critical report.
@@ -17,10 +18,10 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable, Sequence
 
-from handlers import ask, merchant, report
+from handlers import ask, file_routing, merchant, not_about, report
 from handlers.events import Choice
 from handlers.messages import t
-from handlers.render import one_line, quoted
+from handlers.render import one_line
 from handlers.routing.classify import Label, Topic, decide
 from handlers.turn import Turn
 from storage.models import Ticket
@@ -39,7 +40,7 @@ async def route(turn: Turn, text: str) -> None:
         )
     )
     limit = turn.desk.settings.limits.max_followup_length
-    if tickets and len(text.strip()) > limit:
+    if tickets and len(text.strip()) > limit and turn.desk.files is None:
         # It could be about one of them, and no ticket takes a message this long.
         turn.reset()
         turn.say(t("report.too_long", length=len(text.strip()), limit=limit))
@@ -81,7 +82,7 @@ async def _status(turn: Turn, text: str, active: list[Ticket], tickets: list[Tic
         turn.say(await merchant.status_reply(turn, ticket))
         turn.say(
             t("routing.status.recorded", reference=ticket.reference),
-            (_undo_choice(ticket, message_id),),
+            (not_about.button(ticket, message_id),),
         )
     elif active or tickets:
         _which(turn, text, active or tickets, "status")
@@ -98,7 +99,7 @@ async def _followup(turn: Turn, text: str, active: list[Ticket], tickets: list[T
     if message_id is not None:
         turn.say(
             t("routing.followup.added", reference=ticket.reference, line=status_line(ticket)),
-            (_undo_choice(ticket, message_id),),
+            (not_about.button(ticket, message_id),),
         )
 
 
@@ -179,17 +180,10 @@ def _which(turn: Turn, text: str, tickets: Sequence[Ticket], intent: str) -> Non
     turn.say(t("followup.which"), tuple(choices))
 
 
-def _undo_choice(ticket: Ticket, message_id: int) -> Choice:
-    return Choice(
-        t("routing.undo", reference=ticket.reference),
-        f"{CHOICE}:undo:{ticket.reference}:{message_id}",
-    )
-
-
 async def _record(turn: Turn, ticket: Ticket, text: str) -> int | None:
     turn.reset()
     limit = turn.desk.settings.limits.max_followup_length
-    if len(text) > limit:
+    if len(text) > limit and turn.desk.files is None:
         turn.say(t("report.too_long", length=len(text), limit=limit))
         return None
     return await merchant.record_followup(turn, ticket, text)
@@ -214,45 +208,21 @@ async def choice(turn: Turn, value: str) -> None:
         await _knowledge(turn, text, [], list(tickets))
         return
     if action == "undo":
-        reference, _, message_id = rest.rpartition(":")
-        if message_id.isdigit() and await _undo(turn, reference, int(message_id)):
-            return
+        # "Not about INT-4" under a text follow-up or under files: one undo for both.
+        taken = await not_about.take_back(turn, rest)
+        if taken is not None:
+            (file_routing.offer_again if taken.files else _offer_elsewhere)(turn, taken)
+        return
     turn.say(t("stale_choice"))
 
 
-async def _undo(turn: Turn, reference: str, message_id: int) -> bool:
-    ticket = await turn.tx.tickets.get(reference, for_update=True)
-    if ticket is None or not turn.owns(ticket):
-        return False
-    tx, now = turn.tx, turn.now
-    text = await tx.tickets.remove_message(ticket, message_id, turn.actor)
-    if text is None:
-        turn.say(t("routing.undo.gone", reference=ticket.reference))
-        return True
-    tx.tickets.record(ticket, turn.actor, "followup_undone", now)
-    with turn.desk.notifier.for_team():
-        entry = t(
-            "timeline.followup_undone",
-            reporter=one_line(turn.actor_name),
-            reference=ticket.reference,
-        )
-    turn.desk.notifier.timeline(tx, ticket, entry + "\n" + quoted(text), now)
-    incoming = turn.incoming
-    others = [
-        tk
-        for tk in await tx.tickets.for_reporter(
-            incoming.channel,
-            incoming.user_id,
-            unresolved_only=True,
-            limit=merchant.MAX_FOLLOWUP_CHOICES + 1,
-        )
-        if tk.id != ticket.id
-    ]
-    merchant.hold(turn, text)
+def _offer_elsewhere(turn: Turn, taken: not_about.Taken) -> None:
+    """After "Not about INT-4" took a message back: held while the merchant picks where it
+    goes."""
+    merchant.hold(turn, taken.text)
     choices = [
-        *merchant.ticket_choices(others),
+        *merchant.ticket_choices(taken.others),
         Choice(t("routing.choice.report"), "menu:report"),
         Choice(t("routing.choice.ask"), "menu:ask"),
     ]
-    turn.say(t("routing.undone", reference=ticket.reference), tuple(choices))
-    return True
+    turn.say(t("routing.undone", reference=taken.ticket.reference), tuple(choices))

@@ -22,7 +22,6 @@ EN: dict[str, str] = {
         "I could not fetch {name} to add it to {reference}. Please send it again."
     ),
     "attach.added": "Added {names} to {reference} ({status}). The team will see it.",
-    "attach.not_about": "Not about {reference}",
     "attach.which": "Which ticket is {names} about?",
     "attach.to": "Add to {reference}: {title}",
     "attach.new_report": "Report a new issue with it",
@@ -41,6 +40,12 @@ EN: dict[str, str] = {
         "you confirm."
     ),
     "report.files": ("Send screenshots or logs now (as many as you like), or tap Continue."),
+    "report.files.console": (
+        "Send screenshots or logs now with attach PATH (as many as you like), or type continue."
+    ),
+    "report.files.after_form": (
+        "Screenshots or logs? Send them here and I will add them to {reference}."
+    ),
     "report.files.continue": "Continue",
     "report.files.got": (
         "Got {names} ({count} so far). Send more screenshots or logs now, or tap Continue."
@@ -51,6 +56,10 @@ EN: dict[str, str] = {
     ),
     "report.files.kept": "Got {names}; it will be attached to this report.",
     "report.summary.files": "Attachments: {count}",
+    "followup.long": (
+        "Your message is {length} characters: the first part is added to {reference} and the "
+        "whole text is attached as details.txt."
+    ),
     "report.details.long": (
         "Your text is {length} characters: the first part is kept as the details and the "
         "whole text is attached as details.txt."

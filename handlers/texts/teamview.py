@@ -48,7 +48,6 @@ EN: dict[str, str] = {
     "show.event": "{when} · {actor} · {what}",
     "show.event.changed": "{field}: {old} → {new}",
     "show.event.created": "opened",
-    "show.attachments": "Attachments ({count}):",
     "show.facts": "Payment details found:",
     "show.fact": "• {kind}: {values}",
     "show.usage": "Usage: show REF, for example: show {prefix}-4",

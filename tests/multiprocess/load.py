@@ -85,9 +85,10 @@ class Load:
         await self._tg_step(user, say(user, "/report"), number, "")
         await self._tg_step(user, say(user, f"Payouts stuck for merchant {number}"), number + 1, "")
         question = await self._tg_step(
-            user, say(user, "Every payout since 09:00 is pending"), number, "Production"
+            user, say(user, "Every payout since 09:00 is pending"), number, "Continue"
         )
-        for label, wanted, via in (("Production", "Critical", 1), ("Critical", "Confirm", 0)):
+        steps = (("Continue", "Production", 1), ("Production", "Critical", 0))
+        for label, wanted, via in (*steps, ("Critical", "Confirm", 1)):
             press = api.make_press_update(
                 user, user.id, question.response["result"]["message_id"], label
             )

@@ -34,6 +34,7 @@ async def test_a_merchant_confirming_twice_at_once_files_one_ticket(
         await on_a.say("/report")
         await on_a.say(f"Payouts stuck, round {round_}")
         await on_a.say("Every payout since 09:00 is pending")
+        await on_a.press_label("Continue")
         await on_a.press_label("Production")
         await on_a.press_label("Critical")
         confirm = next(c.value for m in on_a.last for c in m.choices if c.label == "Confirm")

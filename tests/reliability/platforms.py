@@ -2,9 +2,9 @@
 or webhook) or in a Slack DM, delivered the way each platform delivers, through a desk process
 that may die and come back at any moment.
 
-Each merchant's report is six steps (report, title, details, environment, severity, Confirm),
-each awaited on the answer it must produce, recognised by its content, so an answer sent twice
-after a crash is never taken for the next one.
+Each merchant's report is seven steps (report, title, details, Continue past files, environment,
+severity, Confirm), each awaited on the answer it must produce, recognised by its content, so an
+answer sent twice after a crash is never taken for the next one.
 """
 
 from __future__ import annotations
@@ -125,7 +125,8 @@ class TelegramMerchants:
         """Report, title, details, environment, severity: the summary with its Confirm button."""
         await self.say(user, "/report", lambda c: TITLE_PROMPT in c.params["text"])
         await self.say(user, f"Payouts stuck for {user.first_name}", _text(DETAILS_PROMPT))
-        question = await self.say(user, DETAILS, _buttons("Production"))
+        question = await self.say(user, DETAILS, _buttons("Continue"))
+        question = await self.press(user, question, "Continue", _buttons("Production"))
         question = await self.press(user, question, "Production", _buttons(severity))
         return await self.press(user, question, severity, _buttons("Confirm"))
 
@@ -262,7 +263,8 @@ class SlackMerchants:
     async def to_summary(self, user: str) -> Any:
         await self.say(user, "report", lambda m: TITLE_PROMPT in m.text)
         await self.say(user, f"Payouts stuck for {user}", lambda m: DETAILS_PROMPT in m.text)
-        question = await self.say(user, DETAILS, _has("Production"))
+        question = await self.say(user, DETAILS, _has("Continue"))
+        question = await self.press(user, question, "Continue", _has("Production"))
         question = await self.press(user, question, "Production", _has("Major"))
         return await self.press(user, question, "Major", _has("Confirm"))
 

@@ -21,7 +21,7 @@ from bot.channels.http_guard import HttpLimits
 from bot.channels.slack.service import SlackService
 from bot.config import SlackConfig
 from bot.kb_config import kb_settings, open_knowledge
-from handlers.attachments import AttachmentSettings
+from handlers.attaching import AttachmentSettings
 from handlers.clock import FakeClock
 from handlers.delivery import OutboxDispatcher
 from handlers.desk import Desk, DeskSettings

@@ -61,7 +61,8 @@ async def test_a_press_survives_slack_failing_the_edit_of_the_pressed_message(
 ) -> None:
     await say(slack, "report")
     await say(slack, "Checksum mismatch on payout callbacks")
-    where = await say(slack, "HMAC over sorted keys still mismatches")
+    await say(slack, "HMAC over sorted keys still mismatches")
+    where = await say(slack, "continue")
     await slack.press(MERCHANT, where, "Production")
     await slack.settle()
     severity = slack.posted(DM)[-1]

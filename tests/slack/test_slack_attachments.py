@@ -131,3 +131,85 @@ async def test_a_file_behind_a_foreign_url_is_not_fetched_with_the_token(
     assert (row.status, row.reason) == ("failed", "unavailable")
     assert files_of(slack).downloads == []
     assert "could not fetch x.png" in slack.posted(DM)[-1].text
+
+
+async def test_a_file_announced_for_files_info_is_looked_up_then_fetched(
+    slack: SlackHarness,
+) -> None:
+    """Slack Connect: the event carries the file's id and `check_file_info` only."""
+    await file_report(slack)
+    shot = files_of(slack).share(PNG, "connect-error.png", "image/png", check_file_info=True)
+    assert set(shot) == {"id", "file_access", "created"}
+    await share(slack, MERCHANT, DM, [shot])
+    (info,) = slack.fake.calls_of("files.info")
+    assert info.params["file"] == shot["id"] and info.token == TOKEN
+    assert "Added connect-error.png to INT-1" in slack.posted(DM)[-1].text
+    (row,) = await rows(slack)
+    assert (row.name, row.status, row.size) == ("connect-error.png", "stored", len(PNG))
+    assert files_of(slack).downloads == [(shot["id"], TOKEN)]
+    assert slack.fake.shared_files[0]["content"] == PNG
+
+
+async def test_files_info_failing_at_first_is_asked_again_by_the_download(
+    slack: SlackHarness,
+) -> None:
+    await file_report(slack)
+    shot = files_of(slack).share(LOG, "trace.log", "text/plain", check_file_info=True)
+    # Every try the client makes when the event arrives is rate limited (1 + 3 retries).
+    slack.fake.rate_limit("files.info", 4)
+    await share(slack, MERCHANT, DM, [shot])
+    (row,) = await rows(slack)
+    assert row.status == "stored" and row.size == len(LOG)
+    answered = [c for c in slack.fake.calls_of("files.info") if not c.rate_limited]
+    assert len(answered) == 1  # the download queue's own call
+
+
+async def test_a_file_files_info_does_not_know_is_not_kept_and_the_sender_told(
+    slack: SlackHarness,
+) -> None:
+    await file_report(slack)
+    shot = files_of(slack).share(PNG, "gone.png", "image/png", check_file_info=True)
+    del files_of(slack).objects[shot["id"]]  # deleted before the desk looked
+    await share(slack, MERCHANT, DM, [shot])
+    rows_now = await rows(slack)
+    assert [(r.status, r.reason) for r in rows_now] == [("failed", "unavailable")]
+    assert files_of(slack).downloads == []
+    assert "could not fetch" in slack.posted(DM)[-1].text
+
+
+async def test_files_shared_with_a_mention_in_the_ticket_thread_are_the_reporters(
+    slack: SlackHarness,
+) -> None:
+    await file_report(slack, SHARED_CHANNEL)
+    anchor = slack.posted(SHARED_CHANNEL)[0]
+    shot = files_of(slack).share(PNG, "mention.png", "image/png")
+    mention = files_of(slack).mention(
+        MERCHANT, SHARED_CHANNEL, [shot], text="here it is", thread_ts=anchor.ts
+    )
+    # Slack sends the message event too; it starts with the mention, so it is left to this one.
+    message = files_of(slack).event(
+        MERCHANT, SHARED_CHANNEL, [shot], mention["text"], anchor.ts, "channel"
+    )
+    await slack.send(slack.signer.event(message), work=False)  # passed over: no work
+    await slack.send(slack.signer.event(mention))
+    await slack.settle()
+    (row,) = await rows(slack)
+    assert (row.name, row.status, row.internal) == ("mention.png", "stored", False)
+    assert row.caption == "here it is"
+    assert slack.fake.shared_files[0]["thread_ts"] == slack.alert().ts
+
+
+async def test_files_shared_with_a_mention_in_the_team_thread_are_internal(
+    slack: SlackHarness,
+) -> None:
+    await file_report(slack)
+    alert = slack.alert()
+    note = files_of(slack).share(LOG, "upstream.log", "text/plain", check_file_info=True)
+    await slack.send(
+        slack.signer.event(
+            files_of(slack).mention(MEMBER, TEAM_CHANNEL, [note], thread_ts=alert.ts)
+        )
+    )
+    await slack.settle()
+    (row,) = await rows(slack)
+    assert row.internal and row.name == "upstream.log" and row.status == "stored"

@@ -28,7 +28,12 @@ async def say(slack: SlackHarness, text: str) -> PostedMessage:
 async def test_dm_report_flow_with_buttons(slack: SlackHarness) -> None:
     await say(slack, "report")
     await say(slack, "Checksum mismatch on <payout> callbacks")
-    where = await say(slack, "We compute HMAC over sorted keys & still mismatch")
+    files = await say(slack, "We compute HMAC over sorted keys & still mismatch")
+    assert buttons(files) == ["Continue"]
+    assert "Send screenshots or logs now" in files.text
+    await slack.press(MERCHANT, files, "Continue")
+    await slack.settle()
+    where = slack.posted(DM)[-1]
     assert buttons(where) == ["Staging", "Production"]
 
     await slack.press(MERCHANT, where, "Production")

@@ -76,6 +76,8 @@ async def test_a_pressed_dm_button_keeps_the_text_escaped_once(tmp_path: Path) -
         await slack.settle()
         await slack.dm(MERCHANT, "HMAC over sorted keys")
         await slack.settle()
+        await slack.dm(MERCHANT, "skip")
+        await slack.settle()
         environment = slack.posted(DM)[-1]
         await slack.press(MERCHANT, environment, "Production")
         await slack.settle()

@@ -83,6 +83,7 @@ async def test_the_report_form_speaks_swahili(slack: SlackHarness) -> None:
                    environment="Majaribio (Staging)"),
                 paging_told("sw"),
                 sw("report.next.status", reference="INT-1"),
+                sw("report.files.after_form", reference="INT-1"),
             ]
         )
     )  # fmt: skip
@@ -101,7 +102,12 @@ async def test_the_report_form_speaks_swahili(slack: SlackHarness) -> None:
 async def test_a_conversation_in_swahili_by_typed_words_and_buttons(slack: SlackHarness) -> None:
     assert [m.text for m in await said(slack, "ripoti")] == [escape(sw("report.title", limit=120))]
     await said(slack, "Webhook haifiki")
-    [where] = await said(slack, "Hatupokei webhook kwenye majaribio")
+    [files] = await said(slack, "Hatupokei webhook kwenye majaribio")
+    assert files.text == escape(sw("report.files")) and labels(files) == ["Endelea"]
+    before = len(slack.posted(DM))
+    await slack.press(NEEMA, files, "Endelea")
+    await slack.settle()
+    [where] = slack.posted(DM)[before:]
     assert where.text == escape(sw("report.environment"))
     assert labels(where) == ["Majaribio (Staging)", "Uzalishaji (Production)"]
     before = len(slack.posted(DM))
@@ -173,7 +179,8 @@ async def test_switching_language_mid_flow_on_slack(slack: SlackHarness) -> None
     for text in ("report", "Payouts stuck", "Every payout stays PROCESSING"):
         await slack.dm(english, text)
         await slack.settle()
-    assert slack.posted(f"D{english}")[-1].text == escape(translate("en", "report.environment"))
+    # The optional files step is asked again in the new language, with its button.
+    assert slack.posted(f"D{english}")[-1].text == escape(translate("en", "report.files"))
     await slack.dm(english, "lugha")
     await slack.settle()
     offer = slack.posted(f"D{english}")[-1]
@@ -182,4 +189,5 @@ async def test_switching_language_mid_flow_on_slack(slack: SlackHarness) -> None
     await slack.press(english, offer, "Kiswahili")
     await slack.settle()
     texts = [m.text for m in slack.posted(f"D{english}")[before:]]
-    assert texts == [escape(sw("language.set")), escape(sw("report.environment"))]
+    assert texts == [escape(sw("language.set")), escape(sw("report.files"))]
+    assert labels(slack.posted(f"D{english}")[-1]) == ["Endelea"]

@@ -1,4 +1,6 @@
-"""Events API: direct messages, replies in a ticket's thread, and mentions in shared channels.
+"""Events API: direct messages, replies in a ticket's thread, and mentions in shared channels
+(with the files they share: a message that mentions the bot first reaches the desk only as an
+`app_mention`, files included).
 
 Bolt acknowledges every event before our listener runs, but in HTTP mode the 200 itself waits for
 the listener's work (pending.py). Slack redelivers an event it got no 200 for (`X-Slack-Retry-Num`,
@@ -19,7 +21,7 @@ from handlers.events import IncomingFile, Message
 from handlers.messages import speaking, t
 
 from .bridge import SlackBridge
-from .files import files_of
+from .files import files_of, with_file_info
 from .inbound import (
     Where,
     answer_in,
@@ -83,10 +85,21 @@ class Events:
         if not user_id or not channel or event.get("bot_id"):
             return
         bot_user_id = await self._bot_user_id(context)
-        text = strip_leading_mention(str(event.get("text") or ""), bot_user_id)
-        where = Where(channel, str(event.get("thread_ts") or event.get("ts") or "") or None)
+        raw = str(event.get("text") or "")
+        text = strip_leading_mention(raw, bot_user_id)
+        thread_ts = str(event.get("thread_ts") or "")
+        where = Where(channel, thread_ts or str(event.get("ts") or "") or None)
         delivery = str(body.get("event_id") or "") or None
-        await self._handle_once(body, self._converse(user_id, where, text, delivery), None)
+        # The message listener passes over a thread message that starts with the mention, and
+        # over every top-level one: their files come in here. (Any other mention is also a
+        # message event, which takes its files.)
+        leading = bool(bot_user_id) and raw.lstrip().startswith(f"<@{bot_user_id}")
+        files = files_of(event) if leading or not thread_ts else ()
+        if files and thread_ts and channel == self.bridge.config.team_channel:
+            job = self._thread_note(user_id, channel, thread_ts, text, delivery, files)
+        else:
+            job = self._converse(user_id, where, text, delivery, files)
+        await self._handle_once(body, job, None)
 
     async def _handle_once(
         self, body: dict[str, Any], job: Coroutine[Any, Any, None], reply_to: str | None
@@ -122,6 +135,7 @@ class Events:
         bridge = self.bridge
         name = await bridge.name_of(user_id)
         typed = plain_text(text)
+        files = await with_file_info(bridge.client, files)
         async with bridge.lock(where.chat_id, user_id):
             private = self._private_here(user_id, where.chat_id, typed)
             reply_to = answer_privately(where, user_id) if private else answer_in(where, user_id)
@@ -175,6 +189,7 @@ class Events:
         name = await bridge.name_of(user_id)
         where = Where(channel, thread_ts)
         if files:
+            files = await with_file_info(bridge.client, files)
             # Files under an alert: internal attachments; the thread shows them already.
             await bridge.team_files(
                 incoming(

@@ -1,7 +1,12 @@
 """Files on Slack: what a `file_share` message carries, fetching a file's bytes from its
 `url_private_download` with the bot token as Bearer, and uploading a ticket's attachment into
 the alert's thread (files_upload_v2: files.getUploadURLExternal, the upload,
-files.completeUploadExternal)."""
+files.completeUploadExternal).
+
+Some events announce a file by its id alone (`"file_access": "check_file_info"`: files shared
+from another organisation over Slack Connect, for instance); its name, size and download URL
+come from `files.info`, asked when the event arrives and again by the download queue if that
+first call failed."""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from handlers.downloads import TOO_BIG, UNAVAILABLE, FetchError, FileRef
@@ -27,37 +33,80 @@ SLACK_FILE_HOSTS = ("slack.com", "slack-edge.com", "slack-files.com")
 CHUNK = 64 * 1024
 
 
+CHECK_FILE_INFO = "check_file_info"
+# files.info answers that no retry can change.
+GONE = frozenset({"file_not_found", "file_deleted", "access_denied", "not_visible"})
+ClientSource = Callable[[], AsyncWebClient]
+
+
 def files_of(event: dict[str, Any]) -> tuple[IncomingFile, ...]:
-    """The files of a `file_share` message that can be downloaded (not tombstones, not files
-    hidden by the workspace's plan, not links to external storage)."""
+    """The files of a `file_share` message (or a mention) that can be downloaded (not
+    tombstones, not files hidden by the workspace's plan, not links to external storage), and
+    those announced by id alone (no `source` yet: see `with_file_info`)."""
     found = []
     for item in event.get("files") or []:
-        if not isinstance(item, dict) or item.get("mode") in ("tombstone", "hidden_by_limit"):
+        if not isinstance(item, dict):
             continue
-        url = item.get("url_private_download") or item.get("url_private")
-        if not isinstance(url, str) or not url or item.get("is_external"):
+        if item.get("file_access") == CHECK_FILE_INFO and item.get("id"):
+            found.append(IncomingFile("file", str(item["id"])))
             continue
-        size = item.get("size")
-        found.append(
-            IncomingFile(
-                "file",
-                str(item.get("id") or ""),
-                str(item.get("name") or item.get("title") or ""),
-                size if isinstance(size, int) and not isinstance(size, bool) else None,
-                str(item.get("mimetype") or ""),
-                url,
-            )
-        )
+        file = file_of(item)
+        if file is not None:
+            found.append(file)
+    return tuple(found)
+
+
+def file_of(item: dict[str, Any]) -> IncomingFile | None:
+    """A full Slack file object (an event's, or files.info's) as an IncomingFile; None when it
+    cannot be downloaded."""
+    if item.get("mode") in ("tombstone", "hidden_by_limit"):
+        return None
+    url = item.get("url_private_download") or item.get("url_private")
+    if not isinstance(url, str) or not url or item.get("is_external"):
+        return None
+    size = item.get("size")
+    return IncomingFile(
+        "file",
+        str(item.get("id") or ""),
+        str(item.get("name") or item.get("title") or ""),
+        size if isinstance(size, int) and not isinstance(size, bool) else None,
+        str(item.get("mimetype") or ""),
+        url,
+    )
+
+
+async def with_file_info(
+    client: AsyncWebClient, files: tuple[IncomingFile, ...]
+) -> tuple[IncomingFile, ...]:
+    """`files` with those announced by id alone completed from files.info, so their names and
+    sizes are known before anything is said about them. One that files.info does not describe
+    now is kept as it is: the download queue asks again, and says why when it cannot fetch it."""
+    found = []
+    for file in files:
+        if file.source:
+            found.append(file)
+            continue
+        try:
+            answer = await client.files_info(file=file.platform_file_id)
+        except SlackApiError as error:
+            log.info("slack: files.info %s failed: %s", file.platform_file_id, error.response)
+            found.append(file)
+            continue
+        item = answer.get("file")
+        full = file_of(item) if isinstance(item, dict) else None
+        found.append(full or file)
     return tuple(found)
 
 
 class SlackFetcher:
     """The download queue's fetcher for channel "slack"."""
 
-    def __init__(self, token: str, api_base_url: str) -> None:
+    def __init__(self, token: str, api_base_url: str, client: ClientSource | None = None) -> None:
         self.token = token
         # A Web API served elsewhere (a proxy, the tests' loopback fake) serves its files too.
         self.api_host = urlsplit(api_base_url).hostname or ""
+        # For files.info, when a file was announced by its id alone.
+        self.client = client
 
     def allowed(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -71,7 +120,7 @@ class SlackFetcher:
     async def fetch(self, ref: FileRef, max_bytes: int) -> bytes:
         if ref.declared_size is not None and ref.declared_size > max_bytes:
             raise FetchError(f"{ref.declared_size} bytes", TOO_BIG)
-        url = ref.source or ""
+        url = ref.source or await self._url_from_info(ref.platform_file_id, max_bytes)
         if not self.allowed(url):
             # Never send the bot token to a host that is not Slack's.
             raise FetchError("not a Slack file URL", UNAVAILABLE)
@@ -101,6 +150,29 @@ class SlackFetcher:
                 if len(data) > max_bytes:
                     raise FetchError(f"over {max_bytes} bytes", TOO_BIG)
             return bytes(data)
+
+    async def _url_from_info(self, file_id: str, max_bytes: int) -> str:
+        """The download URL of a file announced by id alone, from files.info."""
+        if self.client is None or not file_id:
+            raise FetchError("no URL and no files.info", UNAVAILABLE)
+        try:
+            answer = await self.client().files_info(file=file_id)
+        except SlackApiError as error:
+            response = error.response
+            code = str(response.get("error") or "") if response is not None else ""
+            if code in GONE:
+                raise FetchError(f"files.info: {code}", UNAVAILABLE) from error
+            after = response.headers.get("Retry-After", "") if response is not None else ""
+            raise FetchError(
+                f"files.info: {code or error}", None, float(after) if after.isdigit() else None
+            ) from error
+        item = answer.get("file")
+        file = file_of(item) if isinstance(item, dict) else None
+        if file is None or not file.source:
+            raise FetchError("files.info: not a downloadable file", UNAVAILABLE)
+        if file.size is not None and file.size > max_bytes:
+            raise FetchError(f"{file.size} bytes", TOO_BIG)
+        return file.source
 
 
 async def upload_file(

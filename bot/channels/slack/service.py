@@ -88,7 +88,7 @@ class SlackService:
         self._session: aiohttp.ClientSession | None = None
         self._client: AsyncWebClient | None = None
         self.sender = SlackSender(self.client)
-        self.fetcher = SlackFetcher(config.bot_token, config.api_base_url)
+        self.fetcher = SlackFetcher(config.bot_token, config.api_base_url, self.client)
         self.http: SlackHttpServer | None = None
         self.app: AsyncApp | None = None
         self.bridge: SlackBridge | None = None
