@@ -5,8 +5,8 @@ second, latency percentiles and SQL statements per message.
         [--database-url postgresql+asyncpg://postgres@127.0.0.1/deskbot_bench]
         [--pool-size 10] [--max-overflow 10] [--durable-steps] [--wire-flows 100]
 
-Each flow is 6 messages (report, title, details, environment, severity, confirm) from a distinct
-merchant; a confirm writes the ticket, its audit event and the team alert to the outbox.
+Each flow is 7 messages (report, title, details, no files, environment, severity, confirm) from a
+distinct merchant; a confirm writes the ticket, its audit event and the team alert to the outbox.
 `--concurrency N` runs N conversations at once (each one message at a time, as a chat is
 handled in order), as N merchants talking to one process would. SQLite by default (a temporary
 file); `--database-url` runs on PostgreSQL (that database is emptied first). On PostgreSQL,
@@ -46,13 +46,14 @@ def _steps(user: str) -> list[Incoming]:
         Incoming(**base, text="/report"),
         Incoming(**base, text=f"USSD push fails for {user}"),
         Incoming(**base, text="initiate-ussd-push-request returns 500; request id r-1"),
+        Incoming(**base, choice="files:continue"),
         Incoming(**base, choice="env:production"),
         Incoming(**base, choice="sev:critical"),
         Incoming(**base, choice="confirm:yes"),
     ]
 
 
-STEP_NAMES = ("report", "title", "details", "environment", "severity", "confirm")
+STEP_NAMES = ("report", "title", "details", "files", "environment", "severity", "confirm")
 
 
 async def _flow(
@@ -109,7 +110,15 @@ async def main(options: argparse.Namespace) -> None:
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         connections = opened[0]
         dialect = database.dialect
+        async with Store(database).transaction() as tx:
+            filed = await tx.tickets.count()
         await database.close()
+        if filed != flows + concurrency:
+            # A flow that no longer files its ticket measures something else entirely.
+            raise SystemExit(
+                f"{filed} tickets filed for {flows + concurrency} flows: the report flow's steps "
+                "changed; bring _steps up to date"
+            )
         if dialect == "postgresql" and options.wire_flows:
             await _count_wire(url, options)
     latencies.sort()
