@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import and_, bindparam, exists, insert, not_, or_, text, update
@@ -120,9 +121,16 @@ class OutboxRepository:
             return
         connection = core_connection(self.session)
         leased = any(row["claimed_until"] is not None for row in self._pending)
-        if last and not leased and pg_fast.driver(self.session) is not None:
+        if last and pg_fast.driver(self.session) is not None:
             sql, args = pg_fast.insert_rows("outbox", self._pending)
-            pg_fast.defer(self.session, "outbox", sql, args, relaxed=False)
+            if not leased:
+                pg_fast.defer(self.session, "outbox", sql, args, relaxed=False)
+            else:
+                # The sender needs the leased rows' ids: the final statement returns them, so
+                # the unit of work needs no statement (nor BEGIN and COMMIT) of its own for them.
+                sql += " RETURNING id, idempotency_key"
+                collect = partial(self._leased_ids, self._pending)
+                pg_fast.defer(self.session, "outbox", sql, args, relaxed=False, collect=collect)
         elif leased:
             # Leased rows are handed straight to the sender, which needs their ids.
             statement = insert(_t).returning(_t.c.id, sort_by_parameter_order=True)
@@ -134,6 +142,12 @@ class OutboxRepository:
             await connection.execute(insert(_t), self._pending)
         self._pending = []
         self._ahead = 0
+
+    def _leased_ids(self, rows: list[dict[str, Any]], written: list[Any]) -> None:
+        ids = {key: row_id for row_id, key in written}
+        for row in rows:
+            if row["claimed_until"] is not None:
+                self._leased_rows.append({**row, "id": ids[row["idempotency_key"]]})
 
     def leased_deliveries(self) -> list[Delivery]:
         """The rows written leased to this process (after the transaction's flush)."""
