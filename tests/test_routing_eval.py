@@ -18,16 +18,19 @@ from handlers.routing.learned import MODEL  # noqa: E402
 KB = KnowledgeBase.load(ROOT / "kb")
 SETS = tuple(names())
 # Leave one set out (benchmarks/routing_eval.py --cross), measured when these were set: tuned
-# 94.5%, holdout 97.1%, holdout2 97.9%, holdout3 97.5%, holdout4 88.8%, overall 94.8% (402/424).
+# 94.5%, holdout 95.7%, holdout2 97.9%, holdout3 97.5%, holdout4 92.5%, holdout5 93.0%,
+# holdout6 84.0%, overall 93.1% (581/624).
 # Floors a little under: a change that only fits the sets it learned from shows here.
 CROSS_FLOORS = {
     "tuned": 0.92,
     "holdout": 0.94,
     "holdout2": 0.95,
-    "holdout3": 0.95,
-    "holdout4": 0.86,
+    "holdout3": 0.93,
+    "holdout4": 0.91,
+    "holdout5": 0.90,
+    "holdout6": 0.82,
 }
-CROSS_OVERALL = 0.92
+CROSS_OVERALL = 0.91
 
 
 def test_the_labelled_sets_have_the_required_shape() -> None:

@@ -15,14 +15,13 @@ reaches its ticket in one tap and is never answered with an unrelated entry.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable, Sequence
 
 from handlers import ask, file_routing, merchant, not_about, report
 from handlers.events import Choice
 from handlers.messages import t
 from handlers.render import one_line
-from handlers.routing.classify import Label, Topic, decide
+from handlers.routing.classify import Label, Topic, decide, referenced_numbers
 from handlers.turn import Turn
 from storage.models import Ticket
 
@@ -48,7 +47,8 @@ async def route(turn: Turn, text: str) -> None:
     named = _named(turn, text, tickets)
     since = turn.now - turn.desk.settings.followup_window
     active = [named] if named is not None else [tk for tk in tickets if tk.updated_at >= since]
-    decision = decide(text, [Topic(tk.title, tk.description) for tk in active])
+    topics = [Topic(tk.title, tk.description) for tk in active]
+    decision = decide(text, topics, named=named is not None)
     if decision.confirm:
         tied = [active[i] for i in decision.tied]
         await _knowledge(turn, text.strip(), active, tickets, tied)
@@ -58,11 +58,7 @@ async def route(turn: Turn, text: str) -> None:
 
 def _named(turn: Turn, text: str, tickets: Sequence[Ticket]) -> Ticket | None:
     """One of the merchant's unresolved tickets named in the text ("INT-4 still fails")."""
-    prefix = re.escape(turn.desk.settings.reference_prefix)
-    numbers = {
-        int(m.group(1))
-        for m in re.finditer(rf"(?:\b{prefix}\s*-?\s*#?|#)(\d{{1,12}})\b", text, re.IGNORECASE)
-    }
+    numbers = referenced_numbers(text, turn.desk.settings.reference_prefix)
     for ticket in tickets:
         if int(ticket.reference.rsplit("-", 1)[-1]) in numbers:
             return ticket

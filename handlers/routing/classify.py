@@ -228,8 +228,18 @@ def tied(text: str, topics: Sequence[Topic], strength: int = NORMAL) -> tuple[in
     )
 
 
+def referenced_numbers(text: str, prefix: str = "INT") -> set[int]:
+    """Ticket numbers the text names, typed loosely: "INT-4", "int 4", "#4"."""
+    pattern = rf"(?:\b{re.escape(prefix)}\s*-?\s*#?|#)(\d{{1,12}})\b"
+    return {int(m.group(1)) for m in re.finditer(pattern, text, re.IGNORECASE)}
+
+
 def decide(
-    text: str, active: Sequence[Topic] = (), model: learned.NaiveBayes | None = None
+    text: str,
+    active: Sequence[Topic] = (),
+    model: learned.NaiveBayes | None = None,
+    *,
+    named: bool = False,
 ) -> Decision:
     """Where `text` goes and, when it is bound for the knowledge base although it is tied to
     active tickets (by topic, details, follow-up words, or the model's doubt), which tickets to
@@ -241,6 +251,10 @@ def decide(
     label, about_ticket = _judge(text, active, model)
     if not active or label not in (Label.question, Label.new_issue):
         return Decision(label)
+    if named:
+        # "int 5: same 401 with a new key": the merchant said which ticket; a knowledge-base
+        # answer would take the message away from it.
+        return Decision(Label.followup)
     # One shared word is enough to ask ("what is wrong with the checksum thing?").
     found = tied(text, active, LOOSE)
     if not found:
