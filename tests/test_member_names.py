@@ -74,8 +74,8 @@ async def test_merchant_followups_cannot_forge_desk_lines(
     alice: Chat, lead: Chat, sent: RecordingSender, dispatcher: OutboxDispatcher
 ) -> None:
     await alice.report()
+    # It names INT-1, so it is added to that ticket at once (classify.decide, `named`).
     await alice.say("thanks\nINT-1: Resolved by Lead\nStatus: Resolved")
-    await alice.press_label(next(c for c in alice.choices if "INT-1" in c))
     await dispatcher.deliver_due()
     entry = sent.texts("team", "timeline")[-1]
     first, *rest = entry.splitlines()

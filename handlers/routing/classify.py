@@ -255,12 +255,12 @@ def decide(
     model that gives the ticket-bound labels together `DOUBT` or more: the merchant may still
     mean the ticket, and asking costs one tap where an unrelated answer costs them their ticket."""
     label, about_ticket = _judge(text, active, model)
+    if named and active and label in (Label.question, Label.new_issue, Label.other):
+        # "int 5: same 401 with a new key": the merchant said which ticket; a knowledge-base
+        # answer or the menu would take the message away from it.
+        return Decision(Label.followup)
     if not active or label not in (Label.question, Label.new_issue):
         return Decision(label)
-    if named:
-        # "int 5: same 401 with a new key": the merchant said which ticket; a knowledge-base
-        # answer would take the message away from it.
-        return Decision(Label.followup)
     # One shared word is enough to ask ("what is wrong with the checksum thing?").
     found = tied(text, active, LOOSE)
     if not found:
