@@ -5,20 +5,23 @@ second, latency percentiles and SQL statements per message.
         [--database-url postgresql+asyncpg://postgres@127.0.0.1/deskbot_bench]
         [--pool-size 10] [--max-overflow 10] [--durable-steps] [--wire-flows 100]
 
-Each flow is 6 messages (report, title, details, environment, severity, confirm) from a distinct
-merchant; a confirm writes the ticket, its audit event and the team alert to the outbox.
+Each flow is 7 messages (report, title, details, no files, environment, severity, confirm) from a
+distinct merchant; a confirm writes the ticket, its audit event and the team alert to the outbox.
 `--concurrency N` runs N conversations at once (each one message at a time, as a chat is
 handled in order), as N merchants talking to one process would. SQLite by default (a temporary
 file); `--database-url` runs on PostgreSQL (that database is emptied first). On PostgreSQL,
 `--wire-flows` more flows then run through a counting proxy (benchmarks/pg_wire.py) for the
 round trips and statements per message as the server sees them; `--durable-steps` runs as
-`[desk] durable_steps = true` does.
+`[desk] durable_steps = true` does. `--outbox` runs it as the channels do: each message's
+answers are written to the outbox in its transaction and sent (to a channel that takes them at
+once) right after the commit, and a merchant answers once their question was sent.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import statistics
 import sys
@@ -34,10 +37,13 @@ from sqlalchemy.engine import make_url
 
 from benchmarks.bench_db import add_database_argument, prepare
 from benchmarks.pg_wire import WireCounter, describe
-from handlers.desk import Desk, DeskSettings
+from handlers.clock import SystemClock
+from handlers.delivery import OutboxDispatcher
+from handlers.desk import Desk, DeskSettings, ReplyTo
 from handlers.events import Incoming
 from handlers.notify import Target
 from storage import Database, Store
+from storage.outbox import Delivery
 
 
 def _steps(user: str) -> list[Incoming]:
@@ -46,24 +52,32 @@ def _steps(user: str) -> list[Incoming]:
         Incoming(**base, text="/report"),
         Incoming(**base, text=f"USSD push fails for {user}"),
         Incoming(**base, text="initiate-ussd-push-request returns 500; request id r-1"),
+        Incoming(**base, choice="files:continue"),
         Incoming(**base, choice="env:production"),
         Incoming(**base, choice="sev:critical"),
         Incoming(**base, choice="confirm:yes"),
     ]
 
 
-STEP_NAMES = ("report", "title", "details", "environment", "severity", "confirm")
+STEP_NAMES = ("report", "title", "details", "files", "environment", "severity", "confirm")
 
 
 async def _flow(
     desk: Desk, user: str, latencies: list[float], by_step: dict[str, list[float]]
 ) -> None:
+    # --outbox: as the channels do (console, Telegram, Slack), answers join the message's
+    # transaction in the outbox, leased to this process and sent right after the commit; the
+    # merchant answers once they have seen the question (its row sent and marked so).
+    courier = desk.courier if isinstance(desk.courier, _Courier) else None
+    reply_to = ReplyTo(user) if courier is not None else None
     for name, incoming in zip(STEP_NAMES, _steps(user), strict=True):
         started = time.perf_counter()
-        await desk.handle(incoming)
+        await desk.handle(incoming, reply_to)
         elapsed = time.perf_counter() - started
         latencies.append(elapsed)
         by_step.setdefault(name, []).append(elapsed)
+        if courier is not None:
+            await courier.seen(user)
 
 
 async def main(options: argparse.Namespace) -> None:
@@ -89,7 +103,9 @@ async def main(options: argparse.Namespace) -> None:
         # Connections opened while measuring: each costs milliseconds (and its statements are
         # prepared again), so a pool that keeps opening them shows here.
         event.listen(database.engine.sync_engine, "connect", connected)
-        desk = Desk(Store(database), DeskSettings(), team_targets=[Target("console", "team")])
+        desk, dispatcher = _desk(database, options.outbox)
+        # The sender's loop, as `deskbot run` starts it: what could not go at once goes when due.
+        sending = asyncio.create_task(dispatcher.run()) if dispatcher is not None else None
         # First-use costs are not counted: as many flows at once as will be measured, so every
         # pooled connection the run uses is open and has its statements prepared (opening one
         # costs milliseconds, which would otherwise land in the measured p99).
@@ -106,10 +122,26 @@ async def main(options: argparse.Namespace) -> None:
         load = os.getloadavg()[0]
         started, cpu = time.perf_counter(), time.process_time()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
+        if dispatcher is not None:
+            # What was sent right after its commit, marked sent (part of every message's cost).
+            await dispatcher.settle()
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+        if sending is not None:
+            sending.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sending
         connections = opened[0]
+        late = desk.courier.late if isinstance(desk.courier, _Courier) else None
         dialect = database.dialect
+        async with Store(database).transaction() as tx:
+            filed = await tx.tickets.count()
         await database.close()
+        if filed != flows + concurrency:
+            # A flow that no longer files its ticket measures something else entirely.
+            raise SystemExit(
+                f"{filed} tickets filed for {flows + concurrency} flows: the report flow's steps "
+                "changed; bring _steps up to date"
+            )
         if dialect == "postgresql" and options.wire_flows:
             await _count_wire(url, options)
     latencies.sort()
@@ -137,10 +169,58 @@ async def main(options: argparse.Namespace) -> None:
             f"pool: {options.pool_size} kept + {options.max_overflow} overflow; "
             f"connections opened while measuring: {connections}"
         )
+    if late is not None:
+        print(
+            "answers written to the outbox with their message and sent right after its commit; "
+            f"messages whose answers waited for the sender's loop instead: {late}"
+        )
     print(
         "mean ms by step: "
         + "  ".join(f"{name} {statistics.fmean(v) * 1000:.2f}" for name, v in by_step.items())
     )
+
+
+class _Sent:
+    """A channel that takes every message at once (the platform's own time is not measured)."""
+
+    async def deliver(self, item: Delivery, alert_message_id: str | None) -> str | None:
+        return f"m{item.id}"
+
+
+class _Courier:
+    """The dispatcher's send_now, telling each chat when what was sent to it is marked sent."""
+
+    def __init__(self, dispatcher: OutboxDispatcher) -> None:
+        self.dispatcher, self.lease = dispatcher, dispatcher.lease
+        self._done: dict[str, asyncio.Event] = {}
+        self.late = 0  # answers that went through the sender's loop instead (chat not idle)
+
+    def send_now(self, deliveries: list[Delivery]) -> None:
+        task = asyncio.create_task(self.dispatcher.deliver(deliveries))
+        for chat in {item.chat_id for item in deliveries}:
+            task.add_done_callback(lambda _, chat=chat: self._event(chat).set())
+
+    def _event(self, chat: str) -> asyncio.Event:
+        return self._done.setdefault(chat, asyncio.Event())
+
+    async def seen(self, chat: str) -> None:
+        event = self._event(chat)
+        try:
+            await asyncio.wait_for(event.wait(), 1.0)
+        except TimeoutError:
+            self.late += 1
+            await self.dispatcher.settle()
+        event.clear()
+
+
+def _desk(database: Database, outbox: bool) -> tuple[Desk, OutboxDispatcher | None]:
+    store, team = Store(database), [Target("console", "team")]
+    if not outbox:
+        return Desk(store, DeskSettings(), team_targets=team), None
+    dispatcher = OutboxDispatcher(store, {"console": _Sent()}, SystemClock())
+    desk = Desk(store, DeskSettings(), team_targets=team, courier=_Courier(dispatcher))
+    desk.on_outbox = dispatcher.wake
+    return desk, dispatcher
 
 
 async def _harness_cost(concurrency: int) -> float:
@@ -148,7 +228,9 @@ async def _harness_cost(concurrency: int) -> float:
     around a desk that does nothing), to show it is not what is measured."""
 
     class Idle:
-        async def handle(self, incoming: Incoming) -> None:
+        courier = None
+
+        async def handle(self, incoming: Incoming, reply_to: ReplyTo | None) -> None:
             await asyncio.sleep(0)
 
     idle = cast(Desk, Idle())
@@ -171,12 +253,14 @@ async def _count_wire(url: str, options: argparse.Namespace) -> None:
     port = await counter.start()
     proxied = parsed.set(host="127.0.0.1", port=port).render_as_string(hide_password=False)
     database = Database(proxied, 1, 0, durable_steps=options.durable_steps)
-    desk = Desk(Store(database), DeskSettings(), team_targets=[Target("console", "team")])
+    desk, dispatcher = _desk(database, options.outbox)
     await _flow(desk, "wire-warmup", [], {})
     counter.reset()
     latencies: list[float] = []
     for n in range(options.wire_flows):
         await _flow(desk, f"wire-{n}", latencies, {})
+    if dispatcher is not None:
+        await dispatcher.settle()
     await database.close()
     await counter.close()
     describe(counter, len(latencies))
@@ -188,6 +272,12 @@ if __name__ == "__main__":
     parser.add_argument("--concurrency", type=int, default=1, help="conversations at once")
     parser.add_argument("--pool-size", type=int, default=10, help="PostgreSQL pool size")
     parser.add_argument("--max-overflow", type=int, default=10, help="PostgreSQL pool overflow")
+    parser.add_argument(
+        "--outbox",
+        action="store_true",
+        help="as the channels run it: answers written to the outbox with the message and sent "
+        "right after its commit; each merchant answers once their question was sent",
+    )
     parser.add_argument(
         "--durable-steps",
         action="store_true",

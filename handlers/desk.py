@@ -6,46 +6,31 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from typing import Any, Protocol
 
 from handlers import (
-    ask,
-    attachments,
-    blocking,
-    commands,
+    entry_points,
     faults,
-    file_routing,
     hidden,
     language,
     limits,
-    merchant,
-    reopen,
-    report,
-    satisfaction,
-    team,
-    team_view,
 )
 from handlers.attaching import AttachmentSettings
 from handlers.clock import Clock, SystemClock
+from handlers.dispatch import dispatch
 from handlers.escalation.policy import EscalationPolicy
-from handlers.events import Incoming, Message, storable, storable_incoming
+from handlers.events import Incoming, Message, storable_incoming
 from handlers.knowledge import KnowledgeSource
 from handlers.limits import Limits, MessageRate
 from handlers.log_context import log_context
-from handlers.messages import speaking, t
+from handlers.messages import speaking
 from handlers.notify import DIRECT, REPLY, Notifier, Target, payload
 from handlers.ops import metrics
-from handlers.ops.command import team_report, wants_team_report
-from handlers.program import request as program_request
-from handlers.program import team as program_team
-from handlers.program import uat as program_uat
-from handlers.program.common import is_project_reference
 from handlers.program.settings import ProgramSettings
-from handlers.program.view import progress
-from handlers.routing import act as routing
-from handlers.tickets import Draft, created_replies, open_ticket
+from handlers.tickets import Draft, open_ticket
 from handlers.turn import TicketObserver, Turn
 from storage.conversations import ConversationChanged
 from storage.database import after_commit
@@ -56,18 +41,10 @@ from storage.people import LanguageChoice
 from storage.program_models import Project
 from storage.store import Store, Transaction
 
-FLOWS = {
-    report.FLOW: report,
-    ask.FLOW: ask,
-    program_request.FLOW: program_request,
-    program_uat.FLOW: program_uat,
-}
 # How many times one event is run again after losing the race for its person's conversation
 # (each loss means another of their turns won, so a few are plenty); the last try's error
 # propagates.
 RERUNS = 3
-# What to ask again, in the new language, when someone switches language in the middle of a flow.
-REPROMPTS = {report.FLOW: report.reprompt, ask.FLOW: ask.reprompt, ask.FEEDBACK: ask.reprompt}
 
 
 @dataclass(frozen=True)
@@ -177,7 +154,7 @@ class Desk:
                 return []
             with speaking(turn.language):
                 if await limits.admit(turn):
-                    await self._dispatch(turn)
+                    await dispatch(turn)
                 hidden.tell(turn)
             if (state.flow, state.step, state.data) != before:
                 await tx.conversations.save(
@@ -233,14 +210,7 @@ class Desk:
         """Run a team command for an adapter that knows the ticket from context (a button on an
         alert, a reply in a ticket's thread) rather than from typed text."""
 
-        async def work(turn: Turn) -> None:
-            args = f"{reference} {hidden.hide(turn, storable(text))}".strip()
-            if is_project_reference(turn, reference):
-                await program_team.run(turn, action, args)
-            else:
-                await team.run(turn, action, args)
-            hidden.tell(turn, reference)
-
+        work = partial(entry_points.team_action, action=action, reference=reference, text=text)
         return await self._unit(incoming, reply_to, work)
 
     async def team_files(
@@ -251,10 +221,7 @@ class Desk:
     ) -> list[Message]:
         """Files a team member posted about a ticket (in its team thread): internal."""
 
-        async def work(turn: Turn) -> None:
-            await attachments.team_files(turn, reference)
-            hidden.tell(turn, reference)
-
+        work = partial(entry_points.team_files, reference=reference)
         return await self._unit(incoming, reply_to, work)
 
     async def submit_integration(
@@ -262,15 +229,7 @@ class Desk:
     ) -> list[Message]:
         """File an integration request collected by a channel's own form (Slack's modal)."""
 
-        async def work(turn: Turn) -> None:
-            if not await program_request.refuse_second(turn):
-                clean = {
-                    k: hidden.hide(turn, storable(v)) if isinstance(v, str) else v
-                    for k, v in data.items()
-                }
-                await program_request.file_request(turn, clean)
-            hidden.tell(turn)
-
+        work = partial(entry_points.integration_request, data=data)
         return await self._unit(incoming, reply_to, work)
 
     async def open_issue(
@@ -296,25 +255,7 @@ class Desk:
         """File a report collected by a channel's own form (Slack's modal) in one step. A form
         submitted again (same delivery: Slack's view id) files nothing more."""
 
-        async def work(turn: Turn) -> None:
-            if not await limits.admit(turn):
-                return
-            refusal = await limits.ticket_refusal(turn, draft.severity)
-            if refusal is not None:
-                turn.say(refusal.text)
-                return
-            clean = replace(
-                draft,
-                title=hidden.hide(turn, storable(draft.title)),
-                description=hidden.hide(turn, storable(draft.description)),
-            )
-            ticket = await open_ticket(turn, clean)
-            created_replies(turn, ticket)
-            # A form has no upload step (the chat flow's "send screenshots or logs now"):
-            # files sent next in this conversation go to the ticket just filed.
-            file_routing.expect_files(turn, ticket)
-            hidden.tell(turn, ticket.reference)
-
+        work = partial(entry_points.report, draft=draft)
         return await self._unit(incoming, reply_to, work)
 
     async def language_of(self, incoming: Incoming) -> str:
@@ -441,130 +382,3 @@ class Desk:
         # would cost a database round trip per incoming message.
         if self.on_outbox is not None and tx.outbox.added > tx.outbox.leased:
             self.on_outbox()
-
-    async def _dispatch(self, turn: Turn) -> None:
-        incoming, state = turn.incoming, turn.state
-        if incoming.files or incoming.unsupported:
-            await attachments.received(turn)
-            return
-        if incoming.choice is not None:
-            await self._choice(turn, incoming.choice)
-            return
-        if await language.typed_answer(turn, incoming.text):
-            self._reprompt(turn)
-            return
-        parsed = commands.parse(incoming.text, in_flow=state.flow in FLOWS, prefixes=self.prefixes)
-        if parsed is not None and team_view.accepts(turn, parsed[0], incoming.text):
-            await self._command(turn, *parsed)
-            return
-        flow = FLOWS.get(state.flow or "")
-        if flow is not None:
-            await flow.step(turn, incoming.text, None)
-            return
-        if team_view.in_team_chat(turn):
-            team_view.unknown(turn, incoming.text.strip())
-            return
-        if await ask.typed_feedback(turn, incoming.text):
-            return
-        if not incoming.text.strip():
-            merchant.show_menu(turn, t("empty"))
-            return
-        if await reopen.typed_answer(turn, incoming.text) or await satisfaction.typed(
-            turn, incoming.text
-        ):
-            return
-        if await reopen.offer_for_text(turn, incoming.text):
-            return
-        await routing.route(turn, incoming.text)
-
-    async def _command(self, turn: Turn, name: str, args: str) -> None:
-        if name in ("start", "help", "menu") and team_view.in_team_chat(turn):
-            turn.say(team_view.command_list())
-        elif name in ("start", "help", "menu"):
-            merchant.show_menu(turn)
-        elif name == "cancel":
-            had_flow = turn.state.flow is not None
-            turn.reset()
-            turn.say(t("cancelled" if had_flow else "nothing_to_cancel"))
-        elif name == "report" and wants_team_report(turn, args):
-            await team_report(turn, args, self.policy)
-        elif name == "report":
-            await report.start(turn, args)
-        elif name == "ask":
-            await ask.start(turn, args)
-        elif name == "status":
-            await merchant.status(turn, args)
-        elif name in team_view.COMMANDS:
-            await team_view.run(turn, name, args)
-        elif name == "mytickets":
-            await merchant.my_tickets(turn)
-        elif name in blocking.COMMANDS:
-            await blocking.run(turn, name, args)
-        elif name == "language":
-            if await language.command(turn, args):
-                self._reprompt(turn)
-        elif name == "integrate":
-            await program_request.start(turn)
-        elif name == "progress":
-            await progress(turn, args)
-        elif name == "uat":
-            await program_uat.command(turn, args)
-        elif name in program_team.COMMANDS or (
-            name in program_team.SHARED and is_project_reference(turn, args.split(" ", 1)[0])
-        ):
-            await program_team.run(turn, name, args)
-        elif name == "reopen":
-            await reopen.command(turn, args)
-        elif name in commands.TEAM:
-            await team.run(turn, name, args)
-        elif turn.is_team:
-            team_view.unknown(turn, f"/{name}")
-        else:
-            merchant.show_menu(turn, t("unknown_command", command=f"/{name}"[:60]))
-
-    def _reprompt(self, turn: Turn) -> None:
-        again = REPROMPTS.get(turn.state.flow or "")
-        if again is not None:
-            again(turn)
-
-    async def _choice(self, turn: Turn, value: str) -> None:
-        kind, _, rest = value.partition(":")
-        if kind == "team":
-            action, _, reference = rest.partition(":")
-            if is_project_reference(turn, reference) and action in program_team.ACTIONS:
-                await program_team.run(turn, action, reference)
-                return
-            if action in team.ACTIONS:
-                await team.run(turn, action, reference)
-                return
-        elif kind == "menu" and rest == "integrate":
-            await program_request.start(turn)
-            return
-        elif kind == "prj" and await program_uat.choice(turn, value):
-            return
-        elif kind == "menu" and rest in ("report", "ask", "mytickets"):
-            # From the follow-up offer, the message already sent is the question or the title.
-            await self._command(turn, rest, merchant.pending_text(turn, rest))
-            return
-        elif kind == routing.CHOICE:
-            await routing.choice(turn, rest)
-            return
-        elif kind == "followup":
-            await merchant.add_followup(turn, rest)
-            return
-        elif kind in ("reopen", "csat"):
-            await (reopen.choice if kind == "reopen" else satisfaction.choice)(turn, value)
-            return
-        elif (kind == "attach" and await file_routing.choice(turn, rest)) or (
-            kind == "kb" and await ask.feedback_choice(turn, value)
-        ):
-            return
-        elif kind == "lang" and await language.choice(turn, value):
-            self._reprompt(turn)
-            return
-        flow = FLOWS.get(turn.state.flow or "")
-        if flow is not None and await flow.step(turn, "", value):
-            return
-        if report.pressed_again(turn, value):
-            return
-        turn.say(t("stale_choice"))

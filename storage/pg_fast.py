@@ -30,6 +30,7 @@ How it stays correct:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import Any
@@ -53,6 +54,8 @@ class _Write:
     relaxed: bool
     # Conditional: `sql` returns a row when it wrote; when it did not, this is raised.
     lost: Exception | None = None
+    # Given the rows `sql` returned (RETURNING), as a list of records, once it ran.
+    collect: Callable[[list[Any]], None] | None = None
 
 
 def driver(session: AsyncSession) -> Any | None:
@@ -92,10 +95,19 @@ async def execute(session: AsyncSession, sql: str, *args: Any) -> None:
 
 
 async def _execute(
-    session: AsyncSession, sql: str, args: tuple[Any, ...], lost: Exception | None = None
-) -> None:
+    session: AsyncSession,
+    sql: str,
+    args: tuple[Any, ...],
+    lost: Exception | None = None,
+    fetch: bool = False,
+) -> Any:
+    """`fetch`: the statement's one row, else nothing."""
+    connection = driver(session)
     try:
-        await driver(session).execute(sql, *args)  # type: ignore[union-attr]
+        if fetch:
+            return await connection.fetchrow(sql, *args)  # type: ignore[union-attr]
+        await connection.execute(sql, *args)  # type: ignore[union-attr]
+        return None
     except asyncpg.DivisionByZeroError as error:
         if lost is None:
             raise _translated(session, sql, args, error) from error
@@ -124,14 +136,15 @@ def defer(
     *,
     relaxed: bool,
     lost: Exception | None = None,
+    collect: Callable[[list[Any]], None] | None = None,
 ) -> None:
     """Write at the end of the unit of work. A later write with the same `key` replaces this
     one (the newest conversation state, the newest language pick). With `lost`, `sql` must
     return a row when it writes (RETURNING); when it writes nothing, the whole unit of work is
-    undone and `lost` raised."""
+    undone and `lost` raised. With `collect`, it is given the rows `sql` returns (RETURNING)."""
     writes: dict[object, _Write] = session.info.setdefault(_WRITES, {})
     writes.pop(key, None)
-    writes[key] = _Write(sql, args, relaxed, lost)
+    writes[key] = _Write(sql, args, relaxed, lost, collect)
 
 
 async def flush(session: AsyncSession) -> None:
@@ -150,7 +163,12 @@ async def flush(session: AsyncSession) -> None:
     )
     sql, args = combined(list(writes.values()), relaxed)
     lost = next((w.lost for w in writes.values() if w.lost is not None), None)
-    await _execute(session, sql, args, lost)
+    collecting = [w.collect for w in writes.values() if w.collect is not None]
+    row = await _execute(session, sql, args, lost, fetch=bool(collecting))
+    if collecting:
+        # Their rows are the last columns, in the order of the writes.
+        for collect, rows in zip(collecting, row[len(row) - len(collecting) :], strict=True):
+            collect(list(rows or ()))
 
 
 def insert_rows(table: str, rows: list[dict[str, Any]]) -> tuple[str, tuple[Any, ...]]:
@@ -181,6 +199,11 @@ def combined(writes: list[_Write], relaxed: bool) -> tuple[str, tuple[Any, ...]]
             # cannot fold it into an error every time), undoing every write in it and in its
             # transaction; `_execute` turns that error into `lost`.
             selected.append(f"1 / (SELECT count(*) FROM w{number})")
+    selected += [
+        f"(SELECT array_agg(w{number}) FROM w{number})"
+        for number, write in enumerate(writes)
+        if write.collect is not None
+    ]
     return f"WITH {', '.join(parts)} SELECT {', '.join(selected)}", tuple(args)
 
 

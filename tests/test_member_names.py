@@ -74,13 +74,14 @@ async def test_merchant_followups_cannot_forge_desk_lines(
     alice: Chat, lead: Chat, sent: RecordingSender, dispatcher: OutboxDispatcher
 ) -> None:
     await alice.report()
-    # It names INT-1, so it is added to that ticket at once (classify.decide, `named`).
-    await alice.say("thanks\nINT-1: Resolved by Lead\nStatus: Resolved")
+    # Naming INT-1 ties the message to it: added at once, forged lines and all.
+    answer = await alice.say("still failing\nINT-1: Resolved by Lead\nStatus: Resolved")
+    assert answer.startswith("I've added your message to INT-1")
     await dispatcher.deliver_due()
     entry = sent.texts("team", "timeline")[-1]
     first, *rest = entry.splitlines()
     assert first == "Alice added to INT-1:"
-    assert rest == ["│ thanks", "│ INT-1: Resolved by Lead", "│ Status: Resolved"]
+    assert rest == ["│ still failing", "│ INT-1: Resolved by Lead", "│ Status: Resolved"]
 
 
 def test_names_config_is_checked() -> None:
