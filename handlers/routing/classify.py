@@ -87,6 +87,7 @@ _REQUEST = lexicon.compile_all(lexicon.REQUEST)
 _PROGRESS = lexicon.compile_all(lexicon.PROGRESS)
 _FACTS = lexicon.compile_all(lexicon.FACTS)
 _DOMAIN = re.compile(lexicon.DOMAIN)
+_SOON = re.compile(r"\b(immediately|instantly|right away)\b")
 _PROVIDERS = [(name, re.compile(rf"\b({p})\b")) for name, p in lexicon.PROVIDERS.items()]
 # Details a merchant pastes or names: a URL, an id with a digit in it (ORD77, 7781), a log.
 _URL = re.compile(
@@ -309,7 +310,11 @@ def _judge(
     # away from a plain report, and missing it costs far more. Unless the message may be about
     # the active ticket: then the guard asks first (decide).
     doubt = active and (about_ticket >= DOUBT or tied(text, active, LOOSE))
-    if label not in (Label.followup, Label.status) and _any(_URGENT, s) and not doubt:
+    urgent = _any(_URGENT, s)
+    if urgent and label == Label.question and _any(_ASKS, s):
+        # "does the old key stop working immediately?" asks how soon, not for help now.
+        urgent = _any(_URGENT, _SOON.sub(" ", s))
+    if label not in (Label.followup, Label.status) and urgent and not doubt:
         label = Label.urgent
     return label, about_ticket
 
