@@ -18,18 +18,19 @@ from handlers.routing.learned import MODEL  # noqa: E402
 KB = KnowledgeBase.load(ROOT / "kb")
 SETS = tuple(names())
 # Leave one set out (benchmarks/routing_eval.py --cross), measured when these were set: tuned
-# 94.5%, holdout 95.7%, holdout2 97.9%, holdout3 97.5%, holdout4 95.0%, holdout5 94.0%,
-# holdout6 94.0%, overall 95.2% (594/624); destination (ticket, knowledge base, Critical report
-# or menu, as the expected label would) 97.0% (605/624).
+# 92.5%, holdout 95.7%, holdout2 100%, holdout3 100%, holdout4 96.2%, holdout5 96.0%, holdout6
+# 96.0%, holdout7 94.2%, overall 95.7% (712/744); destination (ticket, knowledge base, Critical
+# report or menu, as the expected label would) 97.8% (728/744).
 # Floors a little under: a change that only fits the sets it learned from shows here.
 CROSS_FLOORS = {
-    "tuned": 0.92,
+    "tuned": 0.90,
     "holdout": 0.94,
     "holdout2": 0.95,
     "holdout3": 0.95,
     "holdout4": 0.93,
     "holdout5": 0.92,
     "holdout6": 0.91,
+    "holdout7": 0.92,
 }
 CROSS_OVERALL = 0.93
 CROSS_DESTINATION = 0.95
