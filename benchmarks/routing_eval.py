@@ -13,6 +13,12 @@ with an active ticket, that the routing answers with a knowledge-base entry (an 
 instead of the merchant's own ticket). The target is none. A knowledge-base-bound message tied to
 an active ticket is first asked "About INT-4 or something new?" (handlers/routing/act.py): such
 messages are counted apart, per label, since they cost the merchant one tap but never misroute.
+
+Beside the label accuracy (the headline), each set gets a destination figure: how many messages
+end up where their expected label would take them (the ticket for followup and status, the
+knowledge base for question and new_issue, a Critical report for urgent, the menu for greeting
+and other). A message asked "About INT-4 or something new?" reaches its ticket when it is a
+followup or status message and the knowledge base when it is a question or new problem.
 """
 
 from __future__ import annotations
@@ -38,6 +44,16 @@ SETS = ROOT / "tests" / "routing"
 TICKETS = "tickets"  # the shared active tickets, not a set
 TICKET_BOUND = (Label.followup, Label.status)
 TO_KB = (Label.question, Label.new_issue)
+# Where a label leaves the message: its ticket, the knowledge base, a Critical report, the menu.
+DESTINATION = {
+    Label.followup: "ticket",
+    Label.status: "ticket",
+    Label.question: "kb",
+    Label.new_issue: "kb",
+    Label.urgent: "critical",
+    Label.greeting: "menu",
+    Label.other: "menu",
+}
 
 
 class SetError(Exception):
@@ -60,6 +76,16 @@ class Report:
     # followup/status messages that would get a knowledge-base answer instead
     to_unrelated_entry: list[str] = field(default_factory=list)
     misses: list[str] = field(default_factory=list)
+    # reached where the expected label would have taken it, per expected label
+    arrived: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def arrived_count(self) -> int:
+        return sum(self.arrived.values())
+
+    @property
+    def destination(self) -> float:
+        return self.arrived_count / self.count if self.count else 0.0
 
     @property
     def count(self) -> int:
@@ -128,6 +154,8 @@ def evaluate(
         report.total[sample.label] += 1
         if decision.confirm:
             report.asked[sample.label] += 1
+        if destination(decision.label, decision.confirm, sample.label) == DESTINATION[sample.label]:
+            report.arrived[sample.label] += 1
         if got == sample.label:
             report.right[sample.label] += 1
         else:
@@ -139,8 +167,20 @@ def evaluate(
     return report
 
 
+def destination(got: Label, asked: bool, expected: Label) -> str:
+    """Where the message ends up. Asked "About INT-4 or something new?", the merchant's tap
+    takes a ticket-bound message to its ticket and a knowledge-base one to the entry."""
+    if asked:
+        return "ticket" if DESTINATION[expected] == "ticket" else "kb"
+    return DESTINATION[got]
+
+
 def render(name: str, report: Report, verbose: bool) -> str:
-    lines = [f"{name}: {report.correct}/{report.count} = {report.accuracy:.1%} overall"]
+    lines = [
+        f"{name}: {report.correct}/{report.count} = {report.accuracy:.1%} overall",
+        f"  destination {report.arrived_count}/{report.count} = {report.destination:.1%} "
+        "(where it ends up)",
+    ]
     for label in Label:
         n = report.total[label]
         if n:
@@ -188,8 +228,10 @@ def main() -> int:
     if len(reports) > 1:
         right, count = sum(r.correct for r in reports), sum(r.count for r in reports)
         worst = sum(len(r.to_unrelated_entry) for r in reports)
+        arrived = sum(r.arrived_count for r in reports)
         overall = f"{right}/{count} = {right / count:.1%}"
         print(f"all sets: {overall}; followup/status sent to an entry: {worst}")
+        print(f"all sets, destination: {arrived}/{count} = {arrived / count:.1%}")
     print(f"time per message: {per_message(every):.0f} µs")
     return 0
 

@@ -18,19 +18,22 @@ from handlers.routing.learned import MODEL  # noqa: E402
 KB = KnowledgeBase.load(ROOT / "kb")
 SETS = tuple(names())
 # Leave one set out (benchmarks/routing_eval.py --cross), measured when these were set: tuned
-# 94.5%, holdout 95.7%, holdout2 97.9%, holdout3 97.5%, holdout4 92.5%, holdout5 93.0%,
-# holdout6 84.0%, overall 93.1% (581/624).
+# 92.5%, holdout 95.7%, holdout2 100%, holdout3 100%, holdout4 96.2%, holdout5 96.0%, holdout6
+# 96.0%, holdout7 94.2%, overall 95.7% (712/744); destination (ticket, knowledge base, Critical
+# report or menu, as the expected label would) 97.8% (728/744).
 # Floors a little under: a change that only fits the sets it learned from shows here.
 CROSS_FLOORS = {
-    "tuned": 0.92,
+    "tuned": 0.90,
     "holdout": 0.94,
     "holdout2": 0.95,
-    "holdout3": 0.93,
-    "holdout4": 0.91,
-    "holdout5": 0.90,
-    "holdout6": 0.82,
+    "holdout3": 0.95,
+    "holdout4": 0.93,
+    "holdout5": 0.92,
+    "holdout6": 0.91,
+    "holdout7": 0.92,
 }
-CROSS_OVERALL = 0.91
+CROSS_OVERALL = 0.93
+CROSS_DESTINATION = 0.95
 
 
 def test_the_labelled_sets_have_the_required_shape() -> None:
@@ -61,6 +64,7 @@ def test_leave_one_set_out_accuracy_floor() -> None:
     right = sum(r.correct for r in reports.values())
     total = sum(r.count for r in reports.values())
     assert right / total >= CROSS_OVERALL
+    assert sum(r.arrived_count for r in reports.values()) / total >= CROSS_DESTINATION
     for name, report in reports.items():
         assert report.accuracy >= CROSS_FLOORS.get(name, 0.85), (name, report.misses)
         assert report.to_unrelated_entry == [], name
@@ -106,6 +110,32 @@ def test_the_issue_texts_route_as_the_issue_asks() -> None:
         assert classify(text) == Label.urgent, text
     assert classify("kuna habari yoyote?", payouts) == Label.status
     assert classify("bado haijatatuliwa", payouts) == Label.followup
+
+
+def test_asking_about_progress_is_status_and_handing_over_facts_is_a_followup() -> None:
+    # Written for this test, in none of the sets: the forms, not the messages, are what count.
+    checksum = (Topic("Checksum mismatch on payouts", "create payout rejected: checksum"),)
+    for text in (
+        "has the checksum bug been confirmed yet?",
+        "any chance the checksum fix lands today",
+        "tafadhali mtujulishe lini checksum itarekebishwa",
+    ):
+        assert classify(text, checksum) == Label.status, text
+    for text in (
+        "tested again this morning: 12 of 12 payouts rejected with checksum mismatch",
+        "we rotated the key and retried 5 payouts, same checksum mismatch",
+    ):
+        assert classify(text, checksum) == Label.followup, text
+    assert classify("is my ticket still open?") == Label.status
+
+
+def test_a_question_without_a_question_mark_is_a_question() -> None:
+    for text in ("je naweza kutumia sandbox bila KYC", "do I need a separate key for payouts"):
+        assert classify(text) == Label.question, text
+    assert classify("hodi") == Label.greeting
+    # "immediately" in a question asks how soon; said of a failure it still calls for help.
+    assert classify("is the refund credited immediately?") == Label.question
+    assert classify("payouts failing, fix immediately") == Label.urgent
 
 
 def test_long_repetitive_text_is_classified_quickly() -> None:

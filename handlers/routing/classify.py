@@ -6,7 +6,9 @@ varies more than a lexicon can list. What rules still decide: greetings and ackn
 alone, explicit urgency words ("urgent", "haraka", "production down"), a status question without
 a ticket needs status words, and a follow-up needs an active ticket. Everything else is read by
 a naive Bayes model (learned.py) over words, word pairs, letter groups (typos, Swahili affixes)
-and context: an active ticket, shared topic, pasted details, and which lexicon groups match.
+and context: an active ticket, shared topic, pasted details, which lexicon groups match, asking
+anywhere (with or without "?"), asking about progress or timing, and handing over counts or
+what was tried.
 
 A message for the knowledge base that is nevertheless tied to an active ticket (it shares the
 ticket's topic, names its details, hands something over, or the model gives the ticket-bound
@@ -80,7 +82,12 @@ _FOLLOWUP_WEAK = lexicon.compile_all(lexicon.FOLLOWUP_WEAK)
 _URGENT = lexicon.compile_all(lexicon.URGENT)
 _QUESTION = lexicon.compile_all(lexicon.QUESTION)
 _PROBLEM = lexicon.compile_all(lexicon.PROBLEM)
+_ASKS = lexicon.compile_all(lexicon.ASKS)
+_REQUEST = lexicon.compile_all(lexicon.REQUEST)
+_PROGRESS = lexicon.compile_all(lexicon.PROGRESS)
+_FACTS = lexicon.compile_all(lexicon.FACTS)
 _DOMAIN = re.compile(lexicon.DOMAIN)
+_SOON = re.compile(r"\b(immediately|instantly|right away)\b")
 _PROVIDERS = [(name, re.compile(rf"\b({p})\b")) for name, p in lexicon.PROVIDERS.items()]
 # Details a merchant pastes or names: a URL, an id with a digit in it (ORD77, 7781), a log.
 _URL = re.compile(
@@ -249,12 +256,12 @@ def decide(
     model that gives the ticket-bound labels together `DOUBT` or more: the merchant may still
     mean the ticket, and asking costs one tap where an unrelated answer costs them their ticket."""
     label, about_ticket = _judge(text, active, model)
+    if named and active and label in (Label.question, Label.new_issue, Label.other):
+        # "int 5: same 401 with a new key": the merchant said which ticket; a knowledge-base
+        # answer or the menu would take the message away from it.
+        return Decision(Label.followup)
     if not active or label not in (Label.question, Label.new_issue):
         return Decision(label)
-    if named:
-        # "int 5: same 401 with a new key": the merchant said which ticket; a knowledge-base
-        # answer would take the message away from it.
-        return Decision(Label.followup)
     # One shared word is enough to ask ("what is wrong with the checksum thing?").
     found = tied(text, active, LOOSE)
     if not found:
@@ -292,17 +299,37 @@ def _judge(
             # Without a ticket, "status" only answers "you have no open tickets": it takes the
             # words of a status question, not a guess ("what's the weather today?").
             p.pop(STATUS, None)
-    if not (_any(_STATUS, s) or _any(_QUESTION, s)):
+    asks = _any(_STATUS, s) or _any(_QUESTION, s) or _any(_ASKS, s) or _any(_REQUEST, s)
+    if not asks:
         p.pop(STATUS, None)  # a status question asks: a statement adds to the ticket instead
     label = Label(max(p, key=lambda k: p[k]))
+    if label == Label.new_issue:
+        label = _not_new(text, s, active)
     about_ticket = p.get(FOLLOWUP, 0.0) + p.get(STATUS, 0.0)
     # "urgent", "haraka", "production down" are said on purpose: the Critical offer is one tap
     # away from a plain report, and missing it costs far more. Unless the message may be about
     # the active ticket: then the guard asks first (decide).
     doubt = active and (about_ticket >= DOUBT or tied(text, active, LOOSE))
-    if label not in (Label.followup, Label.status) and _any(_URGENT, s) and not doubt:
+    urgent = _any(_URGENT, s)
+    if urgent and label == Label.question and _any(_ASKS, s):
+        # "does the old key stop working immediately?" asks how soon, not for help now.
+        urgent = _any(_URGENT, _SOON.sub(" ", s))
+    if label not in (Label.followup, Label.status) and urgent and not doubt:
         label = Label.urgent
     return label, about_ticket
+
+
+def _not_new(text: str, s: str, active: Sequence[Topic]) -> Label:
+    """A message the model reads as a new problem that is rather a question (asked without "?",
+    nothing wrong said: "checksum lazima iwe hex au base64") or more facts for the active ticket
+    (counts or what was tried, on the ticket's own topic: "counted today: 27 calls, all 27
+    rejected with checksum mismatch")."""
+    asks = _any(_ASKS, s)
+    if asks and not _any(_PROBLEM, s):
+        return Label.question
+    if active and not asks and _any(_FACTS, s) and tied(text, active, STRONG):
+        return Label.followup
+    return Label.new_issue
 
 
 def _said_alone(s: str, active: Sequence[Topic]) -> Label | None:
@@ -356,4 +383,16 @@ def features(
     context.append(f"howto:{_HOW_TO.match(s) is not None:d}")
     context.append(f"greets:{_GREETING_WORD.search(s) is not None:d}")
     context.append(f"length:{min(len(words) // 4, 4)}")
+    # Asking (anywhere, "?" or not) about the ticket's progress or timing is a status question;
+    # stating counts and what was tried adds to the ticket: each read with and without a ticket.
+    asks = _any(_ASKS, s) or _any(_QUESTION, s)
+    request = _any(_REQUEST, s)
+    if asks:
+        context.append("asks_any")
+    if request:
+        context.append("request")
+    if (asks or request) and _any(_PROGRESS, s):
+        context.append(f"progress:{bool(active):d}")
+    if active and not asks and _any(_FACTS, s):
+        context.append("facts")
     return said, context

@@ -13,13 +13,13 @@ import re
 GREETING = (
     r"good (morning|afternoon|evening|day)|morning|hi+|hello|helo|hallo|hey|hola|greetings|"
     r"habari( (za|ya) (asubuhi|mchana|jioni|leo|kazi|siku))?|habari (yako|yenu|gani)|"
-    r"jambo|hujambo|hamjambo|mambo( vipi)?|niaje|salaam|salam|salama|shikamoo|sasa|"
+    r"hodi|jambo|hujambo|hamjambo|mambo( vipi)?|niaje|salaam|salam|salama|shikamoo|sasa|"
     r"vipi|dear|hi there|hey there"
 )
 # Words that may stand around a greeting without changing it.
 FILLER = (
     r"team|there|all|guys|everyone|friends|bot|desk|support|sir|madam|boss|ndugu|wapendwa|"
-    r"timu|nyote|wote|clickpesa|integration|the|and|na|please|pls|tafadhali"
+    r"timu|nyote|wote|wakuu|mkuu|clickpesa|integration|the|and|na|please|pls|tafadhali"
 )
 # Said alone, these end a conversation or acknowledge; they need nothing from the desk.
 ACKNOWLEDGE = (
@@ -91,6 +91,21 @@ STATUS = [
     r"^(na )?vipi (sasa|tiketi|tatizo|ripoti)\b",
     r"\bimetatuliwa\b.*\?",
     r"\bimeshatatuliwa\b",
+    # Whether the ticket arrived, is open, is being handled; when the answer comes.
+    r"\b(is|has|was) (my|our|the) (ticket|issue|case|report|request|complaint) (still |been |"
+    r"even )?(open|closed|received|pending|resolved|assigned|seen|read)\b",
+    r"\bno (reply|response|answer|feedback|word|news) since\b",
+    r"\b(never|not) heard (back|anything|from)\b",
+    r"\bkama (limepokelewa|imepokelewa|yamepokelewa|linashughulikiwa|inashughulikiwa|"
+    r"yanashughulikiwa|limeonekana|imeonekana)\b",
+    r"\b(mtanijibu|mtatujibu|mtajibu|mtatupa|mtanipa|mtatujulisha|mtanijulisha)\b",
+    r"\b(naomba|tunaomba|tafadhali) (kujua|mtupe|mnipe|tujulishe|mnijulishe|mtujulishe)\b"
+    r".{0,40}\b(tarehe|lini|hatua|maendeleo|limepokelewa|imepokelewa|linashughulikiwa|"
+    r"inashughulikiwa|itarekebishwa|litatatuliwa|itatatuliwa)\b",
+    r"\bany chance\b.{0,60}\b(fixed|resolved|sorted|done|ready|working|fix|resolve)\b",
+    r"\b(still |yet )?under investigation\b",
+    r"\b(fixed|resolved|sorted|done|ready|deployed) (before|by) (end of (the )?day|eod|tonight|"
+    r"tomorrow|noon|today|monday|tuesday|wednesday|thursday|friday|the weekend)\b",
 ]
 
 # With an active ticket, a message naming "my ticket" or "this issue" is about that ticket.
@@ -280,3 +295,53 @@ def words_of(*sources: str | list[str]) -> frozenset[str]:
         for pattern in [source] if isinstance(source, str) else source:
             found.update(re.findall(r"[a-z]{4,}", re.sub(r"\\[a-z]", " ", pattern)))
     return frozenset(found)
+
+
+# Asking, wherever the question word stands and with or without "?": "checksum lazima iwe hex
+# au base64 inakubalika pia", "if I rotate the key does the old one stop working". Features for
+# the model (classify.features), and with an active ticket they let a status reading stand.
+ASKS = [
+    r"\?",
+    r"\b(can|could|should|shall|do|does|did|will|would|must|may) (we|i|you|u|it|they|one|"
+    r"the old|the new|this|that)\b",
+    r"\b(is|are) (it|there|this|that|they) (possible|ok|okay|allowed|necessary|required|"
+    r"mandatory|normal|supported|enough|needed|true|the same|safe)\b",
+    r"\b(any chance|any way|anyway to|possible to|allowed to|wondering|whether|do i need|"
+    r"do we need|do you know)\b",
+    r"\b(je|lazima|inawezekana|inakubalika|inaruhusiwa|naweza|tunaweza|nawezaje|tunawezaje|"
+    r"jinsi gani|namna gani|vipi|kwa nini|kwanini|nini|gani|ngapi|lini|wapi|nani|ipi|upi|"
+    r"zipi|kama (inawezekana|naweza|tunaweza|inakubalika|inaruhusiwa)|au (ni|pia|bado)|ama)\b",
+    # "hex au base64", "Kiswahili au Kiingereza": a choice offered at the end asks which.
+    r"\b(au|or) [a-z0-9]+( [a-z0-9]+)?( pia| tu| also| too)? ?\??$",
+]
+
+# Asking the team for news of a ticket, in the polite forms ("naomba mtupe tarehe", "please let
+# us know"): with an active ticket such a request is a status question, not a follow-up.
+REQUEST = [
+    r"\b(naomba|tunaomba|tafadhali|please|pls|kindly) (mtupe|mnipe|tupeni|nipeni|tujulishe|"
+    r"mtujulishe|mnijulishe|nijulishe|kujua|tujue|mtueleze|mnieleze|tupewe|nipewe|update|"
+    r"advise|confirm|share)\b",
+    r"\b(let (me|us) know|keep (me|us) (posted|updated|informed)|tell (me|us) when|"
+    r"update (me|us))\b",
+    r"\b(tujulishe|mtujulishe|mnijulishe|nijulishe|tujue tu)\b",
+]
+
+# The ticket's progress and timing: when, by when, yet, still investigating, confirmed.
+PROGRESS = [
+    r"\b(when|eta|by when|lini|tarehe|saa ngapi|muda gani|today|tonight|tomorrow|leo|kesho|"
+    r"this week|wiki hii|end of (day|the day|week|month)|eod|deadline|timeline|date|yet|"
+    r"under investigation|investigat[a-z]*|confirmed|a bug|being (worked|looked|handled|"
+    r"fixed|investigated)|worked on|looked at|gets? (fixed|resolved|sorted|done)|progress|"
+    r"still open|still pending|kuthibitisha|imethibitishwa|mnachunguza|linashughulikiwa|"
+    r"inashughulikiwa|limepokelewa|imepokelewa|imeshughulikiwa|mmeanza|maendeleo|hatua)\b",
+]
+
+# A statement handing over facts: counts, what was tried, what was seen.
+FACTS = [
+    r"\b\d+\b",
+    r"\b(counted|tested|tried|retried|ran|pointed|switched|changed|checked|logged|captured|"
+    r"reproduced|noticed|confirmed that|verified|compared|rotated|redeployed|restarted|"
+    r"removed|added|sent|resent|received)\b",
+    r"\b(nime|tume)[a-z]{3,}\b",
+    r"\b(all|every|each|none of the|only) \d*\b",
+]
