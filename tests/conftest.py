@@ -3,6 +3,7 @@ clock, and a desk."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from handlers.clock import FakeClock
 from handlers.delivery import OutboxDispatcher
 from handlers.desk import Desk, DeskSettings
+from handlers.knowledge import KnowledgeBase
 from handlers.notify import Notifier, Target
 from storage import Database, Store
 from tests.databases import POSTGRES_URL, fresh_database_url
@@ -72,6 +74,25 @@ def desk(store: Store, clock: FakeClock, dispatcher: OutboxDispatcher) -> Desk:
         team_targets=[Target("console", "team")],
         clock=clock,
         on_outbox=dispatcher.wake,
+    )
+
+
+@functools.cache
+def repo_kb() -> KnowledgeBase:
+    """The knowledge base shipped in kb/, loaded once for the whole run."""
+    return KnowledgeBase.load(Path(__file__).resolve().parent.parent / "kb")
+
+
+@pytest.fixture
+def kb_desk(store: Store, clock: FakeClock, dispatcher: OutboxDispatcher) -> Desk:
+    """The console desk answering from the shipped knowledge base."""
+    return Desk(
+        store,
+        DeskSettings(members=TEAM, leads=("console:lead",)),
+        team_targets=[Target("console", "team")],
+        clock=clock,
+        on_outbox=dispatcher.wake,
+        knowledge=repo_kb(),
     )
 
 

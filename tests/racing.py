@@ -22,6 +22,7 @@ from handlers.notify import Target
 from storage import Store
 from storage.models import OutboxItem, TicketEvent
 from tests.conftest import TEAM
+from tests.support import Chat
 
 ROUNDS = 8
 # One reporter files every round's Critical ticket: [limits] off, the race is the point.
@@ -35,6 +36,14 @@ def desk_on(store: Store, clock: FakeClock) -> Desk:
         team_targets=[Target("console", "team")],
         clock=clock,
     )
+
+
+def reporter_and_members(
+    store: Store, other_store: Store, clock: FakeClock
+) -> tuple[Chat, Chat, Chat]:
+    """alice reporting and the lead on one process's desk, ops on the other's."""
+    desk_a, desk_b = desk_on(store, clock), desk_on(other_store, clock)
+    return Chat(desk_a, "alice"), Chat(desk_a, "lead"), Chat(desk_b, "ops")
 
 
 async def count(store: Store, model: type, **where: object) -> int:

@@ -11,16 +11,13 @@ import asyncio
 
 from handlers.clock import FakeClock
 from storage import Store
-from tests.racing import ROUNDS, desk_on, written
-from tests.support import Chat
+from tests.racing import ROUNDS, reporter_and_members, written
 
 
 async def test_two_members_acknowledging_at_once_acknowledge_once(
     store: Store, other_store: Store, clock: FakeClock
 ) -> None:
-    desk_a, desk_b = desk_on(store, clock), desk_on(other_store, clock)
-    alice = Chat(desk_a, "alice")
-    lead, ops = Chat(desk_a, "lead"), Chat(desk_b, "ops")
+    alice, lead, ops = reporter_and_members(store, other_store, clock)
     for round_ in range(1, ROUNDS + 1):
         await alice.report(title=f"Payouts stuck, round {round_}")
         reference = f"INT-{round_}"
@@ -39,9 +36,7 @@ async def test_two_members_acknowledging_at_once_acknowledge_once(
 async def test_take_and_acknowledge_at_once_acknowledge_once(
     store: Store, other_store: Store, clock: FakeClock
 ) -> None:
-    desk_a, desk_b = desk_on(store, clock), desk_on(other_store, clock)
-    alice = Chat(desk_a, "alice")
-    lead, ops = Chat(desk_a, "lead"), Chat(desk_b, "ops")
+    alice, lead, ops = reporter_and_members(store, other_store, clock)
     for round_ in range(1, ROUNDS + 1):
         await alice.report(title=f"Checksum mismatch, round {round_}")
         reference = f"INT-{round_}"
@@ -58,9 +53,7 @@ async def test_take_and_acknowledge_at_once_acknowledge_once(
 async def test_two_members_resolving_at_once_resolve_once(
     store: Store, other_store: Store, clock: FakeClock
 ) -> None:
-    desk_a, desk_b = desk_on(store, clock), desk_on(other_store, clock)
-    alice = Chat(desk_a, "alice")
-    lead, ops = Chat(desk_a, "lead"), Chat(desk_b, "ops")
+    alice, lead, ops = reporter_and_members(store, other_store, clock)
     for round_ in range(1, ROUNDS + 1):
         await alice.report(title=f"Refund missing, round {round_}")
         reference = f"INT-{round_}"

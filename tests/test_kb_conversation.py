@@ -8,32 +8,23 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, select
 
-from handlers.clock import FakeClock
 from handlers.delivery import OutboxDispatcher
 from handlers.desk import Desk, DeskSettings
-from handlers.knowledge import KnowledgeBase
 from handlers.messages import translate
 from handlers.notify import Target
 from storage import Store
 from storage.models import KbLog
-from tests.conftest import TEAM
+from tests.conftest import repo_kb
 from tests.support import Chat, RecordingSender
 
 ROOT = Path(__file__).resolve().parent.parent
-KB = KnowledgeBase.load(ROOT / "kb")
+KB = repo_kb()
 TOKEN_TITLE = "How do I get an API access token?"
 
 
 @pytest.fixture
-def desk(store: Store, clock: FakeClock, dispatcher: OutboxDispatcher) -> Desk:
-    return Desk(
-        store,
-        DeskSettings(members=TEAM, leads=("console:lead",)),
-        team_targets=[Target("console", "team")],
-        clock=clock,
-        on_outbox=dispatcher.wake,
-        knowledge=KB,
-    )
+def desk(kb_desk: Desk) -> Desk:
+    return kb_desk
 
 
 async def log_rows(store: Store) -> Sequence[KbLog]:

@@ -10,7 +10,7 @@ import asyncio
 from handlers.clock import FakeClock
 from storage import Store
 from storage.models import TicketEvent, TicketFeedback
-from tests.racing import ROUNDS, count, desk_on, written
+from tests.racing import ROUNDS, count, desk_on, reporter_and_members, written
 from tests.support import Chat
 
 
@@ -43,9 +43,7 @@ async def test_two_presses_of_reopen_and_the_team_at_once_reopen_once(
 async def test_two_members_pressing_the_alerts_reopen_at_once_reopen_once(
     store: Store, other_store: Store, clock: FakeClock
 ) -> None:
-    desk_a, desk_b = desk_on(store, clock), desk_on(other_store, clock)
-    alice = Chat(desk_a, "alice")
-    lead, ops = Chat(desk_a, "lead"), Chat(desk_b, "ops")
+    alice, lead, ops = reporter_and_members(store, other_store, clock)
     for round_ in range(1, ROUNDS + 1):
         await alice.report(title=f"Payouts reversed, round {round_}")
         reference = f"INT-{round_}"
@@ -85,9 +83,7 @@ async def test_two_presses_of_thumbs_at_once_store_one_answer(
 async def test_two_members_replying_at_once_acknowledge_once(
     store: Store, other_store: Store, clock: FakeClock
 ) -> None:
-    desk_a, desk_b = desk_on(store, clock), desk_on(other_store, clock)
-    alice = Chat(desk_a, "alice")
-    lead, ops = Chat(desk_a, "lead"), Chat(desk_b, "ops")
+    alice, lead, ops = reporter_and_members(store, other_store, clock)
     for round_ in range(1, ROUNDS + 1):
         await alice.report(title=f"USSD push timeout, round {round_}")
         reference = f"INT-{round_}"

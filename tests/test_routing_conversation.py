@@ -10,29 +10,20 @@ import pytest
 
 from handlers.clock import FakeClock
 from handlers.delivery import OutboxDispatcher
-from handlers.desk import Desk, DeskSettings
-from handlers.knowledge import KnowledgeBase
-from handlers.notify import Target
+from handlers.desk import Desk
 from storage import Store
 from storage.models import Status
-from tests.conftest import TEAM
+from tests.conftest import repo_kb
 from tests.support import Chat, RecordingSender, sw
 
 ROOT = Path(__file__).resolve().parent.parent
-KB = KnowledgeBase.load(ROOT / "kb")
+KB = repo_kb()
 PAYOUTS = "Payouts failing in production"
 
 
 @pytest.fixture
-def desk(store: Store, clock: FakeClock, dispatcher: OutboxDispatcher) -> Desk:
-    return Desk(
-        store,
-        DeskSettings(members=TEAM, leads=("console:lead",)),
-        team_targets=[Target("console", "team")],
-        clock=clock,
-        on_outbox=dispatcher.wake,
-        knowledge=KB,
-    )
+def desk(kb_desk: Desk) -> Desk:
+    return kb_desk
 
 
 def title_of(entry_id: str) -> str:

@@ -5,20 +5,15 @@ through routing's "Ask the team"."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from handlers.clock import FakeClock
-from handlers.delivery import OutboxDispatcher
-from handlers.desk import Desk, DeskSettings
-from handlers.knowledge import KnowledgeBase
-from handlers.notify import Target
-from storage import Store
-from tests.conftest import TEAM
+from handlers.desk import Desk
+from tests.conftest import repo_kb
 from tests.support import Chat, sw
 
-KB = KnowledgeBase.load(Path(__file__).resolve().parent.parent / "kb")
+KB = repo_kb()
 # Monday 30 November 2026, 07:27 in Dar es Salaam: before business hours (08:00-17:00).
 MONDAY_EARLY = datetime(2026, 11, 30, 4, 27, tzinfo=UTC)
 BACK = "It is outside business hours now; the team is back Mon 30 Nov 08:00 EAT."
@@ -26,15 +21,8 @@ NO_ANSWER = "What's the weather in Dar es Salaam today?"
 
 
 @pytest.fixture
-def desk(store: Store, clock: FakeClock, dispatcher: OutboxDispatcher) -> Desk:
-    return Desk(
-        store,
-        DeskSettings(members=TEAM, leads=("console:lead",)),
-        team_targets=[Target("console", "team")],
-        clock=clock,
-        on_outbox=dispatcher.wake,
-        knowledge=KB,
-    )
+def desk(kb_desk: Desk) -> Desk:
+    return kb_desk
 
 
 async def test_a_question_without_answer_before_hours_says_when_the_team_is_back(

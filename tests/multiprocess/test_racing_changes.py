@@ -16,7 +16,7 @@ from storage import Store
 from storage.models import OutboxItem, Ticket, TicketEvent, TicketMessage
 from storage.program_models import Project, ProjectEvent, UatCase
 from tests.program.helpers import request
-from tests.racing import count, desk_on, notices
+from tests.racing import count, desk_on, notices, reporter_and_members
 from tests.support import Chat
 
 ROUNDS = 6
@@ -205,9 +205,7 @@ async def test_two_members_resolving_the_same_tickets_in_opposite_orders_both_fi
     """`resolve INT-1 INT-2` and `resolve INT-2 INT-1` at once through two processes: each
     ticket is resolved once, and neither waits on the other for ever (a deadlock would fail one
     of them on PostgreSQL)."""
-    desk_a, desk_b = desk_on(store, clock), desk_on(other_store, clock)
-    alice = Chat(desk_a, "alice")
-    lead, ops = Chat(desk_a, "lead"), Chat(desk_b, "ops")
+    alice, lead, ops = reporter_and_members(store, other_store, clock)
     for round_ in range(ROUNDS):
         first, second = f"INT-{2 * round_ + 1}", f"INT-{2 * round_ + 2}"
         await alice.report(title=f"Refund missing, round {round_}a")
