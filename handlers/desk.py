@@ -3,6 +3,7 @@ transaction as everything the event changed."""
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -32,7 +33,7 @@ from handlers.ops import metrics
 from handlers.program.settings import ProgramSettings
 from handlers.tickets import Draft, open_ticket
 from handlers.turn import TicketObserver, Turn
-from storage.conversations import ConversationChanged
+from storage.conversations import ConversationChanged, ConversationState
 from storage.database import after_commit
 from storage.files import FileStore
 from storage.models import Ticket
@@ -45,6 +46,12 @@ from storage.store import Store, Transaction
 # (each loss means another of their turns won, so a few are plenty); the last try's error
 # propagates.
 RERUNS = 3
+
+
+def _snapshot(state: ConversationState) -> tuple[str | None, str | None, str]:
+    """Where a person stands, to see whether a turn moved them. The data as JSON, not a shallow
+    copy: flows change lists inside it in place (a report's files), which a copy would share."""
+    return state.flow, state.step, json.dumps(state.data, sort_keys=True, ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -148,7 +155,7 @@ class Desk:
         async with self.store.transaction() as tx:
             turn = await self._turn(tx, incoming)
             state = turn.state
-            before = (state.flow, state.step, dict(state.data))
+            before = _snapshot(state)
             if not await self._first_delivery(turn):
                 self._redelivered()
                 return []
@@ -156,7 +163,7 @@ class Desk:
                 if await limits.admit(turn):
                     await dispatch(turn)
                 hidden.tell(turn)
-            if (state.flow, state.step, state.data) != before:
+            if _snapshot(state) != before:
                 await tx.conversations.save(
                     incoming.channel, incoming.chat_id, incoming.user_id, state, turn.now
                 )
@@ -288,13 +295,13 @@ class Desk:
         async with self.store.transaction() as tx:
             turn = await self._turn(tx, incoming)
             state = turn.state
-            before = (state.flow, state.step, dict(state.data))
+            before = _snapshot(state)
             if not await self._first_delivery(turn):
                 self._redelivered()
                 return []
             with speaking(turn.language):
                 await work(turn)
-            if (state.flow, state.step, state.data) != before:
+            if _snapshot(state) != before:
                 await tx.conversations.save(
                     incoming.channel, incoming.chat_id, incoming.user_id, state, turn.now
                 )
