@@ -54,6 +54,13 @@ def _snapshot(state: ConversationState) -> tuple[str | None, str | None, str]:
     return state.flow, state.step, json.dumps(state.data, sort_keys=True, ensure_ascii=False)
 
 
+async def _typed(turn: Turn) -> None:
+    """The work of a typed message or a pressed button in the conversation."""
+    if await limits.admit(turn):
+        await dispatch(turn)
+    hidden.tell(turn)
+
+
 @dataclass(frozen=True)
 class DeskSettings:
     reference_prefix: str = "INT"
@@ -141,35 +148,7 @@ class Desk:
         return replies
 
     async def _handle(self, incoming: Incoming, reply_to: ReplyTo | None) -> list[Message]:
-        for _ in range(RERUNS):
-            try:
-                return await self._handle_once(incoming, reply_to)
-            except ConversationChanged:
-                # Another turn of this person (a double tap reaching another process) committed
-                # after this one read where they stood; nothing of this run was kept. Run the
-                # event again from where they stand now, as if it had come second.
-                continue
-        return await self._handle_once(incoming, reply_to)
-
-    async def _handle_once(self, incoming: Incoming, reply_to: ReplyTo | None) -> list[Message]:
-        async with self.store.transaction() as tx:
-            turn = await self._turn(tx, incoming)
-            state = turn.state
-            before = _snapshot(state)
-            if not await self._first_delivery(turn):
-                self._redelivered()
-                return []
-            with speaking(turn.language):
-                if await limits.admit(turn):
-                    await dispatch(turn)
-                hidden.tell(turn)
-            if _snapshot(state) != before:
-                await tx.conversations.save(
-                    incoming.channel, incoming.chat_id, incoming.user_id, state, turn.now
-                )
-            await self._queue_replies(turn, reply_to)
-        self._committed(tx)
-        return turn.replies
+        return await self._unit(incoming, reply_to, _typed)
 
     async def queue(
         self,
@@ -290,8 +269,26 @@ class Desk:
         reply_to: ReplyTo | None,
         work: Callable[[Turn], Awaitable[None]],
     ) -> list[Message]:
-        """An adapter's entry point as one unit of work: a redelivered event does nothing, the
-        work runs in the person's language, and its answers join the same transaction."""
+        """One incoming event (typed text, or an adapter's button, files or form) as one unit of
+        work: a redelivered event does nothing, the work runs in the person's language, and its
+        answers join the same transaction."""
+        for _ in range(RERUNS):
+            try:
+                return await self._unit_once(incoming, reply_to, work)
+            except ConversationChanged:
+                # Another turn of this person (a double tap, a form submitted while they type,
+                # reaching another process) committed after this one read where they stood;
+                # nothing of this run was kept. Run the event again from where they stand now,
+                # as if it had come second.
+                continue
+        return await self._unit_once(incoming, reply_to, work)
+
+    async def _unit_once(
+        self,
+        incoming: Incoming,
+        reply_to: ReplyTo | None,
+        work: Callable[[Turn], Awaitable[None]],
+    ) -> list[Message]:
         async with self.store.transaction() as tx:
             turn = await self._turn(tx, incoming)
             state = turn.state
