@@ -74,8 +74,12 @@ class AttachmentRepository:
         row = found.first()
         return None if row is None else str(row[0])
 
-    async def move(self, attachment_id: int, ticket_id: int, number: int) -> str | None:
-        """Put a removed row on another ticket (its sender chose where it belongs)."""
+    async def move(
+        self, attachment_id: int, ticket_id: int, number: int, message_id: int | None
+    ) -> str | None:
+        """Put a removed row on another ticket (its sender chose where it belongs), under the
+        transcript message `message_id`. Returns its restored status (None when it was not
+        removed: moved already)."""
         await self.session.flush()
         found = await core_connection(self.session).execute(
             update(_t)
@@ -83,6 +87,7 @@ class AttachmentRepository:
             .values(
                 ticket_id=ticket_id,
                 number=number,
+                message_id=message_id,
                 status=func.coalesce(_t.c.reason, PENDING),
                 reason=None,
             )
@@ -167,6 +172,14 @@ class AttachmentRepository:
     async def mark_duplicate(self, attachment_id: int) -> None:
         await core_connection(self.session).execute(
             update(_t).where(_t.c.id == attachment_id).values(status=DUPLICATE)
+        )
+
+    async def mark_stored(self, attachment_id: int) -> None:
+        """A duplicate that is the first of its bytes on the ticket it is on now."""
+        await core_connection(self.session).execute(
+            update(_t)
+            .where(_t.c.id == attachment_id, _t.c.status == DUPLICATE)
+            .values(status=STORED)
         )
 
     # The download queue -------------------------------------------------------------------

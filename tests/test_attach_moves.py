@@ -1,0 +1,100 @@
+"""Files put on a ticket, taken back ("Not about INT-1") and put on another: the guarded updates
+decide, never a stale row; a duplicate moved to a ticket without those bytes reaches the team
+there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from handlers import attaching
+from handlers.desk import Desk
+from handlers.events import Incoming
+from storage import Store
+from storage.files import FileStore
+from storage.models import OutboxItem, TicketEvent
+from tests.racing import count
+from tests.support import Chat
+from tests.test_attachments import PNG, attachments_of, fdesk, files, queue_for, send, write
+from tests.test_not_about import undo_value
+
+__all__ = ["fdesk", "files"]  # fixtures used by name
+
+
+async def team_copies(store: Store, reference: str) -> int:
+    return await count(store, OutboxItem, kind="attachment", ticket_reference=reference)
+
+
+async def test_a_row_whose_guarded_update_fails_stays_where_it_is(
+    fdesk: Desk, files: FileStore, tmp_path: Path
+) -> None:
+    """attach() on a row another unit of work put on a ticket (here: on INT-1, not taken back)
+    changes nothing: no number, no event, no move by the flush of a stale row."""
+    alice = Chat(fdesk, "alice")
+    await alice.report(title="Payouts fail")
+    await send(alice, write(tmp_path, "shot.png", PNG))
+    await alice.report(title="Checkout 500")
+    (row,) = await attachments_of(fdesk.store, "INT-1")
+    incoming = Incoming(channel="console", chat_id="alice", user_id="alice", display_name="A")
+    async with fdesk.store.transaction() as tx:
+        turn = await fdesk._turn(tx, incoming)
+        second = await tx.tickets.get("INT-2")
+        assert second is not None
+        assert await attaching.attach(turn, second, [row.id]) == []
+    assert [(r.name, r.number) for r in await attachments_of(fdesk.store, "INT-1")] == [
+        ("shot.png", 1)
+    ]
+    assert await attachments_of(fdesk.store, "INT-2") == []
+    assert await count(fdesk.store, TicketEvent, action="attachment", new_value="shot.png") == 1
+
+
+async def test_a_duplicate_moved_to_another_ticket_reaches_the_team_there(
+    fdesk: Desk, files: FileStore, tmp_path: Path
+) -> None:
+    alice = Chat(fdesk, "alice")
+    await alice.report(title="Payouts fail")
+    await send(alice, write(tmp_path, "shot.png", PNG))
+    await queue_for(fdesk, files).settle()
+    await send(alice, write(tmp_path, "again.png", PNG))
+    undo = undo_value(alice)
+    await queue_for(fdesk, files).settle()
+    assert [r.status for r in await attachments_of(fdesk.store, "INT-1")] == [
+        "stored",
+        "duplicate",
+    ]
+    assert await team_copies(fdesk.store, "INT-1") == 1
+    await alice.report(title="Checkout 500")
+    await alice.press(undo)
+    await alice.press_label("Add to INT-2: Checkout 500")
+    assert "Added again.png to INT-2" in alice.text
+    [moved] = await attachments_of(fdesk.store, "INT-2")
+    assert (moved.name, moved.status) == ("again.png", "stored")
+    assert await team_copies(fdesk.store, "INT-2") == 1
+
+
+async def test_a_duplicate_moved_next_to_its_twin_stays_a_duplicate(
+    fdesk: Desk, files: FileStore, tmp_path: Path
+) -> None:
+    """Moved to a ticket that has the same bytes already: no second team copy there."""
+    alice = Chat(fdesk, "alice")
+    await alice.report(title="Payouts fail")
+    await send(alice, write(tmp_path, "shot.png", PNG))
+    await alice.report(title="Checkout 500")
+    await send(alice, write(tmp_path, "shot.png", PNG))
+    await alice.press_label("Add to INT-2: Checkout 500")
+    await queue_for(fdesk, files).settle()
+    await send(alice, write(tmp_path, "again.png", PNG))
+    await alice.press_label("Add to INT-2: Checkout 500")
+    undo = undo_value(alice)
+    await queue_for(fdesk, files).settle()
+    assert [r.status for r in await attachments_of(fdesk.store, "INT-2")] == [
+        "stored",
+        "duplicate",
+    ]
+    await alice.press(undo)
+    await alice.press_label("Add to INT-1: Payouts fail")
+    assert "Added again.png to INT-1" in alice.text
+    assert [(r.name, r.status) for r in await attachments_of(fdesk.store, "INT-1")] == [
+        ("shot.png", "stored"),
+        ("again.png", "duplicate"),
+    ]
+    assert await team_copies(fdesk.store, "INT-1") == 1
