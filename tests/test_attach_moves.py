@@ -1,17 +1,21 @@
 """Files put on a ticket, taken back ("Not about INT-1") and put on another: the guarded updates
 decide, never a stale row; a duplicate moved to a ticket without those bytes reaches the team
-there."""
+there; and a ticket resolved while the merchant chose it does not get the file silently."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import pytest
+from sqlalchemy.orm.attributes import set_committed_value
 
 from handlers import attaching
 from handlers.desk import Desk
 from handlers.events import Incoming
 from storage import Store
 from storage.files import FileStore
-from storage.models import OutboxItem, TicketEvent
+from storage.models import OutboxItem, Status, TicketEvent
+from storage.tickets import TicketRepository
 from tests.racing import count
 from tests.support import Chat
 from tests.test_attachments import PNG, attachments_of, fdesk, files, queue_for, send, write
@@ -98,3 +102,31 @@ async def test_a_duplicate_moved_next_to_its_twin_stays_a_duplicate(
         ("again.png", "duplicate"),
     ]
     assert await team_copies(fdesk.store, "INT-1") == 1
+
+
+async def test_a_ticket_resolved_while_the_merchant_chose_it_does_not_take_the_file(
+    fdesk: Desk, files: FileStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The choice's first read of INT-2 still says open (another process resolves it before
+    attach() locks the row): under the lock the file is refused and the merchant told."""
+    alice, lead = Chat(fdesk, "alice"), Chat(fdesk, "lead")
+    await alice.report(title="Payouts fail")
+    await alice.report(title="Checkout 500")
+    await send(alice, write(tmp_path, "shot.png", PNG))
+    assert alice.choices[0] == "Add to INT-2: Checkout 500"
+    await lead.say("resolve INT-2")
+    unlocked_get = TicketRepository.get
+
+    async def stale(self: TicketRepository, reference: str, *, for_update: bool = False):  # type: ignore[no-untyped-def]
+        ticket = await unlocked_get(self, reference, for_update=for_update)
+        if ticket is not None and reference == "INT-2" and not for_update:
+            set_committed_value(ticket, "status", Status.open)
+        return ticket
+
+    monkeypatch.setattr(TicketRepository, "get", stale)
+    answer = await alice.press("attach:to:INT-2")
+    monkeypatch.undo()
+    assert answer.startswith("INT-2 is resolved now, so I did not add shot.png to it."), answer
+    assert await attachments_of(fdesk.store, "INT-2") == []
+    assert alice.choices == ["Add to INT-1: Payouts fail", "Report a new issue with it"]
+    assert "Added shot.png to INT-1" in await alice.press_label("Add to INT-1: Payouts fail")
