@@ -9,14 +9,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm.attributes import set_committed_value
 
+from bot.channels.console import ConsoleFetcher
 from handlers import attaching
 from handlers.desk import Desk
+from handlers.downloads import DownloadQueue, FileRef
 from handlers.events import Incoming
+from handlers.redaction import Redacted
 from storage import Store
 from storage.files import FileStore
 from storage.models import OutboxItem, Status, TicketEvent
 from storage.tickets import TicketRepository
-from tests.racing import count
+from tests.racing import count, notices
 from tests.support import Chat
 from tests.test_attachments import PNG, attachments_of, fdesk, files, queue_for, send, write
 from tests.test_not_about import undo_value
@@ -130,3 +133,49 @@ async def test_a_ticket_resolved_while_the_merchant_chose_it_does_not_take_the_f
     assert await attachments_of(fdesk.store, "INT-2") == []
     assert alice.choices == ["Add to INT-1: Payouts fail", "Report a new issue with it"]
     assert "Added shot.png to INT-1" in await alice.press_label("Add to INT-1: Payouts fail")
+
+
+class TakingBack:
+    """A fetcher during whose download the merchant presses "Not about INT-1"."""
+
+    def __init__(self, chat: Chat, undo: str) -> None:
+        self.chat, self.undo = chat, undo
+
+    async def fetch(self, ref: FileRef, limit: int) -> bytes:
+        await self.chat.press(self.undo)
+        return await ConsoleFetcher().fetch(ref, limit)
+
+
+async def test_a_file_taken_back_while_downloading_is_kept_and_its_secrets_told(
+    fdesk: Desk, files: FileStore, tmp_path: Path
+) -> None:
+    """Its bytes are stored with the row (no file on disk that no row names), the sender is told
+    what was hidden, and it goes to the ticket they then choose with its team copy."""
+    alice = Chat(fdesk, "alice")
+    await alice.report(title="Payouts fail")
+    await alice.report(title="Checkout 500")
+    await send(alice, write(tmp_path, "env.txt", b"API_KEY=abc123\nok"))
+    await alice.press_label("Add to INT-1: Payouts fail")
+    queue = DownloadQueue(
+        fdesk.store,
+        {"console": TakingBack(alice, undo_value(alice))},
+        files,
+        fdesk.clock,
+        fdesk.notifier,
+        fdesk.settings.attachments,
+        text_filter=lambda text, language: Redacted(
+            text.replace("abc123", "[hidden]"), ("api_key",)
+        ),
+    )
+    await queue.settle()
+    assert alice.text.startswith("Taken env.txt off INT-1.")
+    async with fdesk.store.transaction() as tx:
+        row = await tx.attachments.get(1)
+    assert row is not None and (row.status, row.reason) == ("removed", "stored")
+    assert await files.read(str(row.storage_name)) == b"API_KEY=[hidden]\nok"
+    told = await notices(fdesk.store, "alice")
+    assert any(n.startswith("🔒 For your safety I hid the") and "env.txt" in n for n in told)
+    assert "Added env.txt to INT-2" in await alice.press_label("Add to INT-2: Checkout 500")
+    [moved] = await attachments_of(fdesk.store, "INT-2")
+    assert (moved.name, moved.status) == ("env.txt", "stored")
+    assert await team_copies(fdesk.store, "INT-2") == 1
