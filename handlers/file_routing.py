@@ -131,6 +131,8 @@ def offer_again(turn: Turn, taken: Taken) -> None:
 def expect_files(turn: Turn, ticket: Ticket) -> None:
     """After a report filed from a form: offer to send files (a line under the confirmation),
     and send the next ones to the ticket."""
+    if turn.desk.files is None:
+        return  # no attachment folder: no file could be kept
     offer = t("report.files.after_form", reference=ticket.reference)
     last = turn.replies[-1] if turn.replies else None
     if last is not None and not last.choices:

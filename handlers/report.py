@@ -210,13 +210,21 @@ async def _details(turn: Turn, text: str) -> None:
     elif len(text) > limit:
         turn.say(t("report.too_long", length=len(text), limit=limit))
         return
+    if turn.desk.files is None:
+        # No attachment folder: no file could be kept, so none is asked for.
+        turn.go(FLOW, "environment", description=description)
+        reprompt(turn)
+        return
     turn.go(FLOW, "files", description=description, resume="environment")
     ask_files(turn)
 
 
 def ask_details(turn: Turn) -> None:
     limit = turn.desk.settings.max_details_length
-    turn.say(t("report.details", limit=limit) + "\n" + t("report.files.hint"))
+    question = t("report.details", limit=limit)
+    if turn.desk.files is not None:
+        question += "\n" + t("report.files.hint")
+    turn.say(question)
 
 
 def ask_files(turn: Turn) -> None:

@@ -15,6 +15,7 @@ from handlers.desk import Desk, DeskSettings
 from handlers.knowledge import KnowledgeBase
 from handlers.notify import Notifier, Target
 from storage import Database, Store
+from storage.files import FileStore
 from tests.databases import POSTGRES_URL, fresh_database_url
 from tests.support import Chat, RecordingSender
 
@@ -67,13 +68,15 @@ def dispatcher(store: Store, sent: RecordingSender, clock: FakeClock) -> OutboxD
 
 
 @pytest.fixture
-def desk(store: Store, clock: FakeClock, dispatcher: OutboxDispatcher) -> Desk:
+def desk(store: Store, clock: FakeClock, dispatcher: OutboxDispatcher, tmp_path: Path) -> Desk:
+    # With an attachment folder, as the bot always runs: reports offer their files step.
     return Desk(
         store,
         DeskSettings(members=TEAM, leads=("console:lead",), max_title_length=120),
         team_targets=[Target("console", "team")],
         clock=clock,
         on_outbox=dispatcher.wake,
+        files=FileStore(tmp_path / "attachments"),
     )
 
 
@@ -84,7 +87,7 @@ def repo_kb() -> KnowledgeBase:
 
 
 @pytest.fixture
-def kb_desk(store: Store, clock: FakeClock, dispatcher: OutboxDispatcher) -> Desk:
+def kb_desk(store: Store, clock: FakeClock, dispatcher: OutboxDispatcher, tmp_path: Path) -> Desk:
     """The console desk answering from the shipped knowledge base."""
     return Desk(
         store,
@@ -93,6 +96,19 @@ def kb_desk(store: Store, clock: FakeClock, dispatcher: OutboxDispatcher) -> Des
         clock=clock,
         on_outbox=dispatcher.wake,
         knowledge=repo_kb(),
+        files=FileStore(tmp_path / "attachments"),
+    )
+
+
+@pytest.fixture
+def bare_desk(store: Store, clock: FakeClock, dispatcher: OutboxDispatcher) -> Desk:
+    """A desk with no attachment folder (`files` None): it keeps no file, so asks for none."""
+    return Desk(
+        store,
+        DeskSettings(members=TEAM, leads=("console:lead",), max_title_length=120),
+        team_targets=[Target("console", "team")],
+        clock=clock,
+        on_outbox=dispatcher.wake,
     )
 
 

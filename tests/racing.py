@@ -11,7 +11,9 @@ after the other; the same tests run there too.
 from __future__ import annotations
 
 import json
+import tempfile
 from collections import Counter
+from pathlib import Path
 
 from sqlmodel import col, func, select
 
@@ -20,6 +22,7 @@ from handlers.desk import Desk, DeskSettings
 from handlers.limits import Limits
 from handlers.notify import Target
 from storage import Store
+from storage.files import FileStore
 from storage.models import OutboxItem, TicketEvent
 from tests.conftest import TEAM
 from tests.support import Chat
@@ -35,6 +38,8 @@ def desk_on(store: Store, clock: FakeClock) -> Desk:
         DeskSettings(members=TEAM, leads=("console:lead",), limits=NO_LIMITS),
         team_targets=[Target("console", "team")],
         clock=clock,
+        # As the bot always runs (reports offer their files step); these races store no bytes.
+        files=FileStore(Path(tempfile.gettempdir()) / "deskbot-racing-attachments"),
     )
 
 

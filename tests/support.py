@@ -81,15 +81,17 @@ class Chat:
         await self.say("/report")
         await self.say(title)
         await self.say(details)
-        await self.press("files:continue")  # no screenshots or logs
+        if "files:continue" in [c.value for m in self.last for c in m.choices]:
+            await self.press("files:continue")  # no screenshots or logs
         await self.press_label(environment)
         await self.press_label(severity)
         return await self.press_label("Confirm")
 
     async def ripoti(self, *words: str) -> str:
         """A report typed in Swahili words: `ripoti`, then each answer in turn; after the
-        title and details, `endelea` goes past the optional files step."""
-        if len(words) >= 2:
+        title and details, `endelea` goes past the optional files step (offered by a desk with a
+        file store)."""
+        if len(words) >= 2 and self.desk.files is not None:
             words = (*words[:2], "endelea", *words[2:])
         await self.say("ripoti")
         for word in words[:-1]:

@@ -56,10 +56,10 @@ async def test_the_long_followup_answer_in_swahili(fdesk: Desk) -> None:
     assert sw("followup.long", length=len(LOG), reference="INT-1") in text
 
 
-async def test_without_an_attachment_folder_it_is_still_refused(desk: Desk) -> None:
-    alice = Chat(desk, "alice")
+async def test_without_an_attachment_folder_it_is_still_refused(bare_desk: Desk) -> None:
+    alice = Chat(bare_desk, "alice")
     await alice.report()
-    limit = desk.settings.limits.max_followup_length
+    limit = bare_desk.settings.limits.max_followup_length
     assert f"{len(LOG)} characters" in await alice.say(LOG)
     assert str(limit) in alice.text
 

@@ -196,3 +196,21 @@ async def test_a_form_report_leaves_a_chat_report_in_progress_alone(fdesk: Desk)
     assert await alice.say("The page shows 500") == (
         "Send screenshots or logs now (as many as you like), or tap Continue."
     )
+
+
+async def test_without_a_file_store_no_files_are_asked_for(bare_desk: Desk) -> None:
+    """A desk with no attachment folder (`files` None) keeps no file: neither the chat report
+    nor the form's answer offers to send any."""
+    desk = bare_desk
+    assert desk.files is None
+    alice = Chat(desk, "alice")
+    await alice.say("/report")
+    details = await alice.say("Checkout error")
+    assert "Screenshots" not in details and "screenshots" not in details
+    assert await alice.say("The page shows 500 after the phone number") == ("Where does it happen?")
+    await alice.press_label("Production")
+    assert "Attachments" not in await alice.press_label("Major")
+    assert "Your issue is logged as INT-1" in await alice.press_label("Confirm")
+    filed = await submit_form(desk, "bob", "Payout reversed")
+    assert "Your issue is logged as INT-2" in filed
+    assert "Screenshots or logs?" not in filed
