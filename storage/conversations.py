@@ -148,7 +148,7 @@ class ConversationRepository:
         if written is None:
             written = self.session.info[_WRITTEN] = {}
             after_commit(self.session, partial(_settle, written))
-        return written  # type: ignore[no-any-return]
+        return written
 
 
 def _settle(written: dict[tuple[str, str, str], tuple[ConversationState, int]]) -> None:
