@@ -236,3 +236,20 @@ async def test_a_rolled_back_save_leaves_the_version_read(store: Store, clock: F
     async with store.transaction() as tx:
         await tx.conversations.save("console", "alice", "alice", state, now)
     assert state.version == 1
+
+
+def test_pg_fast_names_the_sqlalchemy_internals_it_misses() -> None:
+    """Another SQLAlchemy release without the adapter's internals fails at import, clearly."""
+    from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
+
+    from storage import pg_fast
+
+    pg_fast._check_internals(AsyncAdapt_asyncpg_connection)
+
+    class Renamed:
+        __slots__ = ("_transaction",)
+
+        async def _start_transaction(self) -> None: ...
+
+    with pytest.raises(ImportError, match=r"Renamed\._handle_exception_no_connection.*run\.lock"):
+        pg_fast._check_internals(Renamed)
