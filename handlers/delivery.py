@@ -103,7 +103,8 @@ class OutboxDispatcher:
     ) -> None:
         self.store = store
         self.lease = lease
-        # Between lease renewals (tests drive it instead of waiting).
+        # Every wait of its own: between lease renewals, before a failed write of outcomes is
+        # tried again (tests drive it instead of waiting).
         self._pause = pause
         self.senders = dict(senders)
         self.clock = clock
@@ -318,6 +319,7 @@ class OutboxDispatcher:
         other processes, retries that have come due and leases a crashed process left. Several
         batches may be in flight, so one slow chat does not hold up the rest."""
         flying: set[asyncio.Task[int]] = set()
+        self._ledger.stopping = False
         try:
             while True:
                 self._wake.clear()
@@ -337,6 +339,8 @@ class OutboxDispatcher:
                     async with asyncio.timeout(poll_seconds):
                         await self._wake.wait()
         finally:
+            # Their outcomes still get written, but a failed write is not retried for ever.
+            self._ledger.stopping = True
             for task in list(flying):
                 task.cancel()
             # Their bookkeeping runs in `deliver`'s finally: let it end before the caller closes
