@@ -224,14 +224,17 @@ class OutboxDispatcher:
         while True:
             await self._pause(min(RENEW_EVERY, self.lease.total_seconds() / 3))
             try:
-                async with self.store.transaction() as tx:
+                # Urgent: behind a backlog of turns the lease could lapse while a send is in
+                # flight, and another process would send the message again.
+                async with self.store.transaction(urgent=True) as tx:
                     await tx.outbox.renew(book.leased(), self.clock.now() + self.lease)
             except Exception:
                 log.exception("could not renew the outbox lease")
 
     async def _record(self, taken: list[tuple[Delivery, Outcome]], links: list[Link]) -> None:
         outcomes = [outcome for _, outcome in taken]
-        async with self.store.transaction() as tx:
+        # Urgent, as renewals are: sent rows stay leased only until this lands.
+        async with self.store.transaction(urgent=True) as tx:
             await tx.outbox.record(outcomes)
             await tx.tickets.link_messages(links, self.clock.now())
             await self._report_undeliverable(tx, {item.id: item for item, _ in taken}, outcomes)
