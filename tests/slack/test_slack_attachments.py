@@ -213,3 +213,29 @@ async def test_files_shared_with_a_mention_in_the_team_thread_are_internal(
     await slack.settle()
     (row,) = await rows(slack)
     assert row.internal and row.name == "upstream.log" and row.status == "stored"
+
+
+@pytest.mark.parametrize("outage", ["refused", "bad_gateway"])
+async def test_files_info_unreachable_keeps_the_message_and_its_file(
+    slack: SlackHarness, outage: str
+) -> None:
+    """files.info failing below the API (connection refused, a proxy's 502 page) when the
+    event arrives: the message is still read, and the file asked about again by the download
+    queue once Slack is back."""
+    await file_report(slack)
+    shot = files_of(slack).share(LOG, "outage.log", "text/plain", check_file_info=True)
+    if outage == "refused":
+        await slack.fake.refuse_connections()
+    else:
+        slack.fake.down_status = 502
+    await share(slack, MERCHANT, DM, [shot], text="the log from the outage")
+    if outage == "refused":
+        await slack.fake.accept_connections()
+    else:
+        slack.fake.down_status = None
+    slack.clock.advance(600)
+    await slack.settle()
+    await slack.settle()
+    (row,) = await rows(slack)
+    assert (row.status, row.size, row.caption) == ("stored", len(LOG), "the log from the outage")
+    assert files_of(slack).downloads == [(shot["id"], TOKEN)]
