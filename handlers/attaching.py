@@ -13,7 +13,7 @@ from handlers.messages import t
 from handlers.notify import Notifier, Target
 from handlers.render import one_line
 from handlers.turn import Turn
-from storage.attachments import STORED
+from storage.attachments import DUPLICATE, REMOVED, STORED
 from storage.models import Attachment, Ticket
 from storage.store import Transaction
 
@@ -71,25 +71,42 @@ async def attach(
             ticket, turn.actor, turn.actor_name, text, public=not internal, now=turn.now
         )
         await tx.session.flush()
+    attached = []
+    belongs = message.id if message else message_id
     for row in kept:
         number = await tx.attachments.next_number(ticket.id)  # type: ignore[arg-type]
-        if row.ticket_id is None and row.status != "removed":
+        if row.ticket_id is None and row.status != REMOVED:
             status = await tx.attachments.link(
                 row.id,  # type: ignore[arg-type]
                 ticket.id,  # type: ignore[arg-type]
                 number,
-                message.id if message else message_id,
+                belongs,
             )
         else:
-            status = await tx.attachments.move(row.id, ticket.id, number)  # type: ignore[arg-type]
-        row.ticket_id, row.number = ticket.id, number
-        row.message_id = message.id if message else row.message_id
-        if status == STORED:
+            status = await tx.attachments.move(
+                row.id,  # type: ignore[arg-type]
+                ticket.id,  # type: ignore[arg-type]
+                number,
+                belongs,
+            )
+        if status is None:
+            # Another unit of work put it on a ticket meanwhile: its update stands. Nothing is
+            # set on this (stale) row, or the flush would write it over that update.
+            continue
+        await tx.session.refresh(row)
+        attached.append(row)
+        # A duplicate moved here has no copy on this ticket yet, unless its bytes are here too
+        # (team_copy looks).
+        if status in (STORED, DUPLICATE):
             await team_copy(turn.desk.notifier, tx, ticket, row, turn.now)
         tx.tickets.record(ticket, turn.actor, "attachment", turn.now, new=row.name)
+    if not attached:
+        if message is not None:
+            await tx.session.delete(message)
+        return []
     ticket.updated_at = turn.now
     tx.session.add(ticket)
-    return kept
+    return attached
 
 
 async def team_copy(
@@ -110,6 +127,9 @@ async def team_copy(
     if earlier is not None:
         await tx.attachments.mark_duplicate(row.id)  # type: ignore[arg-type]
         return
+    if row.status == DUPLICATE:
+        # Moved off the ticket holding its twin: here it is the first of its bytes.
+        await tx.attachments.mark_stored(row.id)  # type: ignore[arg-type]
     caption = row.caption.strip()
     if len(caption) > CAPTION_SHOWN:
         caption = caption[:CAPTION_SHOWN].rstrip() + "…"

@@ -3,6 +3,7 @@ transaction as everything the event changed."""
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -32,7 +33,7 @@ from handlers.ops import metrics
 from handlers.program.settings import ProgramSettings
 from handlers.tickets import Draft, open_ticket
 from handlers.turn import TicketObserver, Turn
-from storage.conversations import ConversationChanged
+from storage.conversations import ConversationChanged, ConversationState
 from storage.database import after_commit
 from storage.files import FileStore
 from storage.models import Ticket
@@ -45,6 +46,19 @@ from storage.store import Store, Transaction
 # (each loss means another of their turns won, so a few are plenty); the last try's error
 # propagates.
 RERUNS = 3
+
+
+def _snapshot(state: ConversationState) -> tuple[str | None, str | None, str]:
+    """Where a person stands, to see whether a turn moved them. The data as JSON, not a shallow
+    copy: flows change lists inside it in place (a report's files), which a copy would share."""
+    return state.flow, state.step, json.dumps(state.data, sort_keys=True, ensure_ascii=False)
+
+
+async def _typed(turn: Turn) -> None:
+    """The work of a typed message or a pressed button in the conversation."""
+    if await limits.admit(turn):
+        await dispatch(turn)
+    hidden.tell(turn)
 
 
 @dataclass(frozen=True)
@@ -134,35 +148,7 @@ class Desk:
         return replies
 
     async def _handle(self, incoming: Incoming, reply_to: ReplyTo | None) -> list[Message]:
-        for _ in range(RERUNS):
-            try:
-                return await self._handle_once(incoming, reply_to)
-            except ConversationChanged:
-                # Another turn of this person (a double tap reaching another process) committed
-                # after this one read where they stood; nothing of this run was kept. Run the
-                # event again from where they stand now, as if it had come second.
-                continue
-        return await self._handle_once(incoming, reply_to)
-
-    async def _handle_once(self, incoming: Incoming, reply_to: ReplyTo | None) -> list[Message]:
-        async with self.store.transaction() as tx:
-            turn = await self._turn(tx, incoming)
-            state = turn.state
-            before = (state.flow, state.step, dict(state.data))
-            if not await self._first_delivery(turn):
-                self._redelivered()
-                return []
-            with speaking(turn.language):
-                if await limits.admit(turn):
-                    await dispatch(turn)
-                hidden.tell(turn)
-            if (state.flow, state.step, state.data) != before:
-                await tx.conversations.save(
-                    incoming.channel, incoming.chat_id, incoming.user_id, state, turn.now
-                )
-            await self._queue_replies(turn, reply_to)
-        self._committed(tx)
-        return turn.replies
+        return await self._unit(incoming, reply_to, _typed)
 
     async def queue(
         self,
@@ -283,18 +269,36 @@ class Desk:
         reply_to: ReplyTo | None,
         work: Callable[[Turn], Awaitable[None]],
     ) -> list[Message]:
-        """An adapter's entry point as one unit of work: a redelivered event does nothing, the
-        work runs in the person's language, and its answers join the same transaction."""
+        """One incoming event (typed text, or an adapter's button, files or form) as one unit of
+        work: a redelivered event does nothing, the work runs in the person's language, and its
+        answers join the same transaction."""
+        for _ in range(RERUNS):
+            try:
+                return await self._unit_once(incoming, reply_to, work)
+            except ConversationChanged:
+                # Another turn of this person (a double tap, a form submitted while they type,
+                # reaching another process) committed after this one read where they stood;
+                # nothing of this run was kept. Run the event again from where they stand now,
+                # as if it had come second.
+                continue
+        return await self._unit_once(incoming, reply_to, work)
+
+    async def _unit_once(
+        self,
+        incoming: Incoming,
+        reply_to: ReplyTo | None,
+        work: Callable[[Turn], Awaitable[None]],
+    ) -> list[Message]:
         async with self.store.transaction() as tx:
             turn = await self._turn(tx, incoming)
             state = turn.state
-            before = (state.flow, state.step, dict(state.data))
+            before = _snapshot(state)
             if not await self._first_delivery(turn):
                 self._redelivered()
                 return []
             with speaking(turn.language):
                 await work(turn)
-            if (state.flow, state.step, state.data) != before:
+            if _snapshot(state) != before:
                 await tx.conversations.save(
                     incoming.channel, incoming.chat_id, incoming.user_id, state, turn.now
                 )

@@ -14,11 +14,10 @@ from handlers.filetypes import names_of
 from handlers.messages import t
 from handlers.not_about import Taken, button
 from handlers.turn import Turn
-from storage.models import Attachment, Status, Ticket
+from storage.models import UNRESOLVED, Attachment, Ticket
 
 FLOW = "attach"
 OPEN_CHOICES = 5
-_OPEN = (Status.open, Status.acknowledged, Status.in_progress)
 
 
 async def route(turn: Turn, rows: list[Attachment]) -> None:
@@ -100,9 +99,22 @@ async def choice(turn: Turn, value: str) -> bool:
     if action == "new":
         await start_report(turn, rows)
         return True
-    ticket = await turn.tx.tickets.get(reference)
-    if ticket is None or not turn.owns(ticket) or ticket.status not in _OPEN:
+    # Locked now, as attach() would: a ticket resolved since the choices were offered is seen
+    # here, not after the check.
+    ticket = await turn.tx.tickets.get(reference, for_update=True)
+    if ticket is None or not turn.owns(ticket):
         turn.say(t("attach.expired"))
+        return True
+    if ticket.status not in UNRESOLVED:
+        status = t.word("status", ticket.status)
+        turn.say(
+            t("attach.closed", reference=ticket.reference, status=status, names=names_of(rows))
+        )
+        others = await turn.tx.tickets.for_reporter(
+            turn.incoming.channel, turn.incoming.user_id, unresolved_only=True, limit=OPEN_CHOICES
+        )
+        turn.go(FLOW, "which", files=ids, caption=caption)
+        _offer_tickets(turn, rows, others)
         return True
     await _attach_and_offer_undo(turn, ticket, rows, caption)
     return True
@@ -138,8 +150,8 @@ async def to_expecting(turn: Turn, rows: list[Attachment]) -> bool:
     expecting = state.data.get("expecting") if state.flow == FLOW else None
     if not expecting:
         return False
-    ticket = await turn.tx.tickets.get(str(expecting))
-    if ticket is None or not turn.owns(ticket) or ticket.status not in _OPEN:
+    ticket = await turn.tx.tickets.get(str(expecting), for_update=True)
+    if ticket is None or not turn.owns(ticket) or ticket.status not in UNRESOLVED:
         return False
     if ticket.updated_at < turn.now - turn.desk.settings.followup_window:
         return False  # no longer what the merchant is busy with: routed as usual

@@ -1,6 +1,6 @@
 """ "Not about INT-4": a merchant takes back what the desk just added to their ticket.
 
-A text follow-up (handlers/routing/act.py) and files sent outside a flow (handlers/attachments.py)
+A text follow-up (handlers/routing/act.py) and files sent outside a flow (handlers/file_routing.py)
 each land on the ticket as one transcript message, the files hanging off it; the reply under
 either carries the same button, naming the ticket and that message. Taking it back is one
 implementation: under the ticket's row lock (two presses take it back once) the message and its

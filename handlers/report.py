@@ -15,7 +15,10 @@ from storage.models import Attachment
 
 FLOW = "report"
 # Kept, once the flow is over, by the report this person filed last: Confirm pressed again (a
-# double tap, perhaps through another process) is told where the report went.
+# double tap, perhaps through another process) is told where the report went. It lasts until
+# their conversation moves on (any reset clears it, a new report's start included). Confirm
+# buttons carry no draft of their own, so an old Confirm of a draft abandoned before that report
+# is answered with that report too: misleading, but nothing is filed twice or lost.
 FILED = "filed"
 ENVIRONMENTS = ("staging", "production")
 SEVERITIES = ("critical", "major", "minor")

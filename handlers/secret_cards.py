@@ -14,7 +14,7 @@ _CARD = re.compile(
 )
 _CVV_LABEL = re.compile(
     r"(?<![A-Za-z])(?:cvv2?|cvc2?|cid|csc|security[ \t]+code|card[ \t]+code)"
-    r"[ \t]*(?:is|ni|no\.?|[:=#-])?[ \t]*(?P<cvv>\d{3,4})(?!\d)",
+    r"[\"']?[ \t]*(?:is|ni|no\.?|[:=#-])?[ \t]*[\"']?(?P<cvv>\d{3,4})(?!\d)",
     re.IGNORECASE,
 )
 # After a card: an optional expiry, then a lone 3-4 digit group is its CVV.

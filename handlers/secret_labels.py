@@ -74,7 +74,11 @@ def labelled(text: str) -> Iterator[Finding]:
     for pattern, assigned in ((_ASSIGNED, True), (_SAID, False), (_SAID_LATER, False)):
         for match in pattern.finditer(text):
             kind = next(k for k in _LABELS if match.group(k) is not None)
-            value = match.group("value").rstrip(".:!?")
+            value = match.group("value")
+            if match.start() > 0 and text[match.start() - 1] in "?&":
+                # A URL's query parameter (`?token=...&order=ORD1`) ends at the next one.
+                value = re.split(r"[&#]", value, maxsplit=1)[0]
+            value = value.rstrip(".:!?")
             if not value or not _labelled_value(kind, value, assigned):
                 continue
             start = match.start("value")

@@ -85,7 +85,7 @@ def url_passwords(text: str) -> Iterator[Finding]:
 
 
 _URL_PASSWORD = re.compile(
-    r"\b[a-z][a-z0-9+.-]{0,30}://[^\s:/@]{1,200}:(?P<password>[^\s@/]{1,200})@"
+    r"\b[a-z][a-z0-9+.-]{0,30}://[^\s:/@]{0,200}:(?P<password>[^\s@/]{1,200})@"
 )
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from handlers import facts
-from handlers.after_hours import expectation
-from handlers.escalation.policy import default_policy
+from handlers.after_hours import expectation, policy_of
 from handlers.escalation.promise import paging_promise
 from handlers.messages import t
 from handlers.ops import metrics
@@ -94,7 +93,7 @@ async def open_ticket(turn: Turn, draft: Draft, project: Project | None = None) 
 def _next_steps(turn: Turn, ticket: Ticket) -> str:
     """What happens now: for a Critical ticket, what the escalation policy will really do."""
     if ticket.severity == Severity.critical and ticket.kind == Kind.issue:
-        policy = turn.desk.policy or default_policy()
+        policy = policy_of(turn)
         promise = paging_promise(policy, Severity.critical, bool(turn.desk.settings.leads))
         if promise is not None:
             return promise

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, or_, update
+from sqlalchemy import and_, case, func, or_, update
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -74,8 +74,12 @@ class AttachmentRepository:
         row = found.first()
         return None if row is None else str(row[0])
 
-    async def move(self, attachment_id: int, ticket_id: int, number: int) -> str | None:
-        """Put a removed row on another ticket (its sender chose where it belongs)."""
+    async def move(
+        self, attachment_id: int, ticket_id: int, number: int, message_id: int | None
+    ) -> str | None:
+        """Put a removed row on another ticket (its sender chose where it belongs), under the
+        transcript message `message_id`. Returns its restored status (None when it was not
+        removed: moved already)."""
         await self.session.flush()
         found = await core_connection(self.session).execute(
             update(_t)
@@ -83,6 +87,7 @@ class AttachmentRepository:
             .values(
                 ticket_id=ticket_id,
                 number=number,
+                message_id=message_id,
                 status=func.coalesce(_t.c.reason, PENDING),
                 reason=None,
             )
@@ -169,6 +174,14 @@ class AttachmentRepository:
             update(_t).where(_t.c.id == attachment_id).values(status=DUPLICATE)
         )
 
+    async def mark_stored(self, attachment_id: int) -> None:
+        """A duplicate that is the first of its bytes on the ticket it is on now."""
+        await core_connection(self.session).execute(
+            update(_t)
+            .where(_t.c.id == attachment_id, _t.c.status == DUPLICATE)
+            .values(status=STORED)
+        )
+
     # The download queue -------------------------------------------------------------------
 
     async def claim_due(
@@ -203,11 +216,23 @@ class AttachmentRepository:
         self, attachment_id: int, now: datetime, **fields: Any
     ) -> tuple[int | None, int | None] | None:
         """pending -> stored with what the bytes showed; returns (ticket id, number) as they are
-        now, or None when the row is no longer pending (stored by another process, removed)."""
+        now, or None when the row is no longer waiting for them (stored by another process).
+        A row taken off its ticket while downloading ("Not about INT-4") keeps its bytes and
+        stays removed, to come back stored (its team copy then) wherever its sender puts it."""
+        taken_back = _t.c.status == REMOVED
         found = await core_connection(self.session).execute(
             update(_t)
-            .where(_t.c.id == attachment_id, _t.c.status == PENDING)
-            .values(status=STORED, stored_at=now, claimed_until=None, **fields)
+            .where(
+                _t.c.id == attachment_id,
+                or_(_t.c.status == PENDING, and_(taken_back, _t.c.reason == PENDING)),
+            )
+            .values(
+                status=case((taken_back, REMOVED), else_=STORED),
+                reason=case((taken_back, STORED), else_=_t.c.reason),
+                stored_at=now,
+                claimed_until=None,
+                **fields,
+            )
             .returning(_t.c.ticket_id, _t.c.number)
         )
         row = found.first()

@@ -31,6 +31,9 @@ from redaction_eval import CASES, evaluate, leaked  # noqa: E402
 from storage import Store  # noqa: E402
 from tests.support import Chat  # noqa: E402
 
+# Written blind (by someone who never read the detector); its header tells its first look.
+BLIND = CASES.with_name("redaction_blind.toml")
+
 JWT = (
     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJJRHgzZlRVTWJXb1RoNFpHIiwiZXhwIjoxNzk1MDAwMDAwfQ"
     ".Qm9b7Yk2Zr1xWq8Lp3Tn6Vc0Hs5Jd4Fg9Ka2Mb7Nc1X"
@@ -50,10 +53,32 @@ def test_labelled_set_has_the_required_shape() -> None:
     assert sum(c.get("note", "").startswith("sw") for c in cases) >= 6
 
 
-def test_labelled_set_meets_the_floors() -> None:
-    report = evaluate()
+@pytest.mark.parametrize("cases", [CASES, BLIND], ids=["labelled", "blind"])
+def test_labelled_sets_meet_the_floors(cases: Path) -> None:
+    report = evaluate(cases)
     assert report.recall == 1.0, report.missed
     assert report.false_positive_rate <= 0.02, report.wrongly_hidden
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "REDIS_URL=redis://:Pw~7658yu_x@cache:6379/0",
+        '{"cardNumber": "4111111111111111", "cvv": "794"}',
+    ],
+)
+def test_blind_sets_misses_are_found(text: str) -> None:
+    found = redact(text, "en").text
+    assert "Pw~7658yu_x" not in found and '"794"' not in found, found
+
+
+def test_a_query_token_leaves_the_next_parameter() -> None:
+    text = (
+        "https://pay.example/checkout?token=eyJhbGciOiJIUzI1NiJ9.eyJpZCI6IjEifQ"
+        ".c2lnbmF0dXJlX3ZhbHVl&order=ORD20261202K1"
+    )
+    found = redact(text, "en").text
+    assert "eyJhbGciOiJIUzI1NiJ9" not in found and found.endswith("&order=ORD20261202K1"), found
 
 
 def test_the_three_secrets_of_one_message_are_hidden_in_english() -> None:

@@ -4,6 +4,7 @@ a form (Slack's modal): the next files sent go to the ticket just filed."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 
@@ -41,6 +42,50 @@ async def test_every_report_offers_the_files_step_on_the_console(
     await queue_for(fdesk, files).settle()
     (row,) = await attachments_of(fdesk.store, "INT-1")
     assert (row.name, row.status) == ("shot.png", "stored")
+
+
+async def test_two_files_in_two_messages_both_reach_the_ticket(
+    fdesk: Desk, files: FileStore, tmp_path: Path
+) -> None:
+    """The second file extends the draft's list of files in place: the turn still saves it
+    (it was lost while the bot said "2 so far")."""
+    alice = Chat(fdesk, "alice")
+    await to_files_step(alice)
+    assert (await send(alice, write(tmp_path, "shot.png", PNG))).startswith("Got shot.png (1 so")
+    got = await send(alice, write(tmp_path, "shot2.png", PNG + b"2"))
+    assert got.startswith("Got shot2.png (2 so far).")
+    await alice.say("continue")
+    await alice.press_label("Production")
+    assert "Attachments: 2" in await alice.press_label("Major")
+    await alice.press_label("Confirm")
+    await queue_for(fdesk, files).settle()
+    rows = await attachments_of(fdesk.store, "INT-1")
+    assert [(r.name, r.status) for r in rows] == [("shot.png", "stored"), ("shot2.png", "stored")]
+
+
+async def test_files_in_quick_succession_after_a_long_paste_all_reach_the_ticket(
+    fdesk: Desk, files: FileStore, tmp_path: Path
+) -> None:
+    """Like a Telegram album (one message per file, at once), with details.txt already in the
+    draft's files."""
+    alice = Chat(fdesk, "alice")
+    await alice.say("/report")
+    await alice.say("Every payment fails")
+    log = "\n".join(f"09:{i:02d} POST /payments 500 req-{i}" for i in range(200))
+    assert "details.txt" in await alice.say(log)
+    first, second = Chat(fdesk, "alice"), Chat(fdesk, "alice")
+    await asyncio.gather(
+        send(first, write(tmp_path, "a.png", PNG + b"a")),
+        send(second, write(tmp_path, "b.png", PNG + b"b")),
+    )
+    await alice.say("continue")
+    await alice.press_label("Production")
+    assert "Attachments: 3" in await alice.press_label("Major")
+    await alice.press_label("Confirm")
+    await queue_for(fdesk, files).settle()
+    rows = await attachments_of(fdesk.store, "INT-1")
+    assert sorted(r.name for r in rows) == ["a.png", "b.png", "details.txt"]
+    assert {r.status for r in rows} == {"stored"}
 
 
 async def test_a_chat_platform_offers_a_continue_button(fdesk: Desk) -> None:

@@ -27,6 +27,7 @@ EN: dict[str, str] = {
     "attach.new_report": "Report a new issue with it",
     "attach.removed": "Taken {names} off {reference}.",
     "attach.expired": "I no longer have that file; please send it again.",
+    "attach.closed": "{reference} is {status} now, so I did not add {names} to it.",
     "attach.start_report": "Got {names}. Let's open a ticket for it.",
     "attach.redacted": (
         "🔒 For your safety I hid the {what} in {name} before saving it: nobody at the desk "
