@@ -103,7 +103,8 @@ class OutboxDispatcher:
     ) -> None:
         self.store = store
         self.lease = lease
-        # Between lease renewals (tests drive it instead of waiting).
+        # Every wait of its own: between lease renewals, before a failed write of outcomes is
+        # tried again (tests drive it instead of waiting).
         self._pause = pause
         self.senders = dict(senders)
         self.clock = clock
@@ -223,14 +224,17 @@ class OutboxDispatcher:
         while True:
             await self._pause(min(RENEW_EVERY, self.lease.total_seconds() / 3))
             try:
-                async with self.store.transaction() as tx:
+                # Urgent: behind a backlog of turns the lease could lapse while a send is in
+                # flight, and another process would send the message again.
+                async with self.store.transaction(urgent=True) as tx:
                     await tx.outbox.renew(book.leased(), self.clock.now() + self.lease)
             except Exception:
                 log.exception("could not renew the outbox lease")
 
     async def _record(self, taken: list[tuple[Delivery, Outcome]], links: list[Link]) -> None:
         outcomes = [outcome for _, outcome in taken]
-        async with self.store.transaction() as tx:
+        # Urgent, as renewals are: sent rows stay leased only until this lands.
+        async with self.store.transaction(urgent=True) as tx:
             await tx.outbox.record(outcomes)
             await tx.tickets.link_messages(links, self.clock.now())
             await self._report_undeliverable(tx, {item.id: item for item, _ in taken}, outcomes)
@@ -318,6 +322,7 @@ class OutboxDispatcher:
         other processes, retries that have come due and leases a crashed process left. Several
         batches may be in flight, so one slow chat does not hold up the rest."""
         flying: set[asyncio.Task[int]] = set()
+        self._ledger.stopping = False
         try:
             while True:
                 self._wake.clear()
@@ -337,6 +342,8 @@ class OutboxDispatcher:
                     async with asyncio.timeout(poll_seconds):
                         await self._wake.wait()
         finally:
+            # Their outcomes still get written, but a failed write is not retried for ever.
+            self._ledger.stopping = True
             for task in list(flying):
                 task.cancel()
             # Their bookkeeping runs in `deliver`'s finally: let it end before the caller closes

@@ -44,33 +44,47 @@ class Limits:
 
 class MessageRate:
     """Sliding one-minute window of each reporter's messages, and when each was last told
-    to slow down (told once per minute; further messages in that minute are dropped quietly)."""
+    to slow down (told once per minute; further messages in that minute are dropped quietly).
+
+    Idempotent per delivery: a turn run again (another turn of the same person committed first,
+    ConversationChanged) is not counted a second time, and is told again if its discarded run
+    was the one told (that answer was discarded with it). `key` names the delivery: the
+    platform's delivery id, else the incoming event itself (the same object on a rerun)."""
 
     def __init__(self) -> None:
-        self._seen: OrderedDict[str, deque[datetime]] = OrderedDict()
-        self._told: dict[str, datetime] = {}
+        self._seen: OrderedDict[str, deque[tuple[datetime, object]]] = OrderedDict()
+        self._told: dict[str, tuple[datetime, object]] = {}
 
-    def admit(self, who: str, now: datetime, per_minute: int) -> bool:
+    def admit(self, who: str, now: datetime, per_minute: int, key: object = None) -> bool:
         if per_minute <= 0:
             return True
         window = self._seen.pop(who, None) or deque()
         self._seen[who] = window
-        while window and window[0] <= now - MINUTE:
+        while window and window[0][0] <= now - MINUTE:
             window.popleft()
         if len(self._seen) > TRACKED_REPORTERS:
             forgotten, _ = self._seen.popitem(last=False)
             self._told.pop(forgotten, None)
+        if key is not None and any(_same(seen, key) for _, seen in window):
+            return True  # counted when this delivery's earlier run got in
         if len(window) >= per_minute:
             return False
-        window.append(now)
+        window.append((now, key))
         return True
 
-    def should_tell(self, who: str, now: datetime) -> bool:
+    def should_tell(self, who: str, now: datetime, key: object = None) -> bool:
         told = self._told.get(who)
-        if told is not None and told > now - MINUTE:
-            return False
-        self._told[who] = now
+        if told is not None and told[0] > now - MINUTE:
+            # Unless this delivery's earlier run was the one told (that answer was discarded).
+            return key is not None and _same(told[1], key)
+        self._told[who] = (now, key)
         return True
+
+
+def _same(seen: object, key: object) -> bool:
+    # Delivery ids compare by value; an event without one, by identity (two messages alike in
+    # every field are still two messages).
+    return seen is key or (isinstance(seen, str) and seen == key)
 
 
 async def admit(turn: Turn) -> bool:
@@ -80,18 +94,19 @@ async def admit(turn: Turn) -> bool:
         return True
     incoming, desk = turn.incoming, turn.desk
     who = incoming.member_id
+    key = incoming.delivery_id or incoming
     until = await turn.tx.reporters.blocked_until(incoming.channel, incoming.user_id, turn.now)
     if until is not None:
         metrics.limit_hit("blocked")
-        if desk.message_rate.should_tell(who, turn.now):
+        if desk.message_rate.should_tell(who, turn.now, key):
             until_text = short_when(until, t.language, desk.settings.timezone)
             turn.say(t("limits.blocked", until=until_text))
         return False
     per_minute = desk.settings.limits.messages_per_minute
-    if desk.message_rate.admit(who, turn.now, per_minute):
+    if desk.message_rate.admit(who, turn.now, per_minute, key):
         return True
     metrics.limit_hit("messages_per_minute")
-    if desk.message_rate.should_tell(who, turn.now):
+    if desk.message_rate.should_tell(who, turn.now, key):
         turn.say(t("limits.messages", limit=per_minute))
         await tell_team_once(turn, lambda: t("limits.reason.messages", limit=per_minute))
     return False

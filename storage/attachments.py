@@ -130,7 +130,7 @@ class AttachmentRepository:
             .where(_t.c.message_id == message_id)
             .values(
                 status=REMOVED,
-                # Its status, kept to restore it (as `remove` does), unless removed already.
+                # Its status, kept to restore it (as `take_off` does), unless removed already.
                 reason=case((_t.c.status == REMOVED, _t.c.reason), else_=_t.c.status),
                 ticket_id=None,
                 number=None,

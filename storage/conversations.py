@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import pg_fast
-from storage.database import sqlite_driver
+from storage.database import after_commit, sqlite_driver
 from storage.people import LanguageChoice
+from storage.types import from_sqlite_time, sqlite_time
 
 _LOAD = (
     "SELECT flow, step, data, version FROM conversation "
@@ -49,15 +51,7 @@ _PG = [f"${n}" for n in range(1, 9)]
 _SQLITE_LOAD, _PG_LOAD = _LOAD.format(*_SQLITE), _LOAD.format(*_PG)
 _SQLITE_SAVE, _PG_SAVE = _SAVE.format(*_SQLITE), _SAVE.format(*_PG) + " RETURNING 1"
 _SQLITE_TURN, _PG_TURN = _TURN.format(*_SQLITE), _TURN.format(*_PG)
-
-
-def _sqlite_time(moment: datetime) -> str:
-    # The text form SQLAlchemy's SQLite DateTime stores and reads back (naive UTC).
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-def _from_sqlite_time(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
+_WRITTEN = "deskbot.conversations_written"
 
 
 class ConversationChanged(Exception):
@@ -71,6 +65,7 @@ class ConversationState:
     step: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
     # The row's version when read (None: no row yet); a save succeeds only over that version.
+    # It moves to the version written once the save's unit of work has committed.
     version: int | None = field(default=None, compare=False)
 
 
@@ -106,7 +101,7 @@ class ConversationRepository:
         row = await self._fetch(_SQLITE_TURN, _PG_TURN, channel, chat_id, user_id)
         flow, step, data, version, language, source, blocked = row
         if isinstance(blocked, str):
-            blocked = _from_sqlite_time(blocked)
+            blocked = from_sqlite_time(blocked)
         state = ConversationState(flow, step, json.loads(data) if data is not None else {}, version)
         choice = None if language is None else LanguageChoice(language, source)
         return TurnRecord(state, choice, blocked)
@@ -118,23 +113,44 @@ class ConversationRepository:
         ConversationChanged (here on SQLite, when the unit of work ends on PostgreSQL) if
         another unit of work wrote it meanwhile."""
         data = json.dumps(state.data, ensure_ascii=False)
-        read = state.version
-        state.version = (read or 0) + 1
+        key = (channel, chat_id, user_id)
+        written = self._written()
         driver = await sqlite_driver(self.session)
         if driver is not None:
+            # Written now: a second save in this unit goes over what the first one wrote.
             # Under SQLite's write lock, taken before the turn read, only the same process's
             # mistake (a state read in another unit of work) can lose here.
-            time = _sqlite_time(now)
-            values = (channel, chat_id, user_id, state.flow, state.step, data, time, read)
+            over = written[key][1] if key in written else state.version
+            time = sqlite_time(now)
+            values = (channel, chat_id, user_id, state.flow, state.step, data, time, over)
             if driver.execute(_SQLITE_SAVE, values).rowcount != 1:
                 raise ConversationChanged(channel, chat_id, user_id)
+            written[key] = (state, (over or 0) + 1)
             return
-        # Last in the unit of work; alone, it commits without a transaction of its own.
+        # Last in the unit of work; alone, it commits without a transaction of its own. A
+        # second save in this unit replaces the first before anything was written, so it goes
+        # over the version the turn read, not the one the first save would have written.
+        written[key] = (state, (state.version or 0) + 1)
         pg_fast.defer(
             self.session,
-            ("conversation", channel, chat_id, user_id),
+            ("conversation", *key),
             _PG_SAVE,
-            (channel, chat_id, user_id, state.flow, state.step, data, now, read),
+            (channel, chat_id, user_id, state.flow, state.step, data, now, state.version),
             relaxed=True,
             lost=ConversationChanged(channel, chat_id, user_id),
         )
+
+    def _written(self) -> dict[tuple[str, str, str], tuple[ConversationState, int]]:
+        """The states this unit of work saved, with the version each wrote; they take that
+        version once it committed (a rolled-back unit leaves them at the one they were read at,
+        which is still the row's)."""
+        written = self.session.info.get(_WRITTEN)
+        if written is None:
+            written = self.session.info[_WRITTEN] = {}
+            after_commit(self.session, partial(_settle, written))
+        return written
+
+
+def _settle(written: dict[tuple[str, str, str], tuple[ConversationState, int]]) -> None:
+    for state, version in written.values():
+        state.version = version

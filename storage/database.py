@@ -7,6 +7,7 @@ import contextlib
 import os
 import sqlite3
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -136,6 +137,46 @@ def _end(connection: Connection, commit: bool) -> None:
         connection.close()
 
 
+class WriterTurns:
+    """SQLite's write lock within this process: first come first served, except that urgent
+    units go before every ordinary one waiting (asyncio.Lock has one queue)."""
+
+    def __init__(self) -> None:
+        self._held = False
+        self._urgent: deque[asyncio.Future[None]] = deque()
+        self._ordinary: deque[asyncio.Future[None]] = deque()
+
+    def locked(self) -> bool:
+        return self._held
+
+    async def acquire(self, urgent: bool = False) -> None:
+        if not self._held:
+            self._held = True
+            return
+        queue = self._urgent if urgent else self._ordinary
+        waiter = asyncio.get_running_loop().create_future()
+        queue.append(waiter)
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self.release()  # handed the lock just as it was cancelled: pass it on
+            else:
+                with contextlib.suppress(ValueError):
+                    queue.remove(waiter)
+            raise
+
+    def release(self) -> None:
+        # Handed straight to the next waiter (it stays held), so nobody can slip in between.
+        for queue in (self._urgent, self._ordinary):
+            while queue:
+                waiter = queue.popleft()
+                if not waiter.done():
+                    waiter.set_result(None)
+                    return
+        self._held = False
+
+
 class Database:
     """Owns the engine. `async with Database(url) as db` opens it and disposes of it."""
 
@@ -180,7 +221,8 @@ class Database:
         # SQLite has one writer and every unit of work is a write transaction (BEGIN IMMEDIATE):
         # this process's own units queue here, first come first served, instead of polling
         # the file lock with growing pauses (which left the lock idle under load).
-        self._writer = asyncio.Lock() if self.dialect == "sqlite" else None
+        # Urgent units (see `session`) go before every ordinary one waiting.
+        self._writer = WriterTurns() if self.dialect == "sqlite" else None
         # PostgreSQL: units of work wait for a connection here, first come first served. The
         # pool's own queue lets a unit that just returned a connection take it straight back
         # ahead of those waiting, so under load some waited seconds (32 conversations on 20
@@ -189,7 +231,7 @@ class Database:
         # when returned, so under steady load every unit past pool_size opened a new one
         # (milliseconds each, its statements prepared again; 35-54 per 1,200 messages at 32
         # conversations, about a fifth more CPU per message). Overflow stays for work outside
-        # the turns (migrations, copying a desk).
+        # the turns (migrations, copying a desk, urgent units).
         self._turns = asyncio.Semaphore(pool_size) if self.dialect == "postgresql" else None
         self._sessions = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False
@@ -230,26 +272,35 @@ class Database:
                 writer.release()
 
     @asynccontextmanager
-    async def session(self) -> AsyncIterator[AsyncSession]:
+    async def session(self, urgent: bool = False) -> AsyncIterator[AsyncSession]:
         """One unit of work: committed when the block ends, rolled back if it raises.
 
         The transaction belongs to the connection, and the ORM session joins it: most messages
         only touch conversation state through Core statements, and a session that owned the
         transaction would cost its own begin, commit and close on every one of them.
+
+        `urgent`: short work that must not wait behind a backlog of ordinary units (renewing
+        the outbox's leases, writing what was sent, before a lease lapses and another process
+        sends the message again). On PostgreSQL it takes no turn: its connection comes
+        straight from the pool (an overflow one when the turns hold every kept connection);
+        on SQLite it is next for the write lock, ahead of every ordinary unit waiting.
         """
-        writer = self._writer or self._turns
-        if writer is self._turns and writer is not None and writer.locked():
+        writer = self._writer
+        turns = None if urgent else self._turns
+        if writer is not None:
+            await writer.acquire(urgent)
+        elif turns is not None and turns.locked():
             # As long as the pool would have waited for a connection, then the same error.
             try:
                 # asyncio.timeout, not wait_for: no task of its own for every unit that waits.
                 async with asyncio.timeout(POOL_TIMEOUT):
-                    await writer.acquire()
+                    await turns.acquire()
             except TimeoutError:
                 raise SQLAlchemyTimeoutError(
                     f"no database connection free for {POOL_TIMEOUT:.0f} s"
                 ) from None
-        elif writer is not None:
-            await writer.acquire()
+        elif turns is not None:
+            await turns.acquire()
         try:
             connection = await self._begin()
             session = self._sessions(bind=connection)
@@ -265,6 +316,8 @@ class Database:
         finally:
             if writer is not None:
                 writer.release()
+            elif turns is not None:
+                turns.release()
         for callback in session.info.get(_AFTER_COMMIT, ()):
             callback()
 

@@ -369,6 +369,11 @@ def new_row(model: type[_Row], **values: Any) -> _Row:
     missing = _required(model) - values.keys()
     if missing:
         raise TypeError(f"{model.__name__} needs {', '.join(sorted(missing))}")
+    # The constructor ignores them too, but a misspelt field silently stored as its default
+    # is a bug to hear about.
+    unknown = values.keys() - model.model_fields.keys()
+    if unknown:
+        raise TypeError(f"{model.__name__} has no field {', '.join(sorted(unknown))}")
     # class_mapper: the mappers are configured first (the constructor's first call does it).
     row: _Row = class_mapper(model).class_manager.new_instance()
     fields = row.__dict__

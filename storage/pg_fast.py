@@ -3,7 +3,7 @@ unit of work that only moves a conversation along costs two round trips.
 
 Why: through SQLAlchemy each statement costs a round through its greenlet bridge, and every
 transaction costs a BEGIN and a COMMIT round trip on top of its statements. A report step reads
-where the person stands (one statement, `storage.conversations.TURN_PG`) and writes where they
+where the person stands (one statement, `storage.conversations._PG_TURN`) and writes where they
 stand now (one statement): nothing in between needs a transaction of its own.
 
 How it stays correct:
@@ -36,11 +36,35 @@ from functools import lru_cache, partial
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
+import sqlalchemy
 from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
 from sqlalchemy.exc import DBAPIError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.database import DURABLE_STEPS, core_connection
+
+# SQLAlchemy internals this module relies on (the asyncpg adapter's lazy BEGIN and its error
+# translation); pyproject.toml pins SQLAlchemy to the minor series they were checked against.
+_INTERNALS = ("_transaction", "_start_transaction", "_handle_exception_no_connection")
+
+
+def _check_internals(adapter: type) -> None:
+    """Fail at import, naming what is gone, rather than on the first message on PostgreSQL."""
+    missing = [
+        name
+        for name in _INTERNALS
+        if not hasattr(adapter, name)
+        and not any(name in getattr(k, "__slots__", ()) for k in adapter.__mro__)
+    ]
+    if missing:
+        raise ImportError(
+            f"storage.pg_fast needs SQLAlchemy's {adapter.__name__}.{', .'.join(missing)}, "
+            f"which SQLAlchemy {sqlalchemy.__version__} does not have; install the version "
+            "in requirements/run.lock"
+        )
+
+
+_check_internals(AsyncAdapt_asyncpg_connection)
 
 _DRIVER = "deskbot.pg_driver"
 _WRITES = "deskbot.pg_writes"

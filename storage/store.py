@@ -54,8 +54,9 @@ class Store:
         self.reference_prefix = reference_prefix
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Transaction]:
-        async with self.database.session() as session:
+    async def transaction(self, urgent: bool = False) -> AsyncIterator[Transaction]:
+        """`urgent`: short work that must not queue behind ordinary units (Database.session)."""
+        async with self.database.session(urgent) as session:
             tx = Transaction(
                 session=session,
                 tickets=TicketRepository(session, self.reference_prefix),

@@ -35,7 +35,10 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def sqlite_time(moment: datetime) -> str:
     """The text form UTCDateTime stores on SQLite (naive UTC, as SQLAlchemy writes it), for
-    statements run straight on the sqlite3 connection."""
+    statements run straight on the sqlite3 connection. A naive datetime is refused, as
+    UTCDateTime refuses it: read as local time, it would be stored hours off."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime given to a UTC column")
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 

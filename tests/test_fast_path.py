@@ -196,3 +196,60 @@ async def test_a_conversation_step_costs_two_round_trips(database_url: str, dura
         assert not [sql for sql in counter.parsed if "synchronous_commit" in sql]
         await counter.close()
     await database.close()
+
+
+async def test_a_state_saved_twice_in_one_unit_is_no_conflict(
+    store: Store, clock: FakeClock
+) -> None:
+    """The second save goes over the version the turn read (PostgreSQL: the first save was
+    never written, it is replaced), not the one the first save would write."""
+    now = clock.now()
+    async with store.transaction() as tx:
+        await tx.conversations.save("console", "alice", "alice", ConversationState("a"), now)
+    async with store.transaction() as tx:
+        state = await tx.start_turn("console", "alice", "alice")
+        state.step = "one"
+        await tx.conversations.save("console", "alice", "alice", state, now)
+        state.step = "two"
+        await tx.conversations.save("console", "alice", "alice", state, now)
+    # The state now holds the version committed (SQLite wrote twice, PostgreSQL once), so
+    # saved again in a later unit it goes over that.
+    async with store.transaction() as tx:
+        stored = await tx.start_turn("console", "alice", "alice")
+    assert (stored.step, stored.version) == ("two", state.version)
+    async with store.transaction() as tx:
+        state.step = "three"
+        await tx.conversations.save("console", "alice", "alice", state, now)
+    async with store.transaction() as tx:
+        stored = await tx.start_turn("console", "alice", "alice")
+    assert (stored.step, stored.version) == ("three", state.version)
+
+
+async def test_a_rolled_back_save_leaves_the_version_read(store: Store, clock: FakeClock) -> None:
+    now = clock.now()
+    state = ConversationState("a")
+    with pytest.raises(RuntimeError):
+        async with store.transaction() as tx:
+            await tx.conversations.save("console", "alice", "alice", state, now)
+            raise RuntimeError("undone")
+    assert state.version is None
+    async with store.transaction() as tx:
+        await tx.conversations.save("console", "alice", "alice", state, now)
+    assert state.version == 1
+
+
+def test_pg_fast_names_the_sqlalchemy_internals_it_misses() -> None:
+    """Another SQLAlchemy release without the adapter's internals fails at import, clearly."""
+    from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
+
+    from storage import pg_fast
+
+    pg_fast._check_internals(AsyncAdapt_asyncpg_connection)
+
+    class Renamed:
+        __slots__ = ("_transaction",)
+
+        async def _start_transaction(self) -> None: ...
+
+    with pytest.raises(ImportError, match=r"Renamed\._handle_exception_no_connection.*run\.lock"):
+        pg_fast._check_internals(Renamed)

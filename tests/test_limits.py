@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
 
 from bot.config import parse_config
 from bot.config_error import ConfigError
+from handlers import hidden
 from handlers.clock import FakeClock
 from handlers.delivery import OutboxDispatcher
 from handlers.desk import Desk, DeskSettings
+from handlers.events import Incoming
 from handlers.limits import Limits
 from handlers.notify import Target
 from handlers.ops.metrics import REGISTRY
+from handlers.turn import Turn
 from storage import Database, Store
+from storage.conversations import ConversationChanged
 from storage.models import Status
 from tests.conftest import TEAM
 from tests.support import Chat, RecordingSender
@@ -208,3 +213,42 @@ async def test_critical_alerts_go_ahead_of_the_backlog(
     alerts = [item for item in sent.items if item.chat_id == "team"]
     assert "Payouts down" in alerts[0].payload["text"]
     assert ["Minor thing 0" in a.payload["text"] for a in alerts[1:2]] == [True]
+
+
+class _RunAgainOnce:
+    """The first run of each message loses to another turn of the same person (as when a
+    double tap reaches two processes), after the limits were applied: the desk runs it again."""
+
+    def __init__(self, tell: Callable[[Turn], None]) -> None:
+        self.tell = tell
+        self.seen: set[int] = set()
+
+    def __call__(self, turn: Turn) -> None:
+        if id(turn.incoming) not in self.seen:
+            self.seen.add(id(turn.incoming))
+            raise ConversationChanged(turn.incoming.channel, turn.incoming.chat_id)
+        self.tell(turn)
+
+
+@pytest.mark.parametrize("delivery_ids", [False, True])
+async def test_a_message_run_again_is_counted_once_and_still_told(
+    desk: Desk, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, delivery_ids: bool
+) -> None:
+    monkeypatch.setattr(hidden, "tell", _RunAgainOnce(hidden.tell))
+    answers = []
+    for number in range(14):
+        incoming = Incoming(
+            "console",
+            "alice",
+            "alice",
+            "Alice",
+            text="hello",
+            delivery_id=f"u{number}" if delivery_ids else None,
+        )
+        replies = await desk.handle(incoming)
+        answers.append("\n".join(reply.text for reply in replies))
+    # Twelve read (not six: each counted once though run twice), the thirteenth told (its told
+    # run was the discarded one), the rest dropped quietly.
+    assert all("report" in answer.lower() for answer in answers[:12])
+    assert "more than 12 a minute" in answers[12]
+    assert answers[13] == ""

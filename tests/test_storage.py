@@ -15,6 +15,7 @@ from storage import Database, Store
 from storage.conversations import ConversationState
 from storage.database import alembic_config
 from storage.models import Conversation, Ticket, new_row
+from storage.types import sqlite_time
 from tests.databases import on_postgres
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
@@ -92,6 +93,24 @@ async def test_a_row_built_without_the_constructor_is_the_same_row(store: Store)
             reporter_chat_id="u",
             updated_at=NOW,
         )
+    with pytest.raises(TypeError, match="severty"):
+        new_row(
+            Ticket,
+            title="x",
+            severty="minor",
+            reporter_channel="c",
+            reporter_user_id="u",
+            reporter_chat_id="u",
+            created_at=NOW,
+            updated_at=NOW,
+        )
+
+
+def test_sqlite_time_refuses_a_naive_datetime() -> None:
+    """As UTCDateTime does: read as local time, it would be stored hours off."""
+    assert sqlite_time(NOW) == NOW.strftime("%Y-%m-%d %H:%M:%S.%f")
+    with pytest.raises(ValueError, match="naive"):
+        sqlite_time(NOW.replace(tzinfo=None))
 
 
 def _fields(ticket: Ticket) -> dict[str, object]:

@@ -13,6 +13,7 @@ from tests.fakes.slack_files import FakeSlackFiles
 from tests.slack.harness import (
     MEMBER,
     MERCHANT,
+    OUTSIDER,
     SHARED_CHANNEL,
     TEAM_CHANNEL,
     TOKEN,
@@ -213,3 +214,75 @@ async def test_files_shared_with_a_mention_in_the_team_thread_are_internal(
     await slack.settle()
     (row,) = await rows(slack)
     assert row.internal and row.name == "upstream.log" and row.status == "stored"
+
+
+@pytest.mark.parametrize("outage", ["refused", "bad_gateway"])
+async def test_files_info_unreachable_keeps_the_message_and_its_file(
+    slack: SlackHarness, outage: str
+) -> None:
+    """files.info failing below the API (connection refused, a proxy's 502 page) when the
+    event arrives: the message is still read, and the file asked about again by the download
+    queue once Slack is back."""
+    await file_report(slack)
+    shot = files_of(slack).share(LOG, "outage.log", "text/plain", check_file_info=True)
+    if outage == "refused":
+        await slack.fake.refuse_connections()
+    else:
+        slack.fake.down_status = 502
+    await share(slack, MERCHANT, DM, [shot], text="the log from the outage")
+    if outage == "refused":
+        await slack.fake.accept_connections()
+    else:
+        slack.fake.down_status = None
+    slack.clock.advance(600)
+    await slack.settle()
+    await slack.settle()
+    (row,) = await rows(slack)
+    assert (row.status, row.size, row.caption) == ("stored", len(LOG), "the log from the outage")
+    assert files_of(slack).downloads == [(shot["id"], TOKEN)]
+
+
+async def test_a_members_command_with_files_in_the_team_thread_runs_and_keeps_them(
+    slack: SlackHarness,
+) -> None:
+    """ "@bot ack INT-1" with a screenshot under the alert: the command runs (it is not filed as a
+    note) and the screenshot is attached as internal."""
+    await file_report(slack)
+    alert = slack.alert()
+    shot = files_of(slack).share(PNG, "dashboard.png", "image/png")
+    await slack.send(
+        slack.signer.event(
+            files_of(slack).mention(MEMBER, TEAM_CHANNEL, [shot], "ack INT-1", thread_ts=alert.ts)
+        )
+    )
+    await slack.settle()
+    await slack.settle()
+    async with slack.store.transaction() as tx:
+        ticket = await tx.tickets.get("INT-1")
+    assert ticket is not None and ticket.status == "acknowledged"
+    (row,) = await rows(slack)
+    assert (row.name, row.internal, row.status) == ("dashboard.png", True, "stored")
+    assert row.caption == ""
+
+
+async def test_a_non_member_mentioning_with_files_in_the_team_thread_is_answered(
+    slack: SlackHarness,
+) -> None:
+    await file_report(slack)
+    alert = slack.alert()
+    before = len(slack.fake.calls)
+    shot = files_of(slack).share(PNG, "x.png", "image/png")
+    await slack.send(
+        slack.signer.event(
+            files_of(slack).mention(OUTSIDER, TEAM_CHANNEL, [shot], "hello", thread_ts=alert.ts)
+        )
+    )
+    await slack.settle()
+    answers = [
+        call
+        for call in slack.fake.calls[before:]
+        if call.method in ("chat.postMessage", "chat.postEphemeral")
+    ]
+    # Answered as for any mention; the files under the team's alert are not theirs to add.
+    assert answers
+    assert await rows(slack) == []

@@ -28,6 +28,7 @@ from storage.store import Store
 
 from . import pending
 from .blocks import render
+from .client import api_error
 from .inbound import CHANNEL, Where, member_id
 
 log = logging.getLogger("deskbot.slack")
@@ -93,7 +94,7 @@ class SlackBridge:
         try:
             answer = await self.client.users_info(user=user_id, include_locale=True)
         except SlackApiError as exc:
-            log.info("users.info %s failed: %s", user_id, exc.response.get("error"))
+            log.info("users.info %s failed: %s", user_id, api_error(exc))
             return None
         except (SlackRequestError, aiohttp.ClientError, TimeoutError) as exc:
             # Slack unreachable: the person's words still reach the desk, without a name.

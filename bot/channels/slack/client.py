@@ -11,6 +11,7 @@ import logging
 
 import aiohttp
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -55,3 +56,10 @@ def build_app(*, client: AsyncWebClient, signing_secret: str) -> AsyncApp:
         request_verification_enabled=True,
         ignoring_self_events_enabled=True,
     )
+
+
+def api_error(error: SlackApiError) -> str:
+    """Slack's error code in a failed call's answer; "" when the answer was not Slack's JSON
+    (a proxy's HTML page during an outage: its data is a string, with no `get` to ask)."""
+    data = getattr(error.response, "data", None)
+    return str(data.get("error") or "") if isinstance(data, dict) else ""

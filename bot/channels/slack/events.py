@@ -96,10 +96,37 @@ class Events:
         leading = bool(bot_user_id) and raw.lstrip().startswith(f"<@{bot_user_id}")
         files = files_of(event) if leading or not thread_ts else ()
         if files and thread_ts and channel == self.bridge.config.team_channel:
-            job = self._thread_note(user_id, channel, thread_ts, text, delivery, files)
+            job = self._team_thread_mention(user_id, where, thread_ts, text, delivery, files)
         else:
             job = self._converse(user_id, where, text, delivery, files)
         await self._handle_once(body, job, None)
+
+    async def _team_thread_mention(
+        self,
+        user_id: str,
+        where: Where,
+        thread_ts: str,
+        text: str,
+        delivery: str | None,
+        files: tuple[IncomingFile, ...],
+    ) -> None:
+        """A mention with files under an alert. A member's plain words and files are an
+        internal note; a member's command ("@bot ack" with a screenshot) runs as it would
+        without files, and the files are attached as internal. Anyone else is answered as
+        for any mention (the files under the team's alert are not theirs to add)."""
+        bridge = self.bridge
+        if not bridge.is_member(user_id):
+            await self._converse(user_id, where, text, delivery)
+            return
+        typed = plain_text(text)
+        command = commands.parse(typed, in_flow=False, prefixes=bridge.desk.prefixes)
+        if command is None:
+            await self._thread_note(user_id, where.chat_id, thread_ts, text, delivery, files)
+            return
+        await self._converse(user_id, where, text, delivery)
+        # Its own delivery id: the command's is recorded already, and would pass these over.
+        files_delivery = f"{delivery}:files" if delivery else None
+        await self._thread_note(user_id, where.chat_id, thread_ts, "", files_delivery, files)
 
     async def _handle_once(
         self, body: dict[str, Any], job: Coroutine[Any, Any, None], reply_to: str | None

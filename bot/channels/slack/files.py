@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from handlers.downloads import TOO_BIG, UNAVAILABLE, FetchError, FileRef
@@ -24,6 +24,7 @@ from handlers.events import IncomingFile
 from storage.files import FileStore
 from storage.outbox import Delivery
 
+from .client import api_error
 from .mrkdwn import escape_clipped
 
 log = logging.getLogger("deskbot.slack")
@@ -37,6 +38,9 @@ CHECK_FILE_INFO = "check_file_info"
 # files.info answers that no retry can change.
 GONE = frozenset({"file_not_found", "file_deleted", "access_denied", "not_visible"})
 ClientSource = Callable[[], AsyncWebClient]
+# What a files.info call raises when Slack cannot be reached or does not answer in time
+# (SlackApiError, an answer, is handled apart).
+UNREACHABLE = (SlackClientError, aiohttp.ClientError, TimeoutError)
 
 
 def files_of(event: dict[str, Any]) -> tuple[IncomingFile, ...]:
@@ -90,6 +94,12 @@ async def with_file_info(
             answer = await client.files_info(file=file.platform_file_id)
         except SlackApiError as error:
             log.info("slack: files.info %s failed: %s", file.platform_file_id, error.response)
+            found.append(file)
+            continue
+        except UNREACHABLE as error:
+            # Slack unreachable or not answering: the message (its text, its other files) is
+            # still read; this file is asked about again by the download queue.
+            log.info("slack: files.info %s failed: %r", file.platform_file_id, error)
             found.append(file)
             continue
         item = answer.get("file")
@@ -159,13 +169,15 @@ class SlackFetcher:
             answer = await self.client().files_info(file=file_id)
         except SlackApiError as error:
             response = error.response
-            code = str(response.get("error") or "") if response is not None else ""
+            code = api_error(error)
             if code in GONE:
                 raise FetchError(f"files.info: {code}", UNAVAILABLE) from error
             after = response.headers.get("Retry-After", "") if response is not None else ""
             raise FetchError(
                 f"files.info: {code or error}", None, float(after) if after.isdigit() else None
             ) from error
+        except UNREACHABLE as error:
+            raise FetchError(f"files.info: {error!r}") from error  # tried again later
         item = answer.get("file")
         file = file_of(item) if isinstance(item, dict) else None
         if file is None or not file.source:

@@ -27,6 +27,7 @@ from storage.outbox import Delivery
 
 from .alerts import alert_blocks, page_blocks, timeline_blocks
 from .blocks import owned, render
+from .client import api_error
 from .files import upload_file
 from .mrkdwn import escape_clipped
 from .retry import retry_after_seconds_from_headers
@@ -63,7 +64,7 @@ def send_error(exc: Exception) -> SendError:
     """Translate a Slack failure into what the outbox needs to decide when to try again."""
     if isinstance(exc, SlackApiError):
         response = exc.response
-        error = str(response.get("error", "")) if response is not None else ""
+        error = api_error(exc)
         if response is not None and response.status_code == 429:
             return SendError(
                 "ratelimited", retry_after=retry_after_seconds_from_headers(response.headers)

@@ -31,7 +31,7 @@ from handlers.notify import Target
 from storage.store import Store
 
 from .bridge import SlackBridge
-from .client import build_app, build_client
+from .client import api_error, build_app, build_client
 from .events import Events
 from .files import SlackFetcher
 from .http import SlackHttpServer
@@ -167,7 +167,7 @@ class SlackService:
         try:
             await self.client().auth_test()
         except SlackApiError as error:
-            code = str(error.response.get("error", "")) if error.response is not None else ""
+            code = api_error(error)
             if code in REJECTED_TOKEN:
                 await self.close()
                 raise ConfigError(

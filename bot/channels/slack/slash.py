@@ -21,6 +21,7 @@ from handlers.redaction import redact
 from handlers.report import environment_choices, severity_choices
 
 from .bridge import SlackBridge
+from .client import api_error
 from .command import TEAM_REPORT, CommandProblem, DeskCommand, parse, usage
 from .inbound import Where, answer_by_url, answer_in, incoming
 from .integrate_modal import integrate_modal
@@ -42,7 +43,7 @@ async def anchor_home(bridge: SlackBridge, user_id: str, channel_id: str, headli
         )
         return Where(channel_id, str(posted["ts"]))
     except SlackApiError as exc:
-        log.info("cannot post in %s (%s); using the DM", channel_id, exc.response.get("error"))
+        log.info("cannot post in %s (%s); using the DM", channel_id, api_error(exc))
         return await bridge.dm(user_id)
 
 
