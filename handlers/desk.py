@@ -195,7 +195,6 @@ class Desk:
     ) -> list[Message]:
         """Run a team command for an adapter that knows the ticket from context (a button on an
         alert, a reply in a ticket's thread) rather than from typed text."""
-
         work = partial(entry_points.team_action, action=action, reference=reference, text=text)
         return await self._unit(incoming, reply_to, work)
 
@@ -206,7 +205,6 @@ class Desk:
         reply_to: ReplyTo | None = None,
     ) -> list[Message]:
         """Files a team member posted about a ticket (in its team thread): internal."""
-
         work = partial(entry_points.team_files, reference=reference)
         return await self._unit(incoming, reply_to, work)
 
@@ -214,7 +212,6 @@ class Desk:
         self, incoming: Incoming, data: dict[str, Any], reply_to: ReplyTo | None = None
     ) -> list[Message]:
         """File an integration request collected by a channel's own form (Slack's modal)."""
-
         work = partial(entry_points.integration_request, data=data)
         return await self._unit(incoming, reply_to, work)
 
@@ -240,7 +237,6 @@ class Desk:
     ) -> list[Message]:
         """File a report collected by a channel's own form (Slack's modal) in one step. A form
         submitted again (same delivery: Slack's view id) files nothing more."""
-
         work = partial(entry_points.report, draft=draft)
         return await self._unit(incoming, reply_to, work)
 

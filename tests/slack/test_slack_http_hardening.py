@@ -19,6 +19,7 @@ import pytest
 from bot.channels.http_guard import HttpLimits
 from tests.fakes.slack_signing import SignedRequest
 from tests.slack.harness import MERCHANT, SlackHarness, report_values, running_slack
+from tests.support import desk_errors
 
 MARKER = "BODY-MARKER-7f3a"
 
@@ -99,7 +100,7 @@ async def test_malformed_signed_requests_get_4xx_without_traceback(
     assert all(status < 500 for status in statuses), statuses
     assert statuses[0] == 400 and statuses[-1] == 400
     assert not [r for r in caplog.records if r.exc_info], [r.getMessage() for r in caplog.records]
-    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not desk_errors(caplog.records)
 
 
 async def test_a_few_hundred_fuzzed_requests_never_get_a_5xx(
@@ -129,7 +130,7 @@ async def test_a_few_hundred_fuzzed_requests_never_get_a_5xx(
             statuses[response.status] = statuses.get(response.status, 0) + 1
     assert not [s for s in statuses if s >= 500], statuses
     assert statuses.get(401, 0) >= 150
-    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not desk_errors(caplog.records)
 
 
 async def test_replayed_slash_commands_and_submissions_act_once(slack: SlackHarness) -> None:
