@@ -104,18 +104,21 @@ async def my_tickets(turn: Turn) -> None:
     if not tickets:
         turn.say(t("mytickets.none"), menu_choices())
         return
-    lines = [t("mytickets.header")]
-    for ticket in tickets:
-        lines.append(
-            t(
-                "mytickets.line",
-                reference=ticket.reference,
-                status=t.word("status", ticket.status),
-                severity=t.word("severity", ticket.severity),
-                title=ticket.title,
-            )
+    turn.say("\n".join([t("mytickets.header"), *ticket_lines(tickets)]))
+
+
+def ticket_lines(tickets: Sequence[Ticket]) -> list[str]:
+    """One line per ticket, as `mytickets` lists a reporter's own."""
+    return [
+        t(
+            "mytickets.line",
+            reference=ticket.reference,
+            status=t.word("status", ticket.status),
+            severity=t.word("severity", ticket.severity),
+            title=ticket.title,
         )
-    turn.say("\n".join(lines))
+        for ticket in tickets
+    ]
 
 
 def ticket_choices(tickets: Sequence[Ticket]) -> list[Choice]:

@@ -16,7 +16,7 @@ from handlers.escalation.digest import compose_digest
 from handlers.escalation.digest_job import digest_lines
 from handlers.escalation.sla import list_note
 from handlers.members import display_name
-from handlers.merchant import find_ticket, my_tickets
+from handlers.merchant import find_ticket, my_tickets, ticket_lines
 from handlers.messages import t
 from handlers.notify import Target
 from handlers.program.sweep import stalled_section
@@ -133,18 +133,7 @@ async def mine(turn: Turn) -> None:
     # In a direct chat a member may have reported tickets of their own, as a merchant does.
     own = await turn.tx.tickets.for_reporter(turn.incoming.channel, turn.incoming.user_id)
     if own:
-        lines = [t("mine.own")]
-        for ticket in own:
-            lines.append(
-                t(
-                    "mytickets.line",
-                    reference=ticket.reference,
-                    status=t.word("status", ticket.status),
-                    severity=t.word("severity", ticket.severity),
-                    title=ticket.title,
-                )
-            )
-        turn.say("\n".join(lines))
+        turn.say("\n".join([t("mine.own"), *ticket_lines(own)]))
 
 
 async def digest(turn: Turn) -> None:

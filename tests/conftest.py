@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -67,17 +68,24 @@ def dispatcher(store: Store, sent: RecordingSender, clock: FakeClock) -> OutboxD
     return OutboxDispatcher(store, {"console": sent}, clock, Notifier([Target("console", "team")]))
 
 
-@pytest.fixture
-def desk(store: Store, clock: FakeClock, dispatcher: OutboxDispatcher, tmp_path: Path) -> Desk:
-    # With an attachment folder, as the bot always runs: reports offer their files step.
+def console_desk(
+    store: Store, clock: FakeClock, dispatcher: OutboxDispatcher, **extra: Any
+) -> Desk:
+    """The console desk the tests talk to; `extra` adds Desk fields (knowledge, files)."""
     return Desk(
         store,
         DeskSettings(members=TEAM, leads=("console:lead",), max_title_length=120),
         team_targets=[Target("console", "team")],
         clock=clock,
         on_outbox=dispatcher.wake,
-        files=FileStore(tmp_path / "attachments"),
+        **extra,
     )
+
+
+@pytest.fixture
+def desk(store: Store, clock: FakeClock, dispatcher: OutboxDispatcher, tmp_path: Path) -> Desk:
+    # With an attachment folder, as the bot always runs: reports offer their files step.
+    return console_desk(store, clock, dispatcher, files=FileStore(tmp_path / "attachments"))
 
 
 @functools.cache
@@ -89,27 +97,14 @@ def repo_kb() -> KnowledgeBase:
 @pytest.fixture
 def kb_desk(store: Store, clock: FakeClock, dispatcher: OutboxDispatcher, tmp_path: Path) -> Desk:
     """The console desk answering from the shipped knowledge base."""
-    return Desk(
-        store,
-        DeskSettings(members=TEAM, leads=("console:lead",)),
-        team_targets=[Target("console", "team")],
-        clock=clock,
-        on_outbox=dispatcher.wake,
-        knowledge=repo_kb(),
-        files=FileStore(tmp_path / "attachments"),
-    )
+    files = FileStore(tmp_path / "attachments")
+    return console_desk(store, clock, dispatcher, knowledge=repo_kb(), files=files)
 
 
 @pytest.fixture
 def bare_desk(store: Store, clock: FakeClock, dispatcher: OutboxDispatcher) -> Desk:
     """A desk with no attachment folder (`files` None): it keeps no file, so asks for none."""
-    return Desk(
-        store,
-        DeskSettings(members=TEAM, leads=("console:lead",), max_title_length=120),
-        team_targets=[Target("console", "team")],
-        clock=clock,
-        on_outbox=dispatcher.wake,
-    )
+    return console_desk(store, clock, dispatcher)
 
 
 @pytest.fixture

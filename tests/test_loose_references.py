@@ -86,11 +86,9 @@ async def test_telegram_team_group_and_merchant_take_loose_forms(tmp_path: Path)
 
 async def test_slack_desk_command_takes_loose_forms(tmp_path: Path) -> None:
     async with running_slack(tmp_path) as slack:
-        await slack.command(SLACK_MERCHANT, "report", channel=f"D{SLACK_MERCHANT}")
-        await slack.settle()
-        view = slack.fake.calls_of("views.open")[0].params["view"]
-        await slack.submit(SLACK_MERCHANT, view, report_values("Webhook not received", "None"))
-        await slack.settle()
+        await slack.report_by_form(
+            SLACK_MERCHANT, report_values("Webhook not received", "None"), f"D{SLACK_MERCHANT}"
+        )
         await slack.command(SLACK_MEMBER, "ack int 1", channel=TEAM_CHANNEL)
         await slack.settle()
         await slack.command(SLACK_MERCHANT, "status INT1", channel=f"D{SLACK_MERCHANT}")

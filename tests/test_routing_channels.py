@@ -73,11 +73,7 @@ async def slack_answers(slack: SlackHarness, text: str) -> list[tuple[str, list[
 
 async def test_slack_followup_undo_and_urgent(tmp_path: Path) -> None:
     async with running_slack(tmp_path, knowledge=True) as slack:
-        await slack.command(SLACK_MERCHANT, "report", channel=DM)
-        await slack.settle()
-        view = slack.fake.calls_of("views.open")[0].params["view"]
-        await slack.submit(SLACK_MERCHANT, view, report_values("Payouts failing", "500s"))
-        await slack.settle()
+        await slack.report_by_form(SLACK_MERCHANT, report_values("Payouts failing", "500s"), DM)
         answers = await slack_answers(slack, "still failing, now 55 payouts REVERSED")
         ((text, labels),) = answers
         assert text.startswith("I've added your message to INT-1")

@@ -145,6 +145,14 @@ class SlackHarness:
             self.signer.view_submission(user_id=user, view=view, values=values), work
         )
 
+    async def report_by_form(self, user: str, values: dict[str, Any], channel: str) -> None:
+        """`/desk report` in `channel`, then the modal it opens submitted with `values`."""
+        await self.command(user, "report", channel=channel)
+        await self.settle()
+        view = self.fake.calls_of("views.open")[-1].params["view"]
+        await self.submit(user, view, values)
+        await self.settle()
+
     async def dm(self, user: str, text: str, **event_id: Any) -> tuple[int, str]:
         event = {
             "type": "message",

@@ -6,10 +6,7 @@ once."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from tests.fakes.slack_api import PostedMessage
 from tests.slack.harness import (
@@ -21,12 +18,6 @@ from tests.slack.harness import (
 )
 
 DM = f"D{MERCHANT}"
-
-
-@pytest.fixture
-async def slack(tmp_path: Path) -> AsyncIterator[SlackHarness]:
-    async with running_slack(tmp_path) as harness:
-        yield harness
 
 
 async def say(slack: SlackHarness, text: str) -> PostedMessage:

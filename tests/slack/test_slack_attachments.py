@@ -4,7 +4,6 @@ the bot token; the team's copy uploaded into the alert's thread."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -19,17 +18,10 @@ from tests.slack.harness import (
     TOKEN,
     SlackHarness,
     report_values,
-    running_slack,
 )
 from tests.test_telegram_attachments import LOG, PNG
 
 DM = f"D{MERCHANT}"
-
-
-@pytest.fixture
-async def slack(tmp_path: Path) -> AsyncIterator[SlackHarness]:
-    async with running_slack(tmp_path) as harness:
-        yield harness
 
 
 def files_of(slack: SlackHarness) -> FakeSlackFiles:

@@ -89,11 +89,9 @@ async def test_help_status_and_mine_are_ephemeral(slack: SlackHarness) -> None:
 
 
 async def test_shared_channel_report_is_threaded_and_notified_there(slack: SlackHarness) -> None:
-    await slack.command(MERCHANT, "report", channel=SHARED_CHANNEL)
-    await slack.settle()
-    view = slack.fake.calls_of("views.open")[0].params["view"]
-    await slack.submit(MERCHANT, view, report_values("Payout reversed", "REVERSED after 2 min"))
-    await slack.settle()
+    await slack.report_by_form(
+        MERCHANT, report_values("Payout reversed", "REVERSED after 2 min"), SHARED_CHANNEL
+    )
 
     anchor = slack.posted(SHARED_CHANNEL)
     assert len(anchor) == 1 and "reported an issue" in anchor[0].text

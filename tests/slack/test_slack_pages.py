@@ -42,11 +42,9 @@ async def slack(tmp_path: Path) -> AsyncIterator[SlackHarness]:
 
 async def test_page_lands_in_the_thread_and_its_button_acknowledges(slack: SlackHarness) -> None:
     escalator: Escalator = slack.escalator  # type: ignore[attr-defined]
-    await slack.command(MERCHANT, "report", channel=f"D{MERCHANT}")
-    await slack.settle()
-    view = slack.fake.calls_of("views.open")[0].params["view"]
-    await slack.submit(MERCHANT, view, report_values("All payouts failing", "Every payout 500"))
-    await slack.settle()
+    await slack.report_by_form(
+        MERCHANT, report_values("All payouts failing", "Every payout 500"), f"D{MERCHANT}"
+    )
     alert = slack.alert()
 
     # Level 1 at once, level 2 (mentioning the team) after 15 minutes.

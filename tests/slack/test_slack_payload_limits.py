@@ -50,11 +50,7 @@ async def test_status_after_three_long_team_replies_reaches_the_merchant(
     tmp_path: Path,
 ) -> None:
     async with running_slack(tmp_path) as slack:
-        await slack.command(MERCHANT, "report", channel=DM)
-        await slack.settle()
-        view = slack.fake.calls_of("views.open")[0].params["view"]
-        await slack.submit(MERCHANT, view, report_values("Payouts stuck", "d" * 3900))
-        await slack.settle()
+        await slack.report_by_form(MERCHANT, report_values("Payouts stuck", "d" * 3900), DM)
         for n in range(3):
             reply = f"Reply {n}: " + "we checked the <settlement> batch & " * 110
             await slack.command(MEMBER, f"reply INT-1 {reply}", channel=TEAM_CHANNEL)

@@ -89,11 +89,9 @@ async def test_no_after_a_private_answer_files_the_question_in_the_dm(tmp_path: 
 
 async def test_only_the_person_offered_a_choice_can_press_it(tmp_path: Path) -> None:
     async with running_slack(tmp_path) as slack:
-        await slack.command(MERCHANT, "report", channel=SHARED_CHANNEL)
-        await slack.settle()
-        view = slack.fake.calls_of("views.open")[0].params["view"]
-        await slack.submit(MERCHANT, view, report_values("Payout reversed", "REVERSED in 2 min"))
-        await slack.settle()
+        await slack.report_by_form(
+            MERCHANT, report_values("Payout reversed", "REVERSED in 2 min"), SHARED_CHANNEL
+        )
         (anchor,) = slack.posted(SHARED_CHANNEL)
         # Past [desk] followup_window: the merchant is asked which ticket, with buttons.
         slack.clock.advance(timedelta(hours=25))

@@ -4,10 +4,6 @@ delete their message (a bot cannot delete a user's message on Slack), in their l
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
 
 from tests.slack.harness import (
     MERCHANT,
@@ -15,17 +11,10 @@ from tests.slack.harness import (
     TEAM_CHANNEL,
     SlackHarness,
     report_values,
-    running_slack,
 )
 
 DM = f"D{MERCHANT}"
 KEY = "SKq8Z2mW7xL4vN9pR3tY6uB1cE5hJ0kDaP"
-
-
-@pytest.fixture
-async def slack(tmp_path: Path) -> AsyncIterator[SlackHarness]:
-    async with running_slack(tmp_path) as harness:
-        yield harness
 
 
 def everything_posted(slack: SlackHarness) -> str:
@@ -63,12 +52,8 @@ async def test_swahili_notice_and_markers(slack: SlackHarness) -> None:
 async def test_a_report_form_and_an_ask_headline_in_a_shared_channel_are_hidden(
     slack: SlackHarness,
 ) -> None:
-    await slack.command(MERCHANT, "report", channel=SHARED_CHANNEL)
-    await slack.settle()
-    view = slack.fake.calls_of("views.open")[0].params["view"]
     values = report_values(f"401 with apikey {KEY}", "card 4111 1111 1111 1111 cvv 123")
-    await slack.submit(MERCHANT, view, values)
-    await slack.settle()
+    await slack.report_by_form(MERCHANT, values, SHARED_CHANNEL)
     await slack.command(MERCHANT, f"ask why does api-key {KEY} give 401?", channel=SHARED_CHANNEL)
     await slack.settle()
     posted = everything_posted(slack)

@@ -30,12 +30,8 @@ DM = f"D{MERCHANT}"
 @pytest.fixture
 async def slack(tmp_path: Path) -> AsyncIterator[SlackHarness]:
     async with running_slack(tmp_path) as harness:
-        await harness.command(MERCHANT, "report", channel=DM)
-        await harness.settle()
-        view = harness.fake.calls_of("views.open")[0].params["view"]
         values = report_values("Payouts reversed", "55 payouts REVERSED", severity="sev:major")
-        await harness.submit(MERCHANT, view, values)
-        await harness.settle()
+        await harness.report_by_form(MERCHANT, values, DM)
         yield harness
 
 

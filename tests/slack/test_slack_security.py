@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,14 +22,7 @@ from tests.slack.harness import (
     TEAM_CHANNEL,
     SlackHarness,
     report_values,
-    running_slack,
 )
-
-
-@pytest.fixture
-async def slack(tmp_path: Path) -> AsyncIterator[SlackHarness]:
-    async with running_slack(tmp_path) as harness:
-        yield harness
 
 
 async def ticket_count(slack: SlackHarness) -> int:
@@ -90,11 +82,9 @@ async def test_redelivered_event_creates_one_ticket(slack: SlackHarness) -> None
 
 async def test_user_text_reaches_slack_escaped(slack: SlackHarness) -> None:
     hostile = "Pay <!channel> now <https://evil.example|bank> & <!here> <@U0BOSS>"
-    await slack.command(MERCHANT, "report", channel=SHARED_CHANNEL)
-    await slack.settle()
-    view = slack.fake.calls_of("views.open")[0].params["view"]
-    await slack.submit(MERCHANT, view, report_values(hostile, f"details {hostile}"))
-    await slack.settle()
+    await slack.report_by_form(
+        MERCHANT, report_values(hostile, f"details {hostile}"), SHARED_CHANNEL
+    )
 
     posted = [c.params for c in slack.fake.calls_of("chat.postMessage")]
     assert posted, "something was posted"

@@ -25,11 +25,9 @@ from tests.slack.harness import (
 @pytest.fixture
 async def slack(tmp_path: Path) -> AsyncIterator[SlackHarness]:
     async with running_slack(tmp_path) as harness:
-        await harness.command(MERCHANT, "report", channel=f"D{MERCHANT}")
-        await harness.settle()
-        view = harness.fake.calls_of("views.open")[0].params["view"]
-        await harness.submit(MERCHANT, view, report_values("Webhook not received", "No callback"))
-        await harness.settle()
+        await harness.report_by_form(
+            MERCHANT, report_values("Webhook not received", "No callback"), f"D{MERCHANT}"
+        )
         yield harness
 
 

@@ -28,13 +28,11 @@ LONG = "Payouts REVERSED for orders ORD-1 to ORD-90, call 0754 111 222 <urgent> 
 @pytest.fixture
 async def slack(tmp_path: Path) -> AsyncIterator[SlackHarness]:
     async with running_slack(tmp_path) as harness:
-        await harness.command(MERCHANT, "report", channel=f"D{MERCHANT}")
-        await harness.settle()
-        view = harness.fake.calls_of("views.open")[0].params["view"]
-        await harness.submit(
-            MERCHANT, view, report_values("Payouts reversed", LONG, "env:production", "sev:major")
+        await harness.report_by_form(
+            MERCHANT,
+            report_values("Payouts reversed", LONG, "env:production", "sev:major"),
+            f"D{MERCHANT}",
         )
-        await harness.settle()
         yield harness
 
 
